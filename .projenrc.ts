@@ -1,0 +1,97 @@
+import { awscdk, javascript } from 'projen';
+
+// The version of @aws-sdk/client-kafka bundled into the handler. Pinned exactly: the Lambda runtime's
+// own SDK lags the MSK API and silently drops request fields it does not know.
+const CLIENT_KAFKA_VERSION = '3.1169.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-msk-replicator',
+  description: 'AWS CDK L2 construct for Amazon MSK Replicator: safe in-place updates, generated names, least-privilege roles and an offline MSK API simulator.',
+  author: 'cdk-msk-replicator maintainers',
+  authorAddress: 'maintainers@cdk-msk-replicator.dev',
+  repositoryUrl: 'https://github.com/cdk-msk-replicator/cdk-msk-replicator.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'msk', 'kafka', 'replicator', 'disaster-recovery'],
+  stability: 'experimental',
+
+  // aws-cdk-lib 2.257.0 is the floor: it is the first line where aws_msk.IReplicatorRef and cdk-nag 3 are both
+  // available (see README "Compatibility").
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // The provider's single handler asset is bundled below (both Lambda functions share it), so auto-discovery
+  // of *.lambda.ts files is off.
+  lambdaAutoDiscover: false,
+
+  devDeps: [
+    `@aws-sdk/client-kafka@${CLIENT_KAFKA_VERSION}`,
+    '@types/aws-lambda',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+    'fast-check',
+    'cdk-nag@^3.0.2',
+    'esbuild',
+  ],
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'demo'],
+    // tests, the demo and the harness are typed by tsconfig.dev.json (projen's tsconfigDevFile)
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
+  jestOptions: {
+    // snapshots are checked, never silently rewritten
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // lifecycle tests run whole CloudFormation sequences against the simulator over HTTP
+      testTimeout: 60_000,
+      // the bundled handler is measured through its sources
+      coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/assets/', '<rootDir>/test/'],
+    },
+  },
+
+  gitignore: ['/.demo-out/', '/cdk.out/', '*.bench.tmp'],
+});
+
+// The handler (onEvent and isComplete in one file) is bundled by esbuild at build time into assets/, minified,
+// with the pinned SDK inside (no externals), so a consumer's synth needs neither esbuild nor Docker, and both
+// functions of the provider share one asset.
+project.bundler.addBundle('src/provider/handler.lambda.ts', {
+  platform: 'node',
+  target: 'node22',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+});
+
+// the npm package holds the library, the handler asset, .jsii, API.md and the README: nothing else
+for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/bench/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// The handler imports the SDK that is bundled into its asset: a build-time dependency, never loaded by the
+// construct library itself.
+for (const handlerFile of ['handler.lambda', 'is-complete', 'on-event', 'kafka-calls']) {
+  project.eslint?.allowDevDeps(`src/provider/${handlerFile}.ts`);
+}
+
+// tsconfig for tests, the demo and the benchmark (projen's tsconfigDevFile)
+project.tsconfigDev.addInclude('demo/**/*.ts');
+project.tsconfigDev.addInclude('.projenrc.ts');
+
+// The main job: synthesize the example app and play its CloudFormation lifecycle against the local simulator.
+const demo = project.addTask('demo', {
+  description: 'Synthesize the example app and play create / update / replace / delete against the local MSK simulator',
+});
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.exec('ts-node --project tsconfig.dev.json demo/main.ts');
+
+project.synth();
