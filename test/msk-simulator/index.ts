@@ -1,0 +1,5 @@
+export * from './types';
+export { MskSimulator } from './simulator';
+export type { SimulatorHook } from './simulator';
+export { validateInput } from './model-validator';
+export type { Violation } from './model-validator';

@@ -1,0 +1,341 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { AddressInfo } from 'net';
+import { operationModel } from './api-model';
+import {
+  matchRoute,
+  parseJsonBody,
+  queryInput,
+  sendError,
+  sendJson,
+  ServiceError,
+  uriInput,
+} from './http-protocol';
+import { validateInput } from './model-validator';
+import { HANDLERS, OperationContext } from './operations';
+import { ReplicatorStore, StoredReplicator } from './state';
+import {
+  FaultSpec,
+  InjectableError,
+  MskSimulatorOptions,
+  MskSimulatorTiming,
+  OperationName,
+  OutOfBandChange,
+  RecordedCall,
+  ReplicatorRecord,
+  ReplicatorState,
+  StateInfo,
+  SUPPORTED_OPERATIONS,
+} from './types';
+
+const DEFAULT_TIMING: MskSimulatorTiming = { creatingMs: 150, updatingMs: 100, deletingMs: 100 };
+
+const INJECTED_MESSAGES: Record<Exclude<InjectableError, 'ConnectionReset'>, string> = {
+  TooManyRequestsException: 'Rate exceeded',
+  InternalServerErrorException: 'An internal error occurred',
+  ServiceUnavailableException: 'The service is temporarily unavailable',
+};
+
+export type SimulatorHook = (sim: MskSimulator) => void | Promise<void>;
+
+interface ActiveFault {
+  readonly operation: OperationName | '*';
+  readonly error: InjectableError;
+  remaining: number;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A local HTTP server speaking the MSK Replicator part of the Kafka rest-json
+ * API, for use with the real `KafkaClient` (`endpoint: sim.endpoint` or
+ * `AWS_ENDPOINT_URL_KAFKA`).
+ *
+ * Request pipeline: route (from the model) -> injected fault -> `beforeNext`
+ * hooks -> due state transitions -> model validation -> service rules.
+ *
+ * State transitions are time-based and evaluated lazily (see `state.ts`).
+ * To keep a replicator in CREATING/UPDATING/DELETING, call
+ * `holdState(arn, true)` (or `holdState('*', true)` before creating it) and
+ * release with `holdState(arn, false)`; `setState` forces a state outright.
+ */
+export class MskSimulator {
+  /** Starts a simulator on a free port of 127.0.0.1. */
+  public static async start(options: MskSimulatorOptions = {}): Promise<MskSimulator> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new MskSimulator(server, options);
+  }
+
+  /** Every request received, in the order their answers were sent. */
+  public readonly calls: RecordedCall[] = [];
+  /** Base URL, e.g. `http://127.0.0.1:49152`. */
+  public readonly endpoint: string;
+  public readonly region: string;
+  public readonly account: string;
+
+  private readonly store: ReplicatorStore;
+  private readonly faults: ActiveFault[] = [];
+  private readonly hooks: Array<{ operation: OperationName; hook: SimulatorHook }> = [];
+  private readonly creationFailures: StateInfo[] = [];
+
+  private constructor(private readonly server: Server, options: MskSimulatorOptions) {
+    this.region = options.region ?? 'us-east-1';
+    this.account = options.account ?? '123456789012';
+    this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.store = new ReplicatorStore(
+      this.region,
+      this.account,
+      { ...DEFAULT_TIMING, ...options.timing },
+      options.clock ?? Date.now,
+    );
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res).catch((err: unknown) => {
+        // Last resort: never leave the client hanging on an unexpected failure.
+        if (!res.headersSent) {
+          sendError(res, new ServiceError('InternalServerErrorException', `Simulator failure: ${String(err)}`));
+        }
+      });
+    });
+  }
+
+  /** Stops listening and drops open connections; calling it again is a no-op. */
+  public async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve, reject) => {
+      this.server.close((err) => (err ? reject(err) : resolve()));
+    });
+    // SDK clients keep connections alive; drop them so `close` can finish.
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Recording
+  // ---------------------------------------------------------------------------
+
+  public callsTo(operation: OperationName | 'Unknown'): RecordedCall[] {
+    return this.calls.filter((c) => c.operation === operation);
+  }
+
+  public resetCalls(): void {
+    this.calls.length = 0;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Fault injection and hooks
+  // ---------------------------------------------------------------------------
+
+  /** The next `times` (default 1) requests for `operation` ('*' = any operation) fail with `error` before any processing. */
+  public inject(fault: FaultSpec): void {
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error(`inject: times must be a positive integer, got ${times}`);
+    this.faults.push({ operation: fault.operation, error: fault.error, remaining: times });
+  }
+
+  /** Drops faults that have not fired yet. */
+  public clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** The next created replicator ends FAILED with this state info once creatingMs elapsed. */
+  public failNextCreation(code = 'REPLICATOR_CREATION_FAILED', message = 'Replicator creation failed'): void {
+    this.creationFailures.push({ code, message });
+  }
+
+  /** Runs `hook` once, just before the next request of `operation` is processed. */
+  public beforeNext(operation: OperationName, hook: SimulatorHook): void {
+    this.hooks.push({ operation, hook });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Out-of-band changes and state control
+  // ---------------------------------------------------------------------------
+
+  /** Removes a replicator at once, as if it was deleted in the console. */
+  public deleteOutOfBand(arn: string): void {
+    this.mustGet(arn);
+    this.store.remove(arn);
+  }
+
+  /**
+   * Drifts the stored configuration as a change made outside the stack would.
+   * Configuration changes bump currentVersion; tag-only changes do not.
+   */
+  public modifyOutOfBand(arn: string, change: OutOfBandChange): void {
+    const r = this.mustGet(arn);
+    const info = r.replicationInfo;
+    let configChanged = false;
+    if (change.topicReplication) {
+      info.topicReplication = { ...info.topicReplication, ...structuredClone(change.topicReplication) };
+      configChanged = true;
+    }
+    if (change.consumerGroupReplication) {
+      info.consumerGroupReplication = { ...info.consumerGroupReplication, ...structuredClone(change.consumerGroupReplication) };
+      configChanged = true;
+    }
+    if (change.logDelivery !== undefined) {
+      r.logDelivery = change.logDelivery === null ? undefined : structuredClone(change.logDelivery);
+      configChanged = true;
+    }
+    if (change.tags) Object.assign(r.tags, change.tags);
+    for (const key of change.removeTagKeys ?? []) delete r.tags[key];
+    if (configChanged) this.store.bumpVersion(r);
+  }
+
+  /** Changes currentVersion as a concurrent writer would; returns the new version. */
+  public bumpVersion(arn: string): string {
+    return this.store.bumpVersion(this.mustGet(arn));
+  }
+
+  /**
+   * Forces a state and cancels any pending transition: the replicator stays in
+   * `state` until an API call or another `setState` changes it.
+   */
+  public setState(arn: string, state: ReplicatorState, stateInfo?: StateInfo): void {
+    this.store.forceState(this.mustGet(arn), state, stateInfo);
+  }
+
+  /**
+   * Pauses (`true`) or resumes (`false`) pending transitions of one replicator,
+   * or of all replicators, including ones created later, with `'*'`. A resumed
+   * transition whose time has passed completes on the next request.
+   */
+  public holdState(arn: string | '*', hold: boolean): void {
+    this.store.hold(arn === '*' ? '*' : this.mustGet(arn), hold);
+  }
+
+  /** Changes the durations used by transitions started from now on. */
+  public setTiming(timing: Partial<MskSimulatorTiming>): void {
+    this.store.timing = { ...this.store.timing, ...timing };
+  }
+
+  /** A deep copy of every existing replicator, after applying due transitions. */
+  public replicators(): ReplicatorRecord[] {
+    this.store.refresh();
+    return this.store.snapshot();
+  }
+
+  /** A deep copy of one replicator, or undefined when it does not exist (any more). */
+  public replicator(arn: string): ReplicatorRecord | undefined {
+    return this.replicators().find((r) => r.arn === arn);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Request handling
+  // ---------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const bodyText = await readBody(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const queryIndex = rawUrl.indexOf('?');
+    const rawPath = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
+    const params = new URLSearchParams(queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1));
+    const route = matchRoute(method, rawPath);
+
+    let recordedBody: Record<string, unknown> = {};
+    try {
+      recordedBody = parseJsonBody(bodyText);
+    } catch {
+      // Recorded as empty; the malformed body is answered below once routed.
+    }
+
+    if (!route) {
+      const error = new ServiceError(
+        'UnknownOperationException',
+        `The MSK simulator has no operation for ${method} ${rawPath}; supported: ${SUPPORTED_OPERATIONS.join(', ')}`,
+      );
+      sendError(res, error);
+      this.record({ operation: 'Unknown', method, path: rawPath, input: recordedBody, status: error.status, errorType: error.errorType, errorMessage: error.message });
+      return;
+    }
+
+    const operation = route.operation;
+    const query = queryInput(operation, params);
+    const labelArn = route.labels.replicatorArn ?? route.labels.resourceArn;
+    const base = { operation, method, path: rawPath, input: { ...recordedBody, ...query } };
+
+    const fault = this.takeFault(operation);
+    if (fault === 'ConnectionReset') {
+      req.socket.destroy();
+      this.record({ ...base, replicatorArn: labelArn, status: 0, errorType: 'ConnectionReset' });
+      return;
+    }
+
+    let status: number;
+    let responseArn = labelArn;
+    try {
+      if (fault) throw new ServiceError(fault, INJECTED_MESSAGES[fault]);
+      await this.runHooks(operation);
+      this.store.refresh();
+      const input = { ...parseJsonBody(bodyText), ...query, ...uriInput(operation, route.labels) };
+      const violations = validateInput(operation, input);
+      if (violations.length > 0) {
+        throw new ServiceError('BadRequestException', violations[0].message, violations[0].path);
+      }
+      const result = HANDLERS[operation](input, this.context());
+      status = operationModel(operation).http.responseCode ?? 200;
+      sendJson(res, status, result.body);
+      const created = (result.body as { replicatorArn?: unknown } | undefined)?.replicatorArn;
+      if (responseArn === undefined && typeof created === 'string') responseArn = created;
+    } catch (err) {
+      const error = err instanceof ServiceError
+        ? err
+        : new ServiceError('InternalServerErrorException', `Simulator failure: ${err instanceof Error ? err.message : String(err)}`);
+      sendError(res, error);
+      this.record({ ...base, replicatorArn: responseArn, status: error.status, errorType: error.errorType, errorMessage: error.message });
+      return;
+    }
+    this.record({ ...base, replicatorArn: responseArn, status });
+  }
+
+  /** The live record (after due transitions), or an error for the calling test. */
+  private mustGet(arn: string): StoredReplicator {
+    this.store.refresh();
+    const r = this.store.get(arn);
+    if (!r) throw new Error(`No replicator ${arn} in the simulator`);
+    return r;
+  }
+
+  private context(): OperationContext {
+    return {
+      store: this.store,
+      takeCreationFailure: () => this.creationFailures.shift(),
+    };
+  }
+
+  private takeFault(operation: OperationName): InjectableError | undefined {
+    const index = this.faults.findIndex((f) => f.operation === '*' || f.operation === operation);
+    if (index < 0) return undefined;
+    const fault = this.faults[index];
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(index, 1);
+    return fault.error;
+  }
+
+  private async runHooks(operation: OperationName): Promise<void> {
+    const due = this.hooks.filter((h) => h.operation === operation);
+    if (due.length === 0) return;
+    // Remove before running so a hook that issues requests cannot re-trigger itself.
+    for (const h of due) this.hooks.splice(this.hooks.indexOf(h), 1);
+    for (const h of due) await h.hook(this);
+  }
+
+  private record(call: RecordedCall): void {
+    const clean = Object.fromEntries(Object.entries(call).filter(([, v]) => v !== undefined)) as unknown as RecordedCall;
+    this.calls.push(clean);
+  }
+}
