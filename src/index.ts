@@ -1,0 +1,3 @@
+export * from './replicator';
+export * from './cluster';
+export * from './replication';

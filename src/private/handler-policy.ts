@@ -1,0 +1,81 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/** The MSK API actions CreateReplicator needs on each MSK cluster of a replicator. */
+const HANDLER_CLUSTER_ACTIONS = ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'];
+
+/** What one replicator needs the provider's handlers to be allowed to do. */
+export interface HandlerPolicyOptions {
+  /** ARN pattern of the replicators this resource may create and manage (by name or name prefix). */
+  readonly replicatorArnPattern: string;
+  /** The service execution role the handler passes to MSK. */
+  readonly serviceExecutionRole: iam.IRole;
+  /** The MSK cluster ARNs of both sides. */
+  readonly mskClusterArns: string[];
+  /** The roles of the provider's handler functions. */
+  readonly handlerRoles: iam.IRole[];
+}
+
+/**
+ * The least-privilege policy the shared provider's handlers need for ONE replicator, attached to both
+ * handler roles. The custom resource depends on it, so the permissions outlive the replicator's deletion.
+ */
+export function createHandlerPolicy(scope: Construct, id: string, options: HandlerPolicyOptions): iam.Policy {
+  const stack = Stack.of(scope);
+  const policy = new iam.Policy(scope, id, {
+    roles: options.handlerRoles,
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ManageThisReplicator',
+        actions: [
+          'kafka:CreateReplicator', 'kafka:DescribeReplicator', 'kafka:UpdateReplicationInfo', 'kafka:DeleteReplicator',
+          'kafka:TagResource', 'kafka:UntagResource', 'kafka:ListTagsForResource',
+        ],
+        resources: [options.replicatorArnPattern],
+      }),
+      new iam.PolicyStatement({
+        // ListReplicators has no resource-level permissions; it finds a replicator a retried create already made.
+        sid: 'FindReplicatorByName',
+        actions: ['kafka:ListReplicators'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadReplicatedClusters',
+        actions: HANDLER_CLUSTER_ACTIONS,
+        resources: options.mskClusterArns,
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassServiceExecutionRole',
+        actions: ['iam:PassRole'],
+        resources: [options.serviceExecutionRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'kafka.amazonaws.com' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'KafkaServiceLinkedRole',
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [stack.formatArn({
+          service: 'iam',
+          region: '',
+          account: Aws.ACCOUNT_ID,
+          resource: 'role',
+          resourceName: 'aws-service-role/kafka.amazonaws.com/AWSServiceRoleForKafka*',
+        })],
+        conditions: { StringLike: { 'iam:AWSServiceName': 'kafka.amazonaws.com' } },
+      }),
+      new iam.PolicyStatement({
+        // EC2 Describe* actions support no resource-level permissions.
+        sid: 'DescribeReplicatorNetwork',
+        actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'CreateReplicatorNetworkInterfaces',
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: ['network-interface', 'subnet', 'security-group'].map((resource) =>
+          stack.formatArn({ service: 'ec2', resource, resourceName: '*' })),
+      }),
+    ],
+  });
+  return policy;
+}

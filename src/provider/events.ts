@@ -1,0 +1,44 @@
+/**
+ * The shapes the aws-cdk-lib `custom-resources` Provider framework hands to the onEvent and isComplete
+ * handlers, reduced to what the handler reads. The framework passes isComplete the onEvent event merged
+ * with what onEvent returned (so `PhysicalResourceId` and `Data` are there).
+ */
+export interface ProviderEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly RequestId: string;
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+}
+
+/** What onEvent decided, carried to isComplete in `Data` (and readable as resource attributes). */
+export type LifecycleAction = 'create' | 'update' | 'delete' | 'retain' | 'none';
+
+export interface ResourceData {
+  readonly ReplicatorArn?: string;
+  readonly ReplicatorName?: string;
+  readonly CurrentVersion?: string;
+  readonly LifecycleAction: LifecycleAction;
+  /** Epoch milliseconds after which isComplete gives up on this request. */
+  readonly Deadline?: string;
+}
+
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data: ResourceData;
+}
+
+export interface IsCompleteEvent extends ProviderEvent {
+  readonly PhysicalResourceId: string;
+  readonly Data: ResourceData;
+}
+
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+  readonly Data?: Partial<ResourceData>;
+}
+
+/** Where the handler writes its progress (console.log in Lambda; captured in tests and the demo). */
+export type Logger = (message: string) => void;

@@ -1,0 +1,178 @@
+import {
+  DeleteReplicatorCommand,
+  DescribeReplicatorResponse,
+  KafkaClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateReplicationInfoCommand,
+} from '@aws-sdk/client-kafka';
+import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
+import { describeReplicator, errorMessage, errorName, isGone, isTransient, listTags } from './kafka-calls';
+import { describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
+import { ownerTagValue } from './on-event';
+import { decodeProperties } from './properties';
+
+/**
+ * isComplete: polled by the Provider framework until it returns true or throws.
+ *
+ * Every call looks at the live replicator and takes the next step, so a step that failed transiently, or a
+ * replicator that was busy, is simply retried at the next poll. Transient errors (throttling, 5xx, connection
+ * failures) never fail the deployment here: they mean "not yet".
+ */
+export async function isComplete(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const deadline = event.Data.Deadline !== undefined ? Number(event.Data.Deadline) : undefined;
+  if (deadline !== undefined && Date.now() > deadline) {
+    throw new Error(`Timed out waiting for ${event.PhysicalResourceId} (the replicator's \`timeout\` elapsed). `
+      + 'The replicator keeps its current state; the next deployment continues from it.');
+  }
+  try {
+    switch (event.Data.LifecycleAction) {
+      case 'create':
+        return await awaitCreation(event, client, log);
+      case 'update':
+        return await reconcile(event, client, log);
+      case 'delete':
+        return await deleteStep(event.PhysicalResourceId, client, log);
+      default:
+        return { IsComplete: true };
+    }
+  } catch (error) {
+    if (isTransient(error)) {
+      log(`transient ${errorName(error)} (${errorMessage(error)}): trying again at the next poll`);
+      return { IsComplete: false };
+    }
+    throw error;
+  }
+}
+
+function attributes(live: DescribeReplicatorResponse): IsCompleteResponse['Data'] {
+  return { ReplicatorArn: live.ReplicatorArn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion };
+}
+
+function failureReason(live: DescribeReplicatorResponse): string {
+  const info = live.StateInfo;
+  return info ? `${info.Code ?? 'UNKNOWN'}: ${info.Message ?? '(no message)'}` : '(the service gave no reason)';
+}
+
+async function describe(client: KafkaClient, arn: string, log: Logger) {
+  const live = await describeReplicator(client, arn);
+  log(`DescribeReplicator ${arn}: ${live ? `${live.ReplicatorState} CurrentVersion=${live.CurrentVersion}` : 'not found'}`);
+  return live;
+}
+
+/** Waits for a new replicator to run; a replicator that ends FAILED is deleted (this request made it). */
+async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const arn = event.PhysicalResourceId;
+  const live = await describe(client, arn, log);
+  if (live === undefined) throw new Error(`Replicator ${arn} disappeared while it was being created.`);
+  switch (live.ReplicatorState) {
+    case 'RUNNING':
+      return { IsComplete: true, Data: attributes(live) };
+    case 'FAILED': {
+      const reason = failureReason(live);
+      await deleteQuietly(client, live, log);
+      throw new Error(`Replicator ${live.ReplicatorName} failed to create: ${reason}. `
+        + 'The failed replicator is being deleted; fix the cause and deploy again.');
+    }
+    case 'CREATING': {
+      const props = decodeProperties(event.ResourceProperties);
+      if (!props.WaitForRunning) {
+        log(`${arn} is CREATING; not waiting for RUNNING (waitForRunning is false)`);
+        return { IsComplete: true, Data: attributes(live) };
+      }
+      return { IsComplete: false };
+    }
+    default:
+      throw new Error(`Replicator ${arn} went ${live.ReplicatorState} while it was being created.`);
+  }
+}
+
+async function deleteQuietly(client: KafkaClient, live: DescribeReplicatorResponse, log: Logger) {
+  try {
+    log(`DeleteReplicator ${live.ReplicatorArn} CurrentVersion=${live.CurrentVersion}`);
+    await client.send(new DeleteReplicatorCommand({ ReplicatorArn: live.ReplicatorArn, CurrentVersion: live.CurrentVersion }));
+  } catch (error) {
+    // CloudFormation's rollback deletes it in any case; the failure reason matters more than this error.
+    log(`DeleteReplicator of the failed replicator: ${errorName(error)} (${errorMessage(error)})`);
+  }
+}
+
+/**
+ * Brings the live replicator to the desired properties: one UpdateReplicationInfo with the parts that differ,
+ * sent with the CurrentVersion just read; then tags. Completes only when nothing differs any more.
+ */
+async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const arn = event.PhysicalResourceId;
+  const desired = decodeProperties(event.ResourceProperties);
+  const previous = event.OldResourceProperties ? decodeProperties(event.OldResourceProperties) : undefined;
+  const live = await describe(client, arn, log);
+  if (live === undefined) {
+    throw new Error(`Replicator ${arn} was deleted outside CloudFormation during the update. `
+      + 'Deploy again: the next update creates a new replicator.');
+  }
+  switch (live.ReplicatorState) {
+    case 'RUNNING':
+      break;
+    case 'CREATING':
+    case 'UPDATING':
+      return { IsComplete: false };
+    case 'FAILED':
+      throw new Error(`Replicator ${live.ReplicatorName} is FAILED: ${failureReason(live)}`);
+    default:
+      throw new Error(`Replicator ${live.ReplicatorName} is ${live.ReplicatorState}; it cannot be updated.`);
+  }
+  for (const drift of immutableDrift(desired, live)) {
+    log(`WARNING: ${arn} differs from the template in ${drift}; this cannot change in place and is left as it is`);
+  }
+  const request = planInPlaceUpdate(desired, live);
+  if (request !== undefined) {
+    log(`UpdateReplicationInfo ${arn} CurrentVersion=${request.CurrentVersion} changes=${describeUpdate(request).join(',')}`);
+    try {
+      await client.send(new UpdateReplicationInfoCommand(request));
+    } catch (error) {
+      if (errorName(error) !== 'BadRequestException') throw error;
+      // A writer that got in between the Describe and the Update (a new CurrentVersion, or a state change)
+      // is worth another look at the next poll; anything else is a real rejection.
+      const now = await describeReplicator(client, arn);
+      if (now && (now.CurrentVersion !== live.CurrentVersion || now.ReplicatorState !== 'RUNNING')) {
+        log(`UpdateReplicationInfo rejected (${errorMessage(error)}): the replicator changed meanwhile; trying again`);
+        return { IsComplete: false };
+      }
+      throw new Error(`UpdateReplicationInfo of ${arn} was rejected: ${errorMessage(error)}`);
+    }
+    return { IsComplete: false };
+  }
+  const desiredTags = { ...desired.Tags, [OWNER_TAG_KEY]: ownerTagValue(event) };
+  const tags = planTags(desiredTags, previous?.Tags, await listTags(client, arn));
+  if (Object.keys(tags.toAdd).length > 0) {
+    log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);
+    await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.toAdd }));
+  }
+  if (tags.toRemove.length > 0) {
+    log(`UntagResource ${arn} keys=${tags.toRemove.join(',')}`);
+    await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: tags.toRemove }));
+  }
+  return { IsComplete: true, Data: attributes(live) };
+}
+
+/** Waits for a deletable state (RUNNING or FAILED), deletes with the current version, waits until gone. */
+async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const live = await describe(client, arn, log);
+  if (live === undefined) return { IsComplete: true };
+  if (live.ReplicatorState !== 'RUNNING' && live.ReplicatorState !== 'FAILED') return { IsComplete: false };
+  try {
+    log(`DeleteReplicator ${arn} CurrentVersion=${live.CurrentVersion}`);
+    await client.send(new DeleteReplicatorCommand({ ReplicatorArn: arn, CurrentVersion: live.CurrentVersion }));
+  } catch (error) {
+    if (isGone(error)) return { IsComplete: true };
+    if (errorName(error) !== 'BadRequestException') throw error;
+    const now = await describeReplicator(client, arn);
+    if (now === undefined) return { IsComplete: true };
+    if (now.CurrentVersion !== live.CurrentVersion || now.ReplicatorState !== live.ReplicatorState) {
+      log(`DeleteReplicator rejected (${errorMessage(error)}): the replicator changed meanwhile; trying again`);
+      return { IsComplete: false };
+    }
+    throw new Error(`DeleteReplicator of ${arn} was rejected: ${errorMessage(error)}`);
+  }
+  return { IsComplete: false };
+}

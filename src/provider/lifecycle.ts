@@ -1,0 +1,219 @@
+import type { DescribeReplicatorResponse, LogDelivery, UpdateReplicationInfoRequest } from '@aws-sdk/client-kafka';
+import type { ClusterSpec, ReplicatorProperties } from './properties';
+import {
+  consumerGroupReplicationUpdate,
+  logDelivery,
+  replicationEndpoints,
+  topicReplicationUpdate,
+} from './requests';
+
+/**
+ * The update planner: pure functions, no client.
+ *
+ * - Whether an Update needs a new replicator is decided from the old and new properties (what the user changed).
+ * - What an in-place update sends is decided from the new properties and the LIVE replicator, so a replicator
+ *   that drifted (console, CLI, a partly applied update) is brought back, and an update whose result already
+ *   holds sends nothing (the API rejects identical updates).
+ */
+
+/** Deep equality for the JSON-like values of the contract (key order does not matter). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  }
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
+    const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+    return ka.length === kb.length
+      && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+/** A field whose change requires a new replicator, named as the construct's prop. */
+interface ImmutableField {
+  readonly prop: string;
+  readonly read: (p: ReplicatorProperties) => unknown;
+  /** The same value as the live replicator reports it; undefined when Describe does not report it. */
+  readonly live: (live: DescribeReplicatorResponse) => unknown;
+}
+
+function liveCluster(live: DescribeReplicatorResponse, side: 'Source' | 'Target'): ClusterSpec | undefined {
+  const info = liveInfo(live);
+  const alias = side === 'Source' ? info?.SourceKafkaClusterAlias : info?.TargetKafkaClusterAlias;
+  const cluster = live.KafkaClusters?.find((c) => c.KafkaClusterAlias === alias);
+  if (alias === undefined || cluster === undefined) return undefined;
+  const auth = cluster.ClientAuthentication;
+  return {
+    MskClusterArn: cluster.AmazonMskCluster?.MskClusterArn,
+    ApacheKafkaClusterId: cluster.ApacheKafkaCluster?.ApacheKafkaClusterId,
+    BootstrapBrokerString: cluster.ApacheKafkaCluster?.BootstrapBrokerString,
+    SubnetIds: cluster.VpcConfig?.SubnetIds ?? [],
+    SecurityGroupIds: cluster.VpcConfig?.SecurityGroupIds ?? [],
+    SaslScramMechanism: auth?.SaslScram?.Mechanism,
+    SaslScramSecretArn: auth?.SaslScram?.SecretArn,
+    MtlsSecretArn: auth?.MTLS?.SecretArn,
+    TlsEncryption: cluster.EncryptionInTransit?.EncryptionType === 'TLS' ? true : undefined,
+    RootCaCertificate: cluster.EncryptionInTransit?.RootCaCertificate,
+  };
+}
+
+const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
+  {
+    prop: 'replicatorName',
+    read: (p) => p.ReplicatorName ?? `generated:${p.ReplicatorNamePrefix}`,
+    // a generated name is the prefix plus a suffix: compare in the same form
+    live: (l) => l.ReplicatorName,
+  },
+  { prop: 'description', read: (p) => p.Description ?? '', live: (l) => l.ReplicatorDescription ?? '' },
+  { prop: 'role', read: (p) => p.ServiceExecutionRoleArn, live: (l) => l.ServiceExecutionRoleArn },
+  { prop: 'source', read: (p) => p.Source, live: (l) => liveCluster(l, 'Source') },
+  { prop: 'target', read: (p) => p.Target, live: (l) => liveCluster(l, 'Target') },
+  { prop: 'targetCompressionType', read: (p) => p.TargetCompressionType, live: (l) => liveInfo(l)?.TargetCompressionType },
+  {
+    prop: 'topicReplication.startingPosition',
+    read: (p) => p.TopicReplication.StartingPosition,
+    live: (l) => liveInfo(l)?.TopicReplication?.StartingPosition?.Type,
+  },
+  {
+    prop: 'topicReplication.topicNameConfiguration',
+    read: (p) => p.TopicReplication.TopicNameConfiguration,
+    live: (l) => liveInfo(l)?.TopicReplication?.TopicNameConfiguration?.Type,
+  },
+  {
+    prop: 'consumerGroupReplication.offsetSyncMode',
+    read: (p) => p.ConsumerGroupReplication.OffsetSyncMode,
+    live: (l) => liveInfo(l)?.ConsumerGroupReplication?.ConsumerGroupOffsetSyncMode,
+  },
+];
+
+/** Whether the live replicator confirms that it already has `props`' value of `field`. */
+function liveHas(field: ImmutableField, props: ReplicatorProperties, live: DescribeReplicatorResponse): boolean {
+  const have = field.live(live);
+  if (have === undefined) return false;
+  if (field.prop === 'replicatorName' && props.ReplicatorName === undefined) {
+    return typeof have === 'string' && have.startsWith(`${props.ReplicatorNamePrefix}-`);
+  }
+  return sameValue(field.read(props), have);
+}
+
+/**
+ * The props whose change requires a new replicator: those the user changed (old vs new properties) that
+ * the live replicator does not already have. The second condition makes CloudFormation's rollback of a
+ * failed update, which sends the old properties back, a no-op instead of a second replacement.
+ */
+export function replacementCauses(
+  oldProps: ReplicatorProperties,
+  newProps: ReplicatorProperties,
+  live?: DescribeReplicatorResponse,
+): string[] {
+  return IMMUTABLE_FIELDS
+    .filter((f) => !sameValue(f.read(oldProps), f.read(newProps)))
+    .filter((f) => live === undefined || !liveHas(f, newProps, live))
+    .map((f) => f.prop);
+}
+
+/**
+ * Fields that cannot change in place where the live replicator (as far as Describe reports them) differs from
+ * the desired properties although the template did not change them. The handler reports these; it never
+ * replaces a replicator on its own.
+ */
+export function immutableDrift(desired: ReplicatorProperties, live: DescribeReplicatorResponse): string[] {
+  return IMMUTABLE_FIELDS
+    .filter((f) => f.live(live) !== undefined && !liveHas(f, desired, live))
+    .map((f) => `${f.prop} (desired ${JSON.stringify(f.read(desired))}, live ${JSON.stringify(f.live(live))})`);
+}
+
+/**
+ * Why a replacement cannot go ahead, or undefined when it can: a replacement creates the new replicator
+ * before CloudFormation deletes the old one, and names are unique, so a fixed name must change too.
+ */
+export function replacementBlocker(causes: string[], oldProps: ReplicatorProperties, newProps: ReplicatorProperties) {
+  if (causes.length === 0 || newProps.ReplicatorName === undefined) return undefined;
+  if (newProps.ReplicatorName !== oldProps.ReplicatorName) return undefined;
+  return `Changing ${causes.map((c) => `\`${c}\``).join(', ')} requires a new replicator, which is created before `
+    + 'the old one is deleted, and replicator names are unique per account and Region: also change `replicatorName` '
+    + `(currently "${newProps.ReplicatorName}") or remove it so that a unique name is generated. Nothing was changed.`;
+}
+
+/** The desired log delivery in canonical form; `undefined` in the props means every destination disabled. */
+function canonicalLogDelivery(value: LogDelivery | undefined) {
+  const d = value?.ReplicatorLogDelivery;
+  return {
+    cloudWatchLogs: d?.CloudWatchLogs?.Enabled ? d.CloudWatchLogs.LogGroup ?? '' : undefined,
+    firehose: d?.Firehose?.Enabled ? d.Firehose.DeliveryStream ?? '' : undefined,
+    s3: d?.S3?.Enabled ? `${d.S3.Bucket ?? ''}/${d.S3.Prefix ?? ''}` : undefined,
+  };
+}
+
+/** The live replicator's replication info (the construct always makes exactly one). */
+function liveInfo(live: DescribeReplicatorResponse) {
+  return live.ReplicationInfoList?.[0];
+}
+
+/**
+ * The UpdateReplicationInfo request that brings the live replicator to the desired properties, holding only
+ * the parts that differ, with all the members each part requires; undefined when nothing differs.
+ */
+export function planInPlaceUpdate(
+  desired: ReplicatorProperties,
+  live: DescribeReplicatorResponse,
+): UpdateReplicationInfoRequest | undefined {
+  const info = liveInfo(live);
+  const wantTopics = topicReplicationUpdate(desired);
+  const haveTopics = info?.TopicReplication;
+  const topicsDiffer = haveTopics === undefined || !sameValue(wantTopics, {
+    TopicsToReplicate: haveTopics.TopicsToReplicate ?? [],
+    TopicsToExclude: haveTopics.TopicsToExclude ?? [],
+    CopyTopicConfigurations: haveTopics.CopyTopicConfigurations,
+    CopyAccessControlListsForTopics: haveTopics.CopyAccessControlListsForTopics,
+    DetectAndCopyNewTopics: haveTopics.DetectAndCopyNewTopics,
+  });
+  const wantGroups = consumerGroupReplicationUpdate(desired);
+  const haveGroups = info?.ConsumerGroupReplication;
+  const groupsDiffer = haveGroups === undefined || !sameValue(wantGroups, {
+    ConsumerGroupsToReplicate: haveGroups.ConsumerGroupsToReplicate ?? [],
+    ConsumerGroupsToExclude: haveGroups.ConsumerGroupsToExclude ?? [],
+    SynchroniseConsumerGroupOffsets: haveGroups.SynchroniseConsumerGroupOffsets,
+    DetectAndCopyNewConsumerGroups: haveGroups.DetectAndCopyNewConsumerGroups,
+  });
+  const wantLogs = logDelivery(desired.LogDelivery);
+  const logsDiffer = !sameValue(canonicalLogDelivery(wantLogs), canonicalLogDelivery(live.LogDelivery));
+  if (!topicsDiffer && !groupsDiffer && !logsDiffer) return undefined;
+  return {
+    ReplicatorArn: live.ReplicatorArn,
+    CurrentVersion: live.CurrentVersion,
+    ...replicationEndpoints(desired),
+    TopicReplication: topicsDiffer ? wantTopics : undefined,
+    ConsumerGroupReplication: groupsDiffer ? wantGroups : undefined,
+    LogDelivery: logsDiffer ? wantLogs : undefined,
+  };
+}
+
+/** Names of the parts an update request changes, for logs. */
+export function describeUpdate(request: UpdateReplicationInfoRequest): string[] {
+  return (['TopicReplication', 'ConsumerGroupReplication', 'LogDelivery'] as const).filter((k) => request[k] !== undefined);
+}
+
+/** The tag key the handler sets on every replicator it creates, to recognise its own on a retried create. */
+export const OWNER_TAG_KEY = 'cdk-msk-replicator:owner';
+
+/**
+ * Tag changes that bring the live tags to the desired ones. Only keys this resource manages are removed:
+ * keys in the previous properties that are gone from the new ones. Tags someone else added are kept.
+ */
+export function planTags(
+  desired: Record<string, string>,
+  previouslyManaged: Record<string, string> | undefined,
+  live: Record<string, string>,
+): { toAdd: Record<string, string>; toRemove: string[] } {
+  const toAdd: Record<string, string> = {};
+  for (const [key, value] of Object.entries(desired)) {
+    if (live[key] !== value) toAdd[key] = value;
+  }
+  const toRemove = Object.keys(previouslyManaged ?? {})
+    .filter((key) => !(key in desired) && key in live && key !== OWNER_TAG_KEY)
+    .sort();
+  return { toAdd, toRemove };
+}

@@ -1,0 +1,413 @@
+import {
+  ArnFormat, CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType,
+  ITaggable, Token,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import { Construct } from 'constructs';
+import { ReplicatorCluster } from './cluster';
+import { parseClusterArn } from './private/cluster-arns';
+import { createHandlerPolicy } from './private/handler-policy';
+import {
+  validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
+  validateSubnets, validateTargetRegion,
+} from './private/validate';
+import { ATTR_CURRENT_VERSION, ATTR_REPLICATOR_ARN, ATTR_REPLICATOR_NAME, ReplicatorProperties } from './provider/properties';
+import { ReplicatorProvider } from './provider/replicator-provider';
+import {
+  ConsumerGroupOffsetSyncMode, ConsumerGroupReplicationOptions, StartingPosition, TargetCompressionType,
+  TopicNameConfiguration, TopicReplicationOptions,
+} from './replication';
+
+/** Actions that let a principal see a replicator: `grantRead`. */
+const READ_ACTIONS = ['kafka:DescribeReplicator', 'kafka:ListTagsForResource'];
+
+/**
+ * An MSK Replicator, created by this library or imported.
+ */
+export interface IMskReplicator extends IResource, iam.IGrantable, msk.IReplicatorRef {
+  /**
+   * The ARN of the replicator.
+   *
+   * @attribute
+   */
+  readonly replicatorArn: string;
+
+  /**
+   * The name of the replicator.
+   *
+   * @attribute
+   */
+  readonly replicatorName: string;
+
+  /**
+   * Grants `actions` on this replicator to `grantee`.
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `kafka:DescribeReplicator` and `kafka:ListTagsForResource` on this replicator.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * A CloudWatch metric of this replicator (namespace `AWS/Kafka`, dimension `ReplicatorName`).
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/**
+ * Grants and metrics shared by created and imported replicators: they need only the ARN and the name.
+ */
+abstract class MskReplicatorBase extends Resource implements IMskReplicator {
+  public abstract readonly replicatorArn: string;
+  public abstract readonly replicatorName: string;
+  public abstract readonly grantPrincipal: iam.IPrincipal;
+
+  public get replicatorRef(): msk.ReplicatorReference {
+    return { replicatorArn: this.replicatorArn };
+  }
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.replicatorArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...READ_ACTIONS);
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // The replicator's own environment (an imported replicator's comes from its ARN), so that a dashboard or
+    // alarm in another stack still reads the right Region and account.
+    const env = this.env;
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Kafka',
+      metricName,
+      dimensionsMap: { ReplicatorName: this.replicatorName },
+      region: Token.isUnresolved(env.region) ? undefined : env.region,
+      account: Token.isUnresolved(env.account) ? undefined : env.account,
+      ...props,
+    }).attachTo(this);
+  }
+
+  /**
+   * The lag between the source and the target, in milliseconds. Statistic: Maximum.
+   */
+  public metricReplicationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReplicationLatency', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * The number of messages not yet replicated. Statistic: Sum.
+   */
+  public metricMessageLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('MessageLag', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Bytes replicated per second. Statistic: Sum.
+   */
+  public metricReplicatorThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReplicatorThroughput', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Failures of the replicator. Statistic: Sum.
+   */
+  public metricReplicatorFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReplicatorFailure', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+}
+
+/**
+ * Attributes of an existing replicator.
+ */
+export interface MskReplicatorAttributes {
+  /**
+   * The ARN of the replicator: `arn:<partition>:kafka:<region>:<account>:replicator/<name>/<uuid>`.
+   */
+  readonly replicatorArn: string;
+
+  /**
+   * The service execution role of the replicator.
+   *
+   * @default - unknown: `role` is undefined and grants to the replicator's principal do nothing
+   */
+  readonly role?: iam.IRole;
+}
+
+/**
+ * Properties of an `MskReplicator`.
+ */
+export interface MskReplicatorProps {
+  /**
+   * The name of the replicator: unique per account and Region, at most 128 characters, matching
+   * `^[0-9A-Za-z][0-9A-Za-z-]*$`.
+   *
+   * A fixed name must change whenever a change requires a new replicator (the new one is created before the
+   * old one is deleted); the update fails before any change otherwise.
+   *
+   * @default - a unique name derived from the construct path, regenerated on replacement
+   */
+  readonly replicatorName?: string;
+
+  /**
+   * A description, at most 1024 characters. Changing it replaces the replicator.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The cluster to replicate from.
+   */
+  readonly source: ReplicatorCluster;
+
+  /**
+   * The cluster to replicate to: an MSK cluster in the stack's Region (the replicator lives there).
+   */
+  readonly target: ReplicatorCluster;
+
+  /**
+   * Which topics to replicate, and how.
+   *
+   * @default - all topics, copying configurations and ACLs, detecting new topics, from the latest offset,
+   * with target topics prefixed by the source cluster alias
+   */
+  readonly topicReplication?: TopicReplicationOptions;
+
+  /**
+   * Which consumer groups to replicate, and how.
+   *
+   * @default - all consumer groups, with offset synchronisation (LEGACY) and detection of new groups
+   */
+  readonly consumerGroupReplication?: ConsumerGroupReplicationOptions;
+
+  /**
+   * Compression of the records written to the target. Changing it replaces the replicator.
+   *
+   * @default TargetCompressionType.NONE
+   */
+  readonly targetCompressionType?: TargetCompressionType;
+
+  /**
+   * The service execution role: assumed by MSK (`kafka.amazonaws.com`) to read from the source and write to
+   * the target. A role you supply gets nothing added except what you grant (see
+   * `ReplicatorCluster.grantReplicationSource` / `grantReplicationTarget`).
+   *
+   * @default - a role trusted by `kafka.amazonaws.com` (for this account only) with access scoped to the two clusters
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Tags of the replicator. `Tags.of(replicator).add()` works too. Changeable in place.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the replicator when it is removed from the stack or the stack is deleted.
+   * `RETAIN` leaves it running (and no longer managed).
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether a deployment waits until a new replicator is RUNNING (which takes up to about 30 minutes). When
+   * false, the deployment completes once MSK accepted the replicator (CREATING), and a failure of the
+   * creation is not reported by CloudFormation.
+   *
+   * @default true
+   */
+  readonly waitForRunning?: boolean;
+
+  /**
+   * Whether every deployment reconciles the live replicator with the template, even when the replicator's
+   * properties did not change. Costs one DescribeReplicator per deployment and shows a change in every
+   * `cdk diff`.
+   *
+   * @default false - the replicator is reconciled only when its properties change
+   */
+  readonly reconcileOnEveryDeployment?: boolean;
+}
+
+/**
+ * An Amazon MSK Replicator, managed through a `Custom::MskReplicator` resource backed by a stack-singleton
+ * provider.
+ *
+ * @resource Custom::MskReplicator
+ */
+export class MskReplicator extends MskReplicatorBase implements ITaggable {
+  /**
+   * Imports a replicator by ARN.
+   */
+  public static fromReplicatorArn(scope: Construct, id: string, replicatorArn: string): IMskReplicator {
+    return MskReplicator.fromReplicatorAttributes(scope, id, { replicatorArn });
+  }
+
+  /**
+   * Imports a replicator by its attributes.
+   */
+  public static fromReplicatorAttributes(scope: Construct, id: string, attrs: MskReplicatorAttributes): IMskReplicator {
+    // arn:<partition>:kafka:<region>:<account>:replicator/<name>/<uuid>: the name is the first part of the resource name
+    const arnComponents = Stack.of(scope).splitArn(attrs.replicatorArn, ArnFormat.SLASH_RESOURCE_NAME);
+    class Import extends MskReplicatorBase {
+      public readonly replicatorArn = attrs.replicatorArn;
+      public readonly replicatorName = Token.isUnresolved(attrs.replicatorArn)
+        ? arnComponents.resourceName!
+        : arnComponents.resourceName!.split('/')[0];
+      public readonly grantPrincipal: iam.IPrincipal = attrs.role ?? new iam.UnknownPrincipal({ resource: this });
+    }
+    return new Import(scope, id, { environmentFromArn: attrs.replicatorArn });
+  }
+
+  /**
+   * The ARN of the replicator.
+   *
+   * @attribute
+   */
+  public readonly replicatorArn: string;
+
+  /**
+   * The name of the replicator.
+   *
+   * @attribute
+   */
+  public readonly replicatorName: string;
+
+  /**
+   * The replicator's current version, which changes on every update.
+   *
+   * @attribute
+   */
+  public readonly currentVersion: string;
+
+  /**
+   * The service execution role.
+   */
+  public readonly role: iam.IRole;
+
+  /**
+   * The principal that replicates: the service execution role.
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /**
+   * Tags of the replicator (`Tags.of()` reaches them).
+   */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: MskReplicatorProps) {
+    super(scope, id, { physicalName: props.replicatorName });
+    const topics = props.topicReplication ?? {};
+    const groups = props.consumerGroupReplication ?? {};
+    validateReplicatorName(props.replicatorName);
+    validateDescription(props.description);
+    validatePatterns('topicReplication.topicsToReplicate', topics.topicsToReplicate, 249, true);
+    validatePatterns('topicReplication.topicsToExclude', topics.topicsToExclude, 249, false);
+    validatePatterns('consumerGroupReplication.consumerGroupsToReplicate', groups.consumerGroupsToReplicate, 256, false);
+    validatePatterns('consumerGroupReplication.consumerGroupsToExclude', groups.consumerGroupsToExclude, 256, false);
+    validateOffsetSyncMode(groups.offsetSyncMode, topics.topicNameConfiguration);
+    validateDistinctClusters(props.source.clusterArn, props.target.clusterArn);
+    if (props.target.clusterArn === undefined) {
+      throw new Error('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
+    }
+    validateTargetRegion(Stack.of(this).region, parseClusterArn(props.target.clusterArn)?.region, props.target.clusterArn);
+
+    const source = props.source._bind(this, 'Source');
+    const target = props.target._bind(this, 'Target');
+    validateSubnets('source', source.spec.SubnetIds);
+    validateSubnets('target', target.spec.SubnetIds);
+
+    this.role = props.role ?? this.createServiceExecutionRole(props);
+    this.grantPrincipal = this.role;
+    this.tags = new TagManager(TagType.MAP, 'Custom::MskReplicator', props.tags);
+
+    const provider = ReplicatorProvider.getOrCreate(this);
+    const namePrefix = props.replicatorName === undefined
+      ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-', allowedSpecialCharacters: '-' }).replace(/^[^0-9A-Za-z]+/, '')
+      : undefined;
+    const properties: ReplicatorProperties = {
+      ReplicatorName: props.replicatorName,
+      ReplicatorNamePrefix: namePrefix,
+      Description: props.description,
+      ServiceExecutionRoleArn: this.role.roleArn,
+      Source: source.spec,
+      Target: target.spec,
+      TopicReplication: {
+        TopicsToReplicate: topics.topicsToReplicate ?? ['.*'],
+        TopicsToExclude: topics.topicsToExclude ?? [],
+        CopyTopicConfigurations: topics.copyTopicConfigurations ?? true,
+        CopyAccessControlListsForTopics: topics.copyAccessControlListsForTopics ?? true,
+        DetectAndCopyNewTopics: topics.detectAndCopyNewTopics ?? true,
+        StartingPosition: topics.startingPosition ?? StartingPosition.LATEST,
+        TopicNameConfiguration: topics.topicNameConfiguration ?? TopicNameConfiguration.PREFIXED_WITH_SOURCE_CLUSTER_ALIAS,
+      },
+      ConsumerGroupReplication: {
+        ConsumerGroupsToReplicate: groups.consumerGroupsToReplicate ?? ['.*'],
+        ConsumerGroupsToExclude: groups.consumerGroupsToExclude ?? [],
+        SynchroniseConsumerGroupOffsets: groups.synchroniseConsumerGroupOffsets ?? true,
+        DetectAndCopyNewConsumerGroups: groups.detectAndCopyNewConsumerGroups ?? true,
+        OffsetSyncMode: groups.offsetSyncMode ?? ConsumerGroupOffsetSyncMode.LEGACY,
+      },
+      TargetCompressionType: props.targetCompressionType ?? TargetCompressionType.NONE,
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as unknown as Record<string, string>,
+      DeletionBehaviour: props.removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'destroy',
+      WaitForRunning: props.waitForRunning ?? true,
+      // A value that differs on every synth makes CloudFormation call the handler on every deployment.
+      ReconcileNonce: props.reconcileOnEveryDeployment ? new Date().toISOString() : undefined,
+    };
+
+    const replicatorArnPattern = Stack.of(this).formatArn({
+      service: 'kafka',
+      resource: 'replicator',
+      resourceName: props.replicatorName !== undefined ? `${props.replicatorName}/*` : `${namePrefix}-*`,
+    });
+    const handlerPolicy = createHandlerPolicy(this, 'HandlerPolicy', {
+      replicatorArnPattern,
+      serviceExecutionRole: this.role,
+      mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
+      handlerRoles: provider.handlerRoles,
+    });
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::MskReplicator',
+      properties: properties as unknown as Record<string, unknown>,
+      // The provider's own timeout governs; CloudFormation's must not cut it short.
+      serviceTimeout: Duration.hours(1),
+    });
+    // Deletion runs through these permissions: they must be removed only after the replicator is gone.
+    resource.node.addDependency(handlerPolicy);
+    // The service execution role and its policy must exist before MSK is asked to assume it.
+    resource.node.addDependency(this.role);
+
+    this.replicatorArn = resource.getAttString(ATTR_REPLICATOR_ARN);
+    this.replicatorName = resource.getAttString(ATTR_REPLICATOR_NAME);
+    this.currentVersion = resource.getAttString(ATTR_CURRENT_VERSION);
+  }
+
+  /**
+   * Adds a statement to the service execution role's policy (when the role is one this library created,
+   * or a mutable role you supplied).
+   */
+  public addToRolePolicy(statement: iam.PolicyStatement): void {
+    this.role.addToPrincipalPolicy(statement);
+  }
+
+  private createServiceExecutionRole(props: MskReplicatorProps): iam.IRole {
+    const role = new iam.Role(this, 'ServiceExecutionRole', {
+      description: 'Service execution role of an MSK Replicator',
+      assumedBy: new iam.ServicePrincipal('kafka.amazonaws.com', {
+        // Confused-deputy protection: only replicators of this account may assume it.
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    props.source.grantReplicationSource(role);
+    props.target.grantReplicationTarget(role);
+    return role;
+  }
+}
