@@ -1,0 +1,56 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { Properties } from './cloudformation';
+import { resolveIntrinsics, stringifyScalars } from './intrinsics';
+import { MskReplicator, MskReplicatorProps, ReplicatorCluster } from '../../src';
+
+/** A disaster-recovery topology: two MSK clusters in two VPCs of us-east-1 (ARNs and ids are concrete). */
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+export const SOURCE_CLUSTER_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:cluster/orders-primary/11111111-2222-3333-4444-555555555555-1`;
+export const TARGET_CLUSTER_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:cluster/orders-dr/66666666-7777-8888-9999-000000000000-2`;
+
+export function clusterVpc(scope: Stack, id: string, cidr: string, subnetPrefix: string): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(scope, id, {
+    vpcId: `vpc-${subnetPrefix}`,
+    vpcCidrBlock: cidr,
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: [`subnet-${subnetPrefix}a`, `subnet-${subnetPrefix}b`],
+  });
+}
+
+export type ReplicatorOptions = Omit<MskReplicatorProps, 'source' | 'target'>;
+
+/** A stack with one replicator from the primary to the DR cluster, with `options` on top. */
+export function exampleStack(options: ReplicatorOptions = {}, app = new App()): { stack: Stack; replicator: MskReplicator } {
+  const stack = new Stack(app, 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
+  const replicator = new MskReplicator(stack, 'Replicator', {
+    source: ReplicatorCluster.fromMskCluster({
+      clusterArn: SOURCE_CLUSTER_ARN,
+      vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'),
+    }),
+    target: ReplicatorCluster.fromMskCluster({
+      clusterArn: TARGET_CLUSTER_ARN,
+      vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
+    }),
+    ...options,
+  });
+  return { stack, replicator };
+}
+
+/**
+ * The properties CloudFormation would hand the handler for the stack's `Custom::MskReplicator`: intrinsics
+ * resolved to made-up physical values, scalars turned into strings, the ServiceToken dropped.
+ */
+export function synthesizedProperties(stack: Stack): Properties {
+  const resources = Template.fromStack(stack).findResources('Custom::MskReplicator');
+  const [resource] = Object.values(resources);
+  const { ServiceToken: _token, ...props } = resource.Properties as Record<string, unknown>;
+  return stringifyScalars(resolveIntrinsics(props as never, { region: REGION, account: ACCOUNT }) as never) as Properties;
+}
+
+/** Shorthand: the handler's properties of `exampleStack(options)`. */
+export function exampleProperties(options: ReplicatorOptions = {}): Properties {
+  return synthesizedProperties(exampleStack(options).stack);
+}

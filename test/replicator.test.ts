@@ -1,0 +1,308 @@
+import { App, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
+import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
+import { ReplicatorProvider } from '../src/provider/replicator-provider';
+
+describe('MskReplicator resource', () => {
+  test('renders Custom::MskReplicator with every field and its defaults', () => {
+    const { stack } = exampleStack();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::MskReplicator', 1);
+    template.hasResourceProperties('Custom::MskReplicator', {
+      ReplicatorNamePrefix: Match.stringLikeRegexp('^OrdersReplication-Replicator-'),
+      Source: { MskClusterArn: SOURCE_CLUSTER_ARN, SubnetIds: ['subnet-0primarya', 'subnet-0primaryb'] },
+      Target: { MskClusterArn: TARGET_CLUSTER_ARN, SubnetIds: ['subnet-0dra', 'subnet-0drb'] },
+      TopicReplication: {
+        TopicsToReplicate: ['.*'],
+        TopicsToExclude: [],
+        CopyTopicConfigurations: true,
+        CopyAccessControlListsForTopics: true,
+        DetectAndCopyNewTopics: true,
+        StartingPosition: 'LATEST',
+        TopicNameConfiguration: 'PREFIXED_WITH_SOURCE_CLUSTER_ALIAS',
+      },
+      ConsumerGroupReplication: {
+        ConsumerGroupsToReplicate: ['.*'],
+        ConsumerGroupsToExclude: [],
+        SynchroniseConsumerGroupOffsets: true,
+        DetectAndCopyNewConsumerGroups: true,
+        OffsetSyncMode: 'LEGACY',
+      },
+      TargetCompressionType: 'NONE',
+      DeletionBehaviour: 'destroy',
+      WaitForRunning: true,
+      ReconcileNonce: Match.absent(),
+    });
+  });
+
+  test('an explicitly empty consumer group list is kept (topic-only replication)', () => {
+    const { stack } = exampleStack({ consumerGroupReplication: { consumerGroupsToReplicate: [] } });
+    Template.fromStack(stack).hasResourceProperties('Custom::MskReplicator', {
+      ConsumerGroupReplication: Match.objectLike({ ConsumerGroupsToReplicate: [] }),
+    });
+  });
+
+  test('a fixed name is passed as is and scopes the handler policy to it', () => {
+    const { stack } = exampleStack({ replicatorName: 'orders-dr' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::MskReplicator', { ReplicatorName: 'orders-dr', ReplicatorNamePrefix: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'ManageThisReplicator',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafka:us-east-1:123456789012:replicator/orders-dr/*']] },
+        })]),
+      },
+    });
+  });
+
+  test('RETAIN, no-wait and reconcile-on-every-deployment reach the handler', () => {
+    const { stack } = exampleStack({ removalPolicy: RemovalPolicy.RETAIN, waitForRunning: false, reconcileOnEveryDeployment: true });
+    Template.fromStack(stack).hasResourceProperties('Custom::MskReplicator', {
+      DeletionBehaviour: 'retain', WaitForRunning: false, ReconcileNonce: Match.anyValue(),
+    });
+  });
+
+  test('Tags.of and the tags prop both reach the resource', () => {
+    const { stack, replicator } = exampleStack({ tags: { team: 'streaming' } });
+    Tags.of(replicator).add('env', 'prod');
+    Template.fromStack(stack).hasResourceProperties('Custom::MskReplicator', { Tags: { team: 'streaming', env: 'prod' } });
+  });
+
+  test('attributes are GetAtts of the custom resource', () => {
+    const { stack, replicator } = exampleStack();
+    const logicalId = stack.getLogicalId(replicator.node.defaultChild as never);
+    expect(stack.resolve(replicator.replicatorArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'ReplicatorArn'] });
+    expect(stack.resolve(replicator.replicatorName)).toEqual({ 'Fn::GetAtt': [logicalId, 'ReplicatorName'] });
+    expect(stack.resolve(replicator.currentVersion)).toEqual({ 'Fn::GetAtt': [logicalId, 'CurrentVersion'] });
+    expect(stack.resolve(replicator.replicatorRef.replicatorArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'ReplicatorArn'] });
+  });
+});
+
+describe('provider', () => {
+  test('two replicators in a stack share one provider, each with its own handler policy', () => {
+    const { stack } = exampleStack();
+    new MskReplicator(stack, 'Second', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', '0dr') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'V1', '10.1.0.0/16', '0primary') }),
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::MskReplicator', 2);
+    // our onEvent and isComplete, and the framework's onEvent, isComplete and onTimeout: one set per stack
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const tokens = Object.values(template.findResources('Custom::MskReplicator')).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    expect(new Set(tokens).size).toBe(1);
+    const handlerPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('ManageThisReplicator'));
+    expect(handlerPolicies).toHaveLength(2);
+  });
+
+  test('pinned runtime, one shared asset, explicit polling within the one-hour limit', () => {
+    const { stack } = exampleStack();
+    const template = Template.fromStack(stack);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } }));
+    const handlers = functions.filter((f) => /^index\.(onEventHandler|isCompleteHandler)$/.test(f.Properties.Handler));
+    expect(handlers).toHaveLength(2);
+    expect(new Set(handlers.map((f) => JSON.stringify(f.Properties.Code))).size).toBe(1);
+    expect(ReplicatorProvider.TOTAL_TIMEOUT.toSeconds() % ReplicatorProvider.QUERY_INTERVAL.toSeconds()).toBe(0);
+    expect(ReplicatorProvider.TOTAL_TIMEOUT.toSeconds()).toBeLessThan(3600);
+    template.hasResourceProperties('Custom::MskReplicator', { ServiceTimeout: '3600' });
+  });
+
+  test('the custom resource depends on its handler policy, so permissions outlive the deletion', () => {
+    const { stack } = exampleStack();
+    const template = Template.fromStack(stack);
+    const [[policyId]] = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => JSON.stringify(p).includes('ManageThisReplicator'));
+    const [resource] = Object.values(template.findResources('Custom::MskReplicator'));
+    expect(resource.DependsOn).toContain(policyId);
+  });
+});
+
+describe('IAM', () => {
+  test('the default service execution role trusts kafka.amazonaws.com for this account only', () => {
+    const { stack } = exampleStack();
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'kafka.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+        }],
+      },
+    });
+  });
+
+  test('kafka-cluster actions are scoped to the two clusters, their topics and groups, never *', () => {
+    const { stack } = exampleStack();
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+    const clusterStatements = statements.filter((s) => JSON.stringify(s.Action).includes('kafka-cluster:'));
+    expect(clusterStatements.length).toBeGreaterThan(0);
+    for (const statement of clusterStatements) {
+      expect(statement.Resource).not.toEqual('*');
+      expect(JSON.stringify(statement.Resource)).toMatch(/orders-(primary|dr)/);
+    }
+    const resources = clusterStatements.map((s) => s.Resource);
+    expect(resources).toEqual(expect.arrayContaining([
+      SOURCE_CLUSTER_ARN,
+      SOURCE_CLUSTER_ARN.replace(':cluster/', ':topic/') + '/*',
+      SOURCE_CLUSTER_ARN.replace(':cluster/', ':group/') + '/*',
+      TARGET_CLUSTER_ARN.replace(':cluster/', ':topic/') + '/*',
+    ]));
+    const targetTopic = clusterStatements.find((s) => s.Resource === TARGET_CLUSTER_ARN.replace(':cluster/', ':topic/') + '/*')!;
+    expect(targetTopic.Action).toEqual(expect.arrayContaining(['kafka-cluster:CreateTopic', 'kafka-cluster:WriteData']));
+    const sourceTopic = clusterStatements.find((s) => s.Resource === SOURCE_CLUSTER_ARN.replace(':cluster/', ':topic/') + '/*')!;
+    expect(sourceTopic.Action).not.toContain('kafka-cluster:WriteData');
+  });
+
+  test('iam:PassRole is limited to the service execution role and conditioned on kafka.amazonaws.com', () => {
+    const { stack, replicator } = exampleStack();
+    const roleId = stack.getLogicalId(replicator.role.node.defaultChild as never);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'PassServiceExecutionRole',
+          Action: 'iam:PassRole',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'kafka.amazonaws.com' } },
+        }]),
+      },
+    });
+  });
+
+  test('a supplied role is used as is: no policy is added to it', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const role = iam.Role.fromRoleArn(stack, 'Byo', 'arn:aws:iam::123456789012:role/replicator', { mutable: false });
+    const replicator = new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'V1', '10.1.0.0/16', 'a') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', 'b') }),
+      role,
+    });
+    expect(replicator.role).toBe(role);
+    expect(replicator.grantPrincipal).toBe(role);
+    const template = Template.fromStack(stack);
+    const kafkaTrusted = template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'kafka.amazonaws.com' } })] } },
+    });
+    expect(Object.keys(kafkaTrusted)).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('kafka-cluster:');
+    template.hasResourceProperties('Custom::MskReplicator', { ServiceExecutionRoleArn: 'arn:aws:iam::123456789012:role/replicator' });
+  });
+
+  test('grantRead gives DescribeReplicator and ListTagsForResource on the replicator', () => {
+    const { stack, replicator } = exampleStack();
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    replicator.grantRead(reader);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(reader.node.defaultChild as never) }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kafka:DescribeReplicator', 'kafka:ListTagsForResource'] })] },
+    });
+  });
+});
+
+describe('imports and metrics', () => {
+  test('fromReplicatorArn takes name and environment from the ARN', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const imported = MskReplicator.fromReplicatorArn(stack, 'I',
+      'arn:aws:kafka:us-west-2:222222222222:replicator/orders-dr/abcd-1234');
+    expect(imported.replicatorName).toBe('orders-dr');
+    expect(imported.env).toEqual({ account: '222222222222', region: 'us-west-2' });
+    expect(imported.grantPrincipal).toBeInstanceOf(iam.UnknownPrincipal);
+    const metric = imported.metric('ReplicationLatency');
+    expect(metric.namespace).toBe('AWS/Kafka');
+    expect(metric.dimensions).toEqual({ ReplicatorName: 'orders-dr' });
+    expect(metric.region).toBe('us-west-2');
+  });
+
+  test('metricReplicationLatency is Maximum of ReplicationLatency by ReplicatorName', () => {
+    const { stack, replicator } = exampleStack();
+    const metric = replicator.metricReplicationLatency();
+    expect(metric.statistic).toBe('Maximum');
+    expect(stack.resolve(metric.dimensions)).toEqual({ ReplicatorName: stack.resolve(replicator.replicatorName) });
+  });
+});
+
+describe('validation', () => {
+  test('fails if replicatorName breaks the pattern', () => {
+    expect(() => exampleStack({ replicatorName: 'my_name' })).toThrow(
+      '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ and be at most 128 characters, got: my_name');
+  });
+
+  test('fails if replicatorName is longer than 128 characters', () => {
+    expect(() => exampleStack({ replicatorName: 'a'.repeat(129) })).toThrow(/at most 128 characters/);
+  });
+
+  test('fails if description is longer than 1024 characters', () => {
+    expect(() => exampleStack({ description: 'd'.repeat(1025) })).toThrow('`description` must be at most 1024 characters, got 1025');
+  });
+
+  test('fails if topicsToReplicate is empty', () => {
+    expect(() => exampleStack({ topicReplication: { topicsToReplicate: [] } })).toThrow(/`topicReplication.topicsToReplicate` must hold at least one/);
+  });
+
+  test('fails if a topic pattern is longer than 249 characters', () => {
+    expect(() => exampleStack({ topicReplication: { topicsToReplicate: ['t'.repeat(250)] } }))
+      .toThrow(/`topicReplication.topicsToReplicate\[0\]` must be at most 249 characters, got 250/);
+  });
+
+  test('fails if a consumer group pattern is longer than 256 characters', () => {
+    expect(() => exampleStack({ consumerGroupReplication: { consumerGroupsToExclude: ['g'.repeat(257)] } }))
+      .toThrow(/consumerGroupsToExclude\[0\]` must be at most 256 characters/);
+  });
+
+  test('fails if a pattern is empty', () => {
+    expect(() => exampleStack({ topicReplication: { topicsToExclude: [''] } })).toThrow('`topicReplication.topicsToExclude[0]` must not be empty');
+  });
+
+  test('fails if a pattern is not a regular expression', () => {
+    expect(() => exampleStack({ topicReplication: { topicsToReplicate: ['orders.(*'] } }))
+      .toThrow('`topicReplication.topicsToReplicate[0]` must be a valid regular expression, got: orders.(*');
+  });
+
+  test('accepts Java-only regular expression syntax', () => {
+    expect(() => exampleStack({ topicReplication: { topicsToReplicate: ['(?i)orders.*+', '(?>a|b)c'] } })).not.toThrow();
+  });
+
+  test('fails if ENHANCED offset sync is used without IDENTICAL topic names', () => {
+    expect(() => exampleStack({ consumerGroupReplication: { offsetSyncMode: ConsumerGroupOffsetSyncMode.ENHANCED } }))
+      .toThrow(/ENHANCED requires `topicReplication.topicNameConfiguration` IDENTICAL/);
+    expect(() => exampleStack({
+      consumerGroupReplication: { offsetSyncMode: ConsumerGroupOffsetSyncMode.ENHANCED },
+      topicReplication: { topicNameConfiguration: TopicNameConfiguration.IDENTICAL },
+    })).not.toThrow();
+  });
+
+  test('fails if source and target are the same cluster', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = clusterVpc(stack, 'V', '10.0.0.0/16', 'x');
+    expect(() => new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc }),
+    })).toThrow(/`source` and `target` must be different clusters/);
+  });
+
+  test('fails if the stack is not in the target cluster\'s Region', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    expect(() => new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'V1', '10.1.0.0/16', 'a') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', 'b') }),
+    })).toThrow(/the stack's Region is eu-west-1 but `target` is in us-east-1/);
+  });
+
+  test('skips unresolved tokens', () => {
+    const { stack } = exampleStack();
+    const param = new CfnParameter(stack, 'Name', { type: 'String' });
+    expect(() => new MskReplicator(stack, 'Tokenized', {
+      replicatorName: param.valueAsString,
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'V3', '10.1.0.0/16', 'c') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V4', '10.2.0.0/16', 'd') }),
+    })).not.toThrow();
+  });
+});
