@@ -1,0 +1,241 @@
+import {
+  ConflictException, CreateReplicatorCommand, DeleteReplicatorCommand, DescribeReplicatorCommand, DescribeReplicatorResponse,
+  KafkaClient, ListReplicatorsCommand, ListTagsForResourceCommand, NotFoundException, TagResourceCommand,
+  TooManyRequestsException, UntagResourceCommand, UpdateReplicationInfoCommand,
+} from '@aws-sdk/client-kafka';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
+import { isComplete } from '../src/provider/is-complete';
+import { OWNER_TAG_KEY } from '../src/provider/lifecycle';
+import { onEvent, ownerTagValue } from '../src/provider/on-event';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { TargetCompressionType } from '../src';
+import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
+
+const kafka = mockClient(KafkaClient);
+const client = new KafkaClient({ region: 'us-east-1' });
+let logs: string[];
+const log = (message: string) => logs.push(message);
+
+const ARN = 'arn:aws:kafka:us-east-1:123456789012:replicator/orders-dr/aaaa-bbbb';
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
+
+// ---- named event builders
+function createEvent(props = exampleProperties()): ProviderEvent {
+  return { RequestType: 'Create', RequestId: 'req-1', StackId: STACK_ID, LogicalResourceId: 'Replicator', ResourceProperties: props };
+}
+function updateEvent(props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId = ARN): ProviderEvent {
+  return {
+    RequestType: 'Update', RequestId: 'req-2', StackId: STACK_ID, LogicalResourceId: 'Replicator',
+    PhysicalResourceId: physicalId, ResourceProperties: props, OldResourceProperties: oldProps,
+  };
+}
+function deleteEvent(props = exampleProperties(), physicalId = ARN): ProviderEvent {
+  return { RequestType: 'Delete', RequestId: 'req-3', StackId: STACK_ID, LogicalResourceId: 'Replicator', PhysicalResourceId: physicalId, ResourceProperties: props };
+}
+function completeEvent(event: ProviderEvent, data: ResourceData): IsCompleteEvent {
+  return { ...event, PhysicalResourceId: event.PhysicalResourceId ?? ARN, Data: data };
+}
+
+/** A live replicator as DescribeReplicator reports the example's properties (aliases, not ARNs). */
+function live(overrides: Partial<DescribeReplicatorResponse> = {}, topics = ['.*']): DescribeReplicatorResponse {
+  return {
+    ReplicatorArn: ARN, ReplicatorName: 'orders-dr', ReplicatorState: 'RUNNING', CurrentVersion: 'V1',
+    ServiceExecutionRoleArn: String(exampleProperties().ServiceExecutionRoleArn),
+    KafkaClusters: [
+      { KafkaClusterAlias: 'src', AmazonMskCluster: { MskClusterArn: SOURCE_CLUSTER_ARN } },
+      { KafkaClusterAlias: 'tgt', AmazonMskCluster: { MskClusterArn: TARGET_CLUSTER_ARN } },
+    ],
+    ReplicationInfoList: [{
+      SourceKafkaClusterAlias: 'src', TargetKafkaClusterAlias: 'tgt', TargetCompressionType: 'NONE',
+      TopicReplication: {
+        TopicsToReplicate: topics, TopicsToExclude: [], CopyTopicConfigurations: true, CopyAccessControlListsForTopics: true,
+        DetectAndCopyNewTopics: true, StartingPosition: { Type: 'LATEST' }, TopicNameConfiguration: { Type: 'PREFIXED_WITH_SOURCE_CLUSTER_ALIAS' },
+      },
+      ConsumerGroupReplication: {
+        ConsumerGroupsToReplicate: ['.*'], ConsumerGroupsToExclude: [], SynchroniseConsumerGroupOffsets: true,
+        DetectAndCopyNewConsumerGroups: true, ConsumerGroupOffsetSyncMode: 'LEGACY',
+      },
+    }],
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  kafka.reset();
+  logs = [];
+});
+
+describe('onEvent', () => {
+  test('Create sends CreateReplicator with a generated name and the owner tag, and returns the ARN', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN, ReplicatorState: 'CREATING' });
+    const event = createEvent(exampleProperties({ tags: { team: 'streaming' } }));
+
+    const result = await onEvent(event, client, log);
+
+    expect(result).toEqual({ PhysicalResourceId: ARN, Data: expect.objectContaining({ ReplicatorArn: ARN, LifecycleAction: 'create' }) });
+    const input = kafka.commandCalls(CreateReplicatorCommand)[0].args[0].input;
+    expect(input.ReplicatorName).toMatch(/^OrdersReplication-Replicator-[0-9A-F]{8}-[0-9a-f]{12}$/);
+    expect(input.Tags).toEqual({ team: 'streaming', [OWNER_TAG_KEY]: ownerTagValue(event) });
+    expect(input.ReplicationInfoList![0].ConsumerGroupReplication!.ConsumerGroupsToReplicate).toEqual(['.*']);
+  });
+
+  test('the same request gets the same generated name; another request a different one', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN });
+    await onEvent(createEvent(), client, log);
+    await onEvent(createEvent(), client, log);
+    await onEvent({ ...createEvent(), RequestId: 'req-other' }, client, log);
+    const names = kafka.commandCalls(CreateReplicatorCommand).map((c) => c.args[0].input.ReplicatorName);
+    expect(names[0]).toBe(names[1]);
+    expect(names[2]).not.toBe(names[0]);
+  });
+
+  test('Create adopts a replicator with its own owner tag after a ConflictException', async () => {
+    const event = createEvent(exampleProperties({ replicatorName: 'orders-dr' }));
+    kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
+
+    await expect(onEvent(event, client, log)).resolves.toMatchObject({ PhysicalResourceId: ARN });
+  });
+
+  test('Create fails on a name owned by someone else and touches nothing', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'other' } });
+
+    await expect(onEvent(createEvent(exampleProperties({ replicatorName: 'orders-dr' })), client, log))
+      .rejects.toThrow(/A replicator named "orders-dr" already exists .* not created by this resource/);
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+    expect(kafka).not.toHaveReceivedCommand(UpdateReplicationInfoCommand);
+  });
+
+  test('Update of an immutable field with an unchanged fixed name fails without any write', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(live());
+    const oldProps = exampleProperties({ replicatorName: 'orders-dr' });
+    const newProps = exampleProperties({ replicatorName: 'orders-dr', targetCompressionType: TargetCompressionType.GZIP });
+
+    await expect(onEvent(updateEvent(newProps, oldProps), client, log)).rejects.toThrow(
+      /Changing `targetCompressionType` requires a new replicator.*change `replicatorName`/);
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  test('Update back to what the live replicator already has (a rollback) is in place, not a replacement', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(live());
+    const failedProps = exampleProperties({ replicatorName: 'orders-dr', targetCompressionType: TargetCompressionType.GZIP });
+    const original = exampleProperties({ replicatorName: 'orders-dr' });
+
+    const result = await onEvent(updateEvent(original, failedProps), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: ARN, Data: { LifecycleAction: 'update' } });
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  test('Delete with RETAIN makes no call and says so', async () => {
+    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    expect(result.Data.LifecycleAction).toBe('retain');
+    expect(kafka.calls()).toHaveLength(0);
+    expect(logs.join('\n')).toMatch(/RETAIN: .* is left running/);
+  });
+
+  test('Delete of a physical id that is not a replicator ARN makes no call', async () => {
+    const result = await onEvent(deleteEvent(exampleProperties(), 'req-1'), client, log);
+    expect(result.Data.LifecycleAction).toBe('none');
+    expect(kafka.calls()).toHaveLength(0);
+  });
+
+  test('logs name the request and the calls, never the properties or tags', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN });
+    await onEvent(createEvent(exampleProperties({ tags: { secretish: 'do-not-log-me' } })), client, log);
+    const text = logs.join('\n');
+    expect(text).toMatch(/^Create \(new resource\)/);
+    expect(text).toMatch(/CreateReplicator /);
+    expect(text).not.toContain('do-not-log-me');
+    expect(text).not.toContain('ServiceExecutionRoleArn');
+  });
+});
+
+describe('isComplete', () => {
+  const created: ResourceData = { ReplicatorArn: ARN, LifecycleAction: 'create' };
+
+  test('CREATING is not complete; RUNNING completes with the attributes', async () => {
+    kafka.on(DescribeReplicatorCommand).resolvesOnce(live({ ReplicatorState: 'CREATING' })).resolves(live());
+    const event = completeEvent(createEvent(), created);
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete(event, client, log)).resolves.toEqual({
+      IsComplete: true, Data: { ReplicatorArn: ARN, ReplicatorName: 'orders-dr', CurrentVersion: 'V1' },
+    });
+  });
+
+  test('CREATING completes at once when waitForRunning is false', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(live({ ReplicatorState: 'CREATING' }));
+    const event = completeEvent(createEvent(exampleProperties({ waitForRunning: false })), created);
+    await expect(isComplete(event, client, log)).resolves.toMatchObject({ IsComplete: true });
+  });
+
+  test('FAILED throws the service reason and deletes the failed replicator', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(live({
+      ReplicatorState: 'FAILED', StateInfo: { Code: 'AUTH_ERROR', Message: 'cannot authenticate to the source cluster' },
+    }));
+    kafka.on(DeleteReplicatorCommand).resolves({});
+    await expect(isComplete(completeEvent(createEvent(), created), client, log))
+      .rejects.toThrow('Replicator orders-dr failed to create: AUTH_ERROR: cannot authenticate to the source cluster');
+    expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ARN, CurrentVersion: 'V1' });
+  });
+
+  test('throttling is "not yet", never a failure', async () => {
+    kafka.on(DescribeReplicatorCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } }));
+    await expect(isComplete(completeEvent(createEvent(), created), client, log)).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('an in-place update sends the parts that differ with the CurrentVersion just read, then completes', async () => {
+    const oldProps = exampleProperties();
+    const newProps = exampleProperties({ topicReplication: { topicsToReplicate: ['orders'] } });
+    const event = completeEvent(updateEvent(newProps, oldProps), { ReplicatorArn: ARN, LifecycleAction: 'update' });
+    kafka.on(DescribeReplicatorCommand).resolvesOnce(live()).resolves(live({ CurrentVersion: 'V2' }, ['orders']));
+    kafka.on(UpdateReplicationInfoCommand).resolves({ ReplicatorState: 'UPDATING' });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
+
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
+    expect(kafka).toHaveReceivedCommandWith(UpdateReplicationInfoCommand, {
+      ReplicatorArn: ARN, CurrentVersion: 'V1', SourceKafkaClusterArn: SOURCE_CLUSTER_ARN, TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
+      TopicReplication: {
+        TopicsToReplicate: ['orders'], TopicsToExclude: [], CopyTopicConfigurations: true,
+        CopyAccessControlListsForTopics: true, DetectAndCopyNewTopics: true,
+      },
+      ConsumerGroupReplication: undefined,
+      LogDelivery: undefined,
+    });
+    await expect(isComplete(event, client, log)).resolves.toMatchObject({ IsComplete: true, Data: { CurrentVersion: 'V2' } });
+    expect(kafka).toHaveReceivedCommandTimes(UpdateReplicationInfoCommand, 1);
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('tags: only keys the previous template set are removed; others are left alone', async () => {
+    const oldProps = exampleProperties({ tags: { team: 'a', cost: 'x' } });
+    const newProps = exampleProperties({ tags: { team: 'b' } });
+    const event = completeEvent(updateEvent(newProps, oldProps), { ReplicatorArn: ARN, LifecycleAction: 'update' });
+    kafka.on(DescribeReplicatorCommand).resolves(live());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'a', cost: 'x', addedByOps: 'y', [OWNER_TAG_KEY]: ownerTagValue(event) } });
+
+    await expect(isComplete(event, client, log)).resolves.toMatchObject({ IsComplete: true });
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ARN, Tags: { team: 'b' } });
+    expect(kafka).toHaveReceivedCommandWith(UntagResourceCommand, { ResourceArn: ARN, TagKeys: ['cost'] });
+  });
+
+  test('delete waits while CREATING, deletes with the current version when RUNNING, completes on NotFound', async () => {
+    const event = completeEvent(deleteEvent(), { ReplicatorArn: ARN, LifecycleAction: 'delete' });
+    kafka.on(DescribeReplicatorCommand)
+      .resolvesOnce(live({ ReplicatorState: 'CREATING' }))
+      .resolvesOnce(live({ CurrentVersion: 'V7' }))
+      .rejects(new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DeleteReplicatorCommand).resolves({ ReplicatorState: 'DELETING' });
+
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
+    expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ARN, CurrentVersion: 'V7' });
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: true });
+  });
+});
