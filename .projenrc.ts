@@ -72,6 +72,17 @@ project.bundler.addBundle('src/provider/handler.lambda.ts', {
   sourcemap: false,
 });
 
+// The read-only drift report, shipped as a self-contained command (the SDK bundled like the handler's).
+const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+  executable: true,
+});
+project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
+
 // the npm package holds the library, the handler asset, .jsii, API.md and the README: nothing else
 for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/bench/']) {
   project.addPackageIgnore(pattern);
@@ -79,8 +90,8 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/b
 
 // The handler imports the SDK that is bundled into its asset: a build-time dependency, never loaded by the
 // construct library itself.
-for (const handlerFile of ['handler.lambda', 'is-complete', 'on-event', 'kafka-calls']) {
-  project.eslint?.allowDevDeps(`src/provider/${handlerFile}.ts`);
+for (const handlerFile of ['provider/handler.lambda', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli']) {
+  project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 
 // tsconfig for tests, the demo and the benchmark (projen's tsconfigDevFile)

@@ -11,6 +11,9 @@ import { CloudFormationResource, loadBundledHandler, ProviderResult } from '../t
 import { exampleStack, ReplicatorOptions, synthesizedProperties } from '../test/harness/example-stack';
 import { MskSimulator } from '../test/msk-simulator';
 
+/** Prints a line; not console.log, which the harness routes while the handler runs. */
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
 const OUT_DIR = path.join(__dirname, '..', '.demo-out');
 const WRITE_OPERATIONS = ['CreateReplicator', 'UpdateReplicationInfo', 'DeleteReplicator', 'TagResource', 'UntagResource'];
 
@@ -39,34 +42,41 @@ async function main(): Promise<number> {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   // Slow enough to watch the states pass, fast enough for a demo: the real service takes up to 30 minutes.
   const sim = await MskSimulator.start({ timing: { creatingMs: 1500, updatingMs: 800, deletingMs: 800 } });
-  console.log(`local MSK API simulator listening on ${sim.endpoint} (AWS_ENDPOINT_URL_KAFKA)`);
+  say(`local MSK API simulator listening on ${sim.endpoint} (AWS_ENDPOINT_URL_KAFKA)`);
 
-  // The handler logs what it does; show it indented, as it would appear in CloudWatch Logs.
-  const consoleLog = console.log.bind(console);
-  console.log = (...args: unknown[]) => consoleLog(`    handler | ${args.join(' ')}`);
   const handler = loadBundledHandler(sim.endpoint);
-  console.log = consoleLog;
-  const withHandlerLogs = async <T>(fn: () => Promise<T>): Promise<T> => {
-    console.log = (...args: unknown[]) => consoleLog(`    handler | ${args.join(' ')}`);
-    try {
-      return await fn();
-    } finally {
-      console.log = consoleLog;
+  // The handler's log, indented, as CloudWatch Logs would hold it; repeated polls of an unchanged state are
+  // folded into one line with a count, so the states can be seen as they pass.
+  let lastLine = '';
+  let repeats = 0;
+  const flush = () => {
+    if (repeats > 0) say(`    handler |   (same again ×${repeats})`);
+    repeats = 0;
+  };
+  const onLog = (line: string) => {
+    if (line === lastLine) {
+      repeats += 1;
+      return;
     }
+    flush();
+    lastLine = line;
+    say(`    handler | ${line}`);
   };
 
-  const resource = new CloudFormationResource(handler, { queryIntervalMs: 250 });
+  const resource = new CloudFormationResource(handler, { queryIntervalMs: 250, onLog });
   const outcomes: StepOutcome[] = [];
   const step = async (name: string, run: () => Promise<ProviderResult>, check: (r: ProviderResult) => string | undefined) => {
-    consoleLog(`\n▶ ${name}`);
+    say(`\n▶ ${name}`);
     sim.resetCalls();
     const started = Date.now();
-    const result = await withHandlerLogs(run);
+    const result = await run();
+    flush();
+    lastLine = '';
     const problem = result.status !== 'SUCCESS' ? `${result.status}: ${result.reason}` : check(result);
     const writes = sim.calls.filter((c) => WRITE_OPERATIONS.includes(c.operation))
       .map((c) => `${c.operation}${c.input.currentVersion ? `(CurrentVersion=${String(c.input.currentVersion)})` : ''}`);
-    consoleLog(`  writes: ${writes.join(', ') || 'none'}`);
-    consoleLog(`  ${problem ? `✗ ${problem}` : `✓ ${result.status} physical id ${result.physicalResourceId}`}`);
+    say(`  writes: ${writes.join(', ') || 'none'}`);
+    say(`  ${problem ? `✗ ${problem}` : `✓ ${result.status} physical id ${result.physicalResourceId}`}`);
     outcomes.push({
       step: name,
       ok: problem === undefined,
@@ -111,13 +121,13 @@ async function main(): Promise<number> {
     sim.replicators().length === 0 ? undefined : `${sim.replicators().length} replicator(s) left behind`);
 
   await sim.stop();
-  consoleLog('\nSummary');
-  consoleLog('| step | result | MSK API calls | seconds |');
-  consoleLog('|---|---|---|---|');
-  for (const o of outcomes) consoleLog(`| ${o.step} | ${o.ok ? 'ok' : `FAILED: ${o.detail}`} | ${o.calls} | ${o.seconds.toFixed(1)} |`);
-  consoleLog(`\ntemplates written to ${path.relative(process.cwd(), OUT_DIR)}/`);
+  say('\nSummary');
+  say('| step | result | MSK API calls | seconds |');
+  say('|---|---|---|---|');
+  for (const o of outcomes) say(`| ${o.step} | ${o.ok ? 'ok' : `FAILED: ${o.detail}`} | ${o.calls} | ${o.seconds.toFixed(1)} |`);
+  say(`\ntemplates written to ${path.relative(process.cwd(), OUT_DIR)}/`);
   const failed = outcomes.filter((o) => !o.ok).length;
-  consoleLog(failed === 0 ? 'demo passed' : `demo FAILED: ${failed} step(s) went wrong`);
+  say(failed === 0 ? 'demo passed' : `demo FAILED: ${failed} step(s) went wrong`);
   return failed === 0 ? 0 : 1;
 }
 

@@ -114,15 +114,28 @@ export function replacementCauses(
     .map((f) => f.prop);
 }
 
+/** A field that cannot change in place, as desired and as the live replicator reports it. */
+export interface ImmutableDifference {
+  readonly prop: string;
+  readonly desired: unknown;
+  readonly live: unknown;
+}
+
 /**
  * Fields that cannot change in place where the live replicator (as far as Describe reports them) differs from
- * the desired properties although the template did not change them. The handler reports these; it never
- * replaces a replicator on its own.
+ * the desired properties. During an update whose template did not change them, this is drift: the handler
+ * reports it and never replaces a replicator on its own.
  */
-export function immutableDrift(desired: ReplicatorProperties, live: DescribeReplicatorResponse): string[] {
+export function immutableDifferences(desired: ReplicatorProperties, live: DescribeReplicatorResponse): ImmutableDifference[] {
   return IMMUTABLE_FIELDS
     .filter((f) => f.live(live) !== undefined && !liveHas(f, desired, live))
-    .map((f) => `${f.prop} (desired ${JSON.stringify(f.read(desired))}, live ${JSON.stringify(f.live(live))})`);
+    .map((f) => ({ prop: f.prop, desired: f.read(desired), live: f.live(live) }));
+}
+
+/** `immutableDifferences` as log lines. */
+export function immutableDrift(desired: ReplicatorProperties, live: DescribeReplicatorResponse): string[] {
+  return immutableDifferences(desired, live)
+    .map((d) => `${d.prop} (desired ${JSON.stringify(d.desired)}, live ${JSON.stringify(d.live)})`);
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ProviderOptions {
   readonly maxPolls?: number;
   /** Receives every isComplete result, for progress displays. */
   readonly onPoll?: (result: IsCompleteResponse) => void;
+  /** Receives each line the handler logs (what CloudWatch Logs would hold); by default they are dropped. */
+  readonly onLog?: (line: string) => void;
 }
 
 export interface ProviderResult {
@@ -48,12 +50,23 @@ export interface ProviderResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs one handler invocation with its console.log routed to `onLog`, as Lambda routes it to CloudWatch Logs. */
+async function invoke<T>(fn: () => Promise<T>, onLog: ((line: string) => void) | undefined): Promise<T> {
+  const original = console.log;
+  console.log = (...args: unknown[]) => onLog?.(args.map(String).join(' '));
+  try {
+    return await fn();
+  } finally {
+    console.log = original;
+  }
+}
+
 /** One request through the Provider framework. */
 export async function invokeProvider(handler: Handler, event: ProviderEvent, options: ProviderOptions = {}): Promise<ProviderResult> {
   const fallbackId = event.PhysicalResourceId ?? event.RequestId;
   let onEventResult: OnEventResponse;
   try {
-    onEventResult = await handler.onEventHandler(event);
+    onEventResult = await invoke(() => handler.onEventHandler(event), options.onLog);
   } catch (error) {
     return { status: 'FAILED', physicalResourceId: fallbackId, data: {}, reason: (error as Error).message, polls: 0 };
   }
@@ -63,7 +76,7 @@ export async function invokeProvider(handler: Handler, event: ProviderEvent, opt
   for (let poll = 1; poll <= maxPolls; poll++) {
     let result: IsCompleteResponse;
     try {
-      result = await handler.isCompleteHandler(completeEvent);
+      result = await invoke(() => handler.isCompleteHandler(completeEvent), options.onLog);
     } catch (error) {
       return { status: 'FAILED', physicalResourceId, data: {}, reason: (error as Error).message, polls: poll };
     }
