@@ -5,13 +5,13 @@ import {
 } from '@aws-sdk/client-kafka';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { TargetCompressionType } from '../src';
+import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
 import { OWNER_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue } from '../src/provider/on-event';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { TargetCompressionType } from '../src';
-import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
 
 const kafka = mockClient(KafkaClient);
 const client = new KafkaClient({ region: 'us-east-1' });
@@ -27,8 +27,13 @@ function createEvent(props = exampleProperties()): ProviderEvent {
 }
 function updateEvent(props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId = ARN): ProviderEvent {
   return {
-    RequestType: 'Update', RequestId: 'req-2', StackId: STACK_ID, LogicalResourceId: 'Replicator',
-    PhysicalResourceId: physicalId, ResourceProperties: props, OldResourceProperties: oldProps,
+    RequestType: 'Update',
+    RequestId: 'req-2',
+    StackId: STACK_ID,
+    LogicalResourceId: 'Replicator',
+    PhysicalResourceId: physicalId,
+    ResourceProperties: props,
+    OldResourceProperties: oldProps,
   };
 }
 function deleteEvent(props = exampleProperties(), physicalId = ARN): ProviderEvent {
@@ -41,21 +46,34 @@ function completeEvent(event: ProviderEvent, data: ResourceData): IsCompleteEven
 /** A live replicator as DescribeReplicator reports the example's properties (aliases, not ARNs). */
 function live(overrides: Partial<DescribeReplicatorResponse> = {}, topics = ['.*']): DescribeReplicatorResponse {
   return {
-    ReplicatorArn: ARN, ReplicatorName: 'orders-dr', ReplicatorState: 'RUNNING', CurrentVersion: 'V1',
+    ReplicatorArn: ARN,
+    ReplicatorName: 'orders-dr',
+    ReplicatorState: 'RUNNING',
+    CurrentVersion: 'V1',
     ServiceExecutionRoleArn: String(exampleProperties().ServiceExecutionRoleArn),
     KafkaClusters: [
       { KafkaClusterAlias: 'src', AmazonMskCluster: { MskClusterArn: SOURCE_CLUSTER_ARN } },
       { KafkaClusterAlias: 'tgt', AmazonMskCluster: { MskClusterArn: TARGET_CLUSTER_ARN } },
     ],
     ReplicationInfoList: [{
-      SourceKafkaClusterAlias: 'src', TargetKafkaClusterAlias: 'tgt', TargetCompressionType: 'NONE',
+      SourceKafkaClusterAlias: 'src',
+      TargetKafkaClusterAlias: 'tgt',
+      TargetCompressionType: 'NONE',
       TopicReplication: {
-        TopicsToReplicate: topics, TopicsToExclude: [], CopyTopicConfigurations: true, CopyAccessControlListsForTopics: true,
-        DetectAndCopyNewTopics: true, StartingPosition: { Type: 'LATEST' }, TopicNameConfiguration: { Type: 'PREFIXED_WITH_SOURCE_CLUSTER_ALIAS' },
+        TopicsToReplicate: topics,
+        TopicsToExclude: [],
+        CopyTopicConfigurations: true,
+        CopyAccessControlListsForTopics: true,
+        DetectAndCopyNewTopics: true,
+        StartingPosition: { Type: 'LATEST' },
+        TopicNameConfiguration: { Type: 'PREFIXED_WITH_SOURCE_CLUSTER_ALIAS' },
       },
       ConsumerGroupReplication: {
-        ConsumerGroupsToReplicate: ['.*'], ConsumerGroupsToExclude: [], SynchroniseConsumerGroupOffsets: true,
-        DetectAndCopyNewConsumerGroups: true, ConsumerGroupOffsetSyncMode: 'LEGACY',
+        ConsumerGroupsToReplicate: ['.*'],
+        ConsumerGroupsToExclude: [],
+        SynchroniseConsumerGroupOffsets: true,
+        DetectAndCopyNewConsumerGroups: true,
+        ConsumerGroupOffsetSyncMode: 'LEGACY',
       },
     }],
     ...overrides,
@@ -199,10 +217,16 @@ describe('isComplete', () => {
 
     await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
     expect(kafka).toHaveReceivedCommandWith(UpdateReplicationInfoCommand, {
-      ReplicatorArn: ARN, CurrentVersion: 'V1', SourceKafkaClusterArn: SOURCE_CLUSTER_ARN, TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
+      ReplicatorArn: ARN,
+      CurrentVersion: 'V1',
+      SourceKafkaClusterArn: SOURCE_CLUSTER_ARN,
+      TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
       TopicReplication: {
-        TopicsToReplicate: ['orders'], TopicsToExclude: [], CopyTopicConfigurations: true,
-        CopyAccessControlListsForTopics: true, DetectAndCopyNewTopics: true,
+        TopicsToReplicate: ['orders'],
+        TopicsToExclude: [],
+        CopyTopicConfigurations: true,
+        CopyAccessControlListsForTopics: true,
+        DetectAndCopyNewTopics: true,
       },
       ConsumerGroupReplication: undefined,
       LogDelivery: undefined,

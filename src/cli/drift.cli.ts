@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'fs';
 import { KafkaClient } from '@aws-sdk/client-kafka';
+import { replicatorProperties } from './template-properties';
 import { driftReport } from '../provider/drift';
 import { describeReplicator, listTags } from '../provider/kafka-calls';
-import { replicatorProperties } from './template-properties';
 
 /**
  * cdk-msk-replicator-drift <replicator-arn> --template <file> [--logical-id <id>]
