@@ -11,7 +11,7 @@ import { parseClusterArn } from './private/cluster-arns';
 import { createHandlerPolicy } from './private/handler-policy';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
-  validateSubnets, validateTargetRegion,
+  validateSubnets, validateTargetRegion, validateTimeout,
 } from './private/validate';
 import { ATTR_CURRENT_VERSION, ATTR_REPLICATOR_ARN, ATTR_REPLICATOR_NAME, ReplicatorProperties } from './provider/properties';
 import { ReplicatorProvider } from './provider/replicator-provider';
@@ -92,31 +92,102 @@ abstract class MskReplicatorBase extends Resource implements IMskReplicator {
   }
 
   /**
-   * The lag between the source and the target, in milliseconds. Statistic: Maximum.
+   * The time records take from the source to the target, in milliseconds.
+   *
+   * Metric `ReplicationLatency`, default statistic Maximum.
    */
   public metricReplicationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ReplicationLatency', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
 
   /**
-   * The number of messages not yet replicated. Statistic: Sum.
+   * The number of records not yet replicated (the replicator's consumer lag on the source).
+   *
+   * Metric `MessageLag`, default statistic Sum.
    */
   public metricMessageLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('MessageLag', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   /**
-   * Bytes replicated per second. Statistic: Sum.
+   * Bytes replicated per second.
+   *
+   * Metric `ReplicatorThroughput`, default statistic Sum.
    */
   public metricReplicatorThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ReplicatorThroughput', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   /**
-   * Failures of the replicator. Statistic: Sum.
+   * Bytes per second the replicator reads from the source.
+   *
+   * Metric `ReplicatorBytesInPerSec`, default statistic Sum.
+   */
+  public metricReplicatorBytesInPerSec(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReplicatorBytesInPerSec', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * The number of records the replicator failed to replicate.
+   *
+   * Metric `ReplicationFailures`, default statistic Sum.
+   */
+  public metricReplicationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReplicationFailures', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * The number of failures of the replicator itself (non-zero means it is not replicating).
+   *
+   * Metric `ReplicatorFailure`, default statistic Sum.
    */
   public metricReplicatorFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ReplicatorFailure', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * The number of connections that failed authentication (for example a missing `kafka-cluster:` permission).
+   *
+   * Metric `AuthError`, default statistic Sum.
+   */
+  public metricAuthError(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('AuthError', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * The average time, in milliseconds, the replicator's requests were throttled by the brokers.
+   *
+   * Metric `ThrottleTime`, default statistic Average.
+   */
+  public metricThrottleTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ThrottleTime', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  /**
+   * The number of successful connections to a cluster; zero means the replicator cannot reach it.
+   *
+   * Metric `KafkaClusterPingSuccessCount`, default statistic Sum.
+   */
+  public metricKafkaClusterPingSuccessCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('KafkaClusterPingSuccessCount', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * The number of consumer groups being synchronised.
+   *
+   * Metric `ConsumerGroupCount`, default statistic Maximum.
+   */
+  public metricConsumerGroupCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ConsumerGroupCount', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * The number of failed consumer group offset synchronisations.
+   *
+   * Metric `ConsumerGroupOffsetSyncFailure`, default statistic Sum.
+   */
+  public metricConsumerGroupOffsetSyncFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ConsumerGroupOffsetSyncFailure', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 }
 
@@ -225,6 +296,16 @@ export interface MskReplicatorProps {
   readonly waitForRunning?: boolean;
 
   /**
+   * How long a deployment waits for the replicator to reach the desired state (RUNNING after a create or an
+   * update, gone after a delete) before it fails. At most 55 minutes: CloudFormation fails any custom resource
+   * after one hour. A shorter timeout fails faster when something is wrong; creation normally takes up to about
+   * 30 minutes. On a timeout the replicator is left as it is and the next deployment continues from its state.
+   *
+   * @default Duration.minutes(55)
+   */
+  readonly timeout?: Duration;
+
+  /**
    * Whether every deployment reconciles the live replicator with the template, even when the replicator's
    * properties did not change. Costs one DescribeReplicator per deployment and shows a change in every
    * `cdk diff`.
@@ -312,6 +393,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     validatePatterns('consumerGroupReplication.consumerGroupsToExclude', groups.consumerGroupsToExclude, 256, false);
     validateOffsetSyncMode(groups.offsetSyncMode, topics.topicNameConfiguration);
     validateDistinctClusters(props.source.clusterArn, props.target.clusterArn);
+    validateTimeout(props.timeout, ReplicatorProvider.QUERY_INTERVAL, ReplicatorProvider.TOTAL_TIMEOUT);
     if (props.target.clusterArn === undefined) {
       throw new Error('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
     }
@@ -357,6 +439,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as unknown as Record<string, string>,
       DeletionBehaviour: props.removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'destroy',
       WaitForRunning: props.waitForRunning ?? true,
+      TimeoutSeconds: props.timeout?.toSeconds(),
       // A value that differs on every synth makes CloudFormation call the handler on every deployment.
       ReconcileNonce: props.reconcileOnEveryDeployment ? new Date().toISOString() : undefined,
     };

@@ -11,7 +11,7 @@ import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provid
 import { isComplete } from '../src/provider/is-complete';
 import { OWNER_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue } from '../src/provider/on-event';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 
 const kafka = mockClient(KafkaClient);
 const client = new KafkaClient({ region: 'us-east-1' });
@@ -200,6 +200,18 @@ describe('isComplete', () => {
     await expect(isComplete(completeEvent(createEvent(), created), client, log))
       .rejects.toThrow('Replicator orders-dr failed to create: AUTH_ERROR: cannot authenticate to the source cluster');
     expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ARN, CurrentVersion: 'V1' });
+  });
+
+  test('the replicator\'s timeout: onEvent sets a deadline, isComplete fails once it has passed', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN });
+    const before = Date.now();
+    const response = await onEvent(createEvent(exampleProperties({ timeout: Duration.minutes(5) })), client, log);
+    expect(Number(response.Data.Deadline)).toBeGreaterThanOrEqual(before + 300_000);
+    expect(Number(response.Data.Deadline)).toBeLessThan(before + 310_000);
+
+    kafka.on(DescribeReplicatorCommand).resolves(live({ ReplicatorState: 'CREATING' }));
+    const expired = completeEvent(createEvent(), { ...created, Deadline: String(Date.now() - 1) });
+    await expect(isComplete(expired, client, log)).rejects.toThrow(/Timed out waiting for .*the next deployment continues from it/);
   });
 
   test('throttling is "not yet", never a failure', async () => {

@@ -1,4 +1,4 @@
-import { App, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
@@ -221,6 +221,27 @@ describe('imports and metrics', () => {
     expect(metric.region).toBe('us-west-2');
   });
 
+  test.each([
+    ['metricReplicationLatency', 'ReplicationLatency', 'Maximum'],
+    ['metricMessageLag', 'MessageLag', 'Sum'],
+    ['metricReplicatorThroughput', 'ReplicatorThroughput', 'Sum'],
+    ['metricReplicatorBytesInPerSec', 'ReplicatorBytesInPerSec', 'Sum'],
+    ['metricReplicationFailures', 'ReplicationFailures', 'Sum'],
+    ['metricReplicatorFailure', 'ReplicatorFailure', 'Sum'],
+    ['metricAuthError', 'AuthError', 'Sum'],
+    ['metricThrottleTime', 'ThrottleTime', 'Average'],
+    ['metricKafkaClusterPingSuccessCount', 'KafkaClusterPingSuccessCount', 'Sum'],
+    ['metricConsumerGroupCount', 'ConsumerGroupCount', 'Maximum'],
+    ['metricConsumerGroupOffsetSyncFailure', 'ConsumerGroupOffsetSyncFailure', 'Sum'],
+  ] as const)('%s is %s (%s) in AWS/Kafka by ReplicatorName, overridable', (method, metricName, statistic) => {
+    const { replicator } = exampleStack();
+    const metric = replicator[method]();
+    expect(metric.metricName).toBe(metricName);
+    expect(metric.namespace).toBe('AWS/Kafka');
+    expect(metric.statistic).toBe(statistic);
+    expect(replicator[method]({ statistic: 'p99' }).statistic).toBe('p99');
+  });
+
   test('metricReplicationLatency is Maximum of ReplicationLatency by ReplicatorName', () => {
     const { stack, replicator } = exampleStack();
     const metric = replicator.metricReplicationLatency();
@@ -230,6 +251,14 @@ describe('imports and metrics', () => {
 });
 
 describe('validation', () => {
+  test('fails if timeout exceeds what CloudFormation allows or is shorter than one poll', () => {
+    expect(() => exampleStack({ timeout: Duration.minutes(60) })).toThrow(
+      '`timeout` must be between 30 seconds (the polling interval) and 55 minutes (CloudFormation fails custom resources after one hour), got: 1 hour');
+    expect(() => exampleStack({ timeout: Duration.seconds(10) })).toThrow(/`timeout` must be between/);
+    const { stack } = exampleStack({ timeout: Duration.minutes(40) });
+    Template.fromStack(stack).hasResourceProperties('Custom::MskReplicator', { TimeoutSeconds: 2400 });
+  });
+
   test('fails if replicatorName breaks the pattern', () => {
     expect(() => exampleStack({ replicatorName: 'my_name' })).toThrow(
       '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ and be at most 128 characters, got: my_name');

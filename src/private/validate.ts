@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 
 /**
  * Synth-time validators: small pure functions that throw with a message naming the prop, the rule and the value.
@@ -92,5 +92,14 @@ export function validateTargetRegion(stackRegion: string, targetRegion: string |
   if (stackRegion !== targetRegion) {
     throw new Error(`A replicator lives in its target cluster's Region: the stack's Region is ${stackRegion} but \`target\` `
       + `is in ${targetRegion}: ${targetArn}`);
+  }
+}
+
+export function validateTimeout(timeout: Duration | undefined, queryInterval: Duration, maximum: Duration): void {
+  if (timeout === undefined || Token.isUnresolved(timeout.toSeconds())) return;
+  const seconds = timeout.toSeconds();
+  if (seconds < queryInterval.toSeconds() || seconds > maximum.toSeconds()) {
+    throw new Error(`\`timeout\` must be between ${queryInterval.toHumanString()} (the polling interval) and `
+      + `${maximum.toHumanString()} (CloudFormation fails custom resources after one hour), got: ${timeout.toHumanString()}`);
   }
 }

@@ -16,6 +16,15 @@ import { createReplicatorRequest } from './requests';
  */
 export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   log(`${event.RequestType} ${event.PhysicalResourceId ?? '(new resource)'}`);
+  const response = await dispatch(event, client, log);
+  // The replicator's own `timeout`, enforced by isComplete; the provider's total timeout bounds it anyway.
+  const timeoutSeconds = Number(event.ResourceProperties.TimeoutSeconds);
+  return timeoutSeconds > 0
+    ? { ...response, Data: { ...response.Data, Deadline: String(Date.now() + timeoutSeconds * 1000) } }
+    : response;
+}
+
+async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   switch (event.RequestType) {
     case 'Create':
       return create(event, decodeProperties(event.ResourceProperties), client, log);

@@ -69,6 +69,8 @@ export interface ReplicatorProperties {
   readonly DeletionBehaviour: DeletionBehaviour;
   /** When false, a create completes as soon as the service accepted it (CREATING). */
   readonly WaitForRunning: boolean;
+  /** Seconds a request may take before isComplete gives up; absent: the provider's total timeout. */
+  readonly TimeoutSeconds?: number;
   /** Changes on every synth when reconciliation on every deployment is enabled; otherwise absent. */
   readonly ReconcileNonce?: string;
 }
@@ -115,6 +117,13 @@ function bool(raw: Raw, key: string, path: string): boolean {
 
 function optBool(raw: Raw, key: string, path: string): boolean | undefined {
   return raw[key] === undefined ? undefined : bool(raw, key, path);
+}
+
+function optPositiveNumber(raw: Raw, key: string, path: string): number | undefined {
+  if (raw[key] === undefined) return undefined;
+  const value = Number(raw[key]);
+  if (!Number.isFinite(value) || value <= 0) throw new PropertiesError(`${path}.${key} must be a positive number, got ${JSON.stringify(raw[key])}`);
+  return value;
 }
 
 /** An empty list may arrive as `[]` or be dropped altogether; both mean empty. */
@@ -205,6 +214,7 @@ export function decodeProperties(value: unknown): ReplicatorProperties {
     Tags: decodeTags(raw.Tags),
     DeletionBehaviour: raw.DeletionBehaviour === 'retain' ? 'retain' : 'destroy',
     WaitForRunning: raw.WaitForRunning === undefined ? true : bool(raw, 'WaitForRunning', 'ResourceProperties'),
+    TimeoutSeconds: optPositiveNumber(raw, 'TimeoutSeconds', 'ResourceProperties'),
     ReconcileNonce: optStr(raw, 'ReconcileNonce', 'ResourceProperties'),
   };
   if ((props.ReplicatorName === undefined) === (props.ReplicatorNamePrefix === undefined)) {
