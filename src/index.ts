@@ -1,3 +1,5 @@
 export * from './replicator';
 export * from './cluster';
 export * from './replication';
+export * from './authentication';
+export * from './log-delivery';

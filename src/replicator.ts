@@ -3,15 +3,18 @@ import {
   ITaggable, Token,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
+import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
 import { createHandlerPolicy } from './private/handler-policy';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
-  validateSubnets, validateTargetRegion, validateTimeout,
+  validateSubnets, validateTargetRegion, validateTimeout, validateSecurityGroupCount, validateSharedAvailabilityZones,
+  validateLogDelivery,
 } from './private/validate';
 import { ATTR_CURRENT_VERSION, ATTR_REPLICATOR_ARN, ATTR_REPLICATOR_NAME, ReplicatorProperties } from './provider/properties';
 import { ReplicatorProvider } from './provider/replicator-provider';
@@ -272,6 +275,13 @@ export interface MskReplicatorProps {
   readonly role?: iam.IRole;
 
   /**
+   * Where the replicator delivers its logs. Changeable in place.
+   *
+   * @default - no log delivery
+   */
+  readonly logDelivery?: ReplicatorLogDelivery;
+
+  /**
    * Tags of the replicator. `Tags.of(replicator).add()` works too. Changeable in place.
    *
    * @default - no tags
@@ -381,6 +391,16 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    */
   public readonly tags: TagManager;
 
+  /**
+   * The security groups of the replicator's network interfaces on the source side.
+   */
+  public readonly sourceConnections: ec2.Connections;
+
+  /**
+   * The security groups of the replicator's network interfaces on the target side.
+   */
+  public readonly targetConnections: ec2.Connections;
+
   constructor(scope: Construct, id: string, props: MskReplicatorProps) {
     super(scope, id, { physicalName: props.replicatorName });
     const topics = props.topicReplication ?? {};
@@ -403,7 +423,22 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     const target = props.target._bind(this, 'Target');
     validateSubnets('source', source.spec.SubnetIds);
     validateSubnets('target', target.spec.SubnetIds);
+    validateSecurityGroupCount('source', source.spec.SecurityGroupIds);
+    validateSecurityGroupCount('target', target.spec.SecurityGroupIds);
+    const sourceRegion = props.source.clusterArn !== undefined ? parseClusterArn(props.source.clusterArn)?.region : undefined;
+    if (sourceRegion !== undefined && sourceRegion === parseClusterArn(props.target.clusterArn)?.region) {
+      validateSharedAvailabilityZones(source.subnets.availabilityZones, target.subnets.availabilityZones);
+    }
+    const logDelivery = props.logDelivery;
+    validateLogDelivery(logDelivery && {
+      cloudWatch: logDelivery.cloudWatchLogGroup !== undefined,
+      firehose: logDelivery.firehoseDeliveryStream !== undefined,
+      s3: logDelivery.s3Bucket !== undefined,
+      s3Prefix: logDelivery.s3Prefix,
+    });
 
+    this.sourceConnections = new ec2.Connections({ securityGroups: source.securityGroups, defaultPort: ec2.Port.tcp(9098) });
+    this.targetConnections = new ec2.Connections({ securityGroups: target.securityGroups, defaultPort: ec2.Port.tcp(9098) });
     this.role = props.role ?? this.createServiceExecutionRole(props);
     this.grantPrincipal = this.role;
     this.tags = new TagManager(TagType.MAP, 'Custom::MskReplicator', props.tags);
@@ -436,6 +471,12 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
         OffsetSyncMode: groups.offsetSyncMode ?? ConsumerGroupOffsetSyncMode.LEGACY,
       },
       TargetCompressionType: props.targetCompressionType ?? TargetCompressionType.NONE,
+      LogDelivery: logDelivery && {
+        CloudWatchLogGroup: logDelivery.cloudWatchLogGroup?.logGroupName,
+        FirehoseDeliveryStream: logDelivery.firehoseDeliveryStream?.deliveryStreamName,
+        S3Bucket: logDelivery.s3Bucket?.bucketName,
+        S3Prefix: logDelivery.s3Prefix,
+      },
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as unknown as Record<string, string>,
       DeletionBehaviour: props.removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'destroy',
       WaitForRunning: props.waitForRunning ?? true,
@@ -454,6 +495,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       serviceExecutionRole: this.role,
       mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
       handlerRoles: provider.handlerRoles,
+      logDelivery,
     });
 
     const resource = new CustomResource(this, 'Resource', {
@@ -471,6 +513,24 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     this.replicatorArn = resource.getAttString(ATTR_REPLICATOR_ARN);
     this.replicatorName = resource.getAttString(ATTR_REPLICATOR_NAME);
     this.currentVersion = resource.getAttString(ATTR_CURRENT_VERSION);
+  }
+
+  /**
+   * Allows the replicator's source-side network interfaces into a security group of the source cluster's
+   * brokers, on `port` (9098: IAM authentication on MSK).
+   */
+  public allowSourceClusterAccess(clusterSecurityGroup: ec2.ISecurityGroup, port?: ec2.Port): void {
+    clusterSecurityGroup.connections.allowFrom(this.sourceConnections, port ?? ec2.Port.tcp(9098),
+      'MSK Replicator (source side)');
+  }
+
+  /**
+   * Allows the replicator's target-side network interfaces into a security group of the target cluster's
+   * brokers, on `port` (9098: IAM authentication on MSK).
+   */
+  public allowTargetClusterAccess(clusterSecurityGroup: ec2.ISecurityGroup, port?: ec2.Port): void {
+    clusterSecurityGroup.connections.allowFrom(this.targetConnections, port ?? ec2.Port.tcp(9098),
+      'MSK Replicator (target side)');
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ReplicatorLogDelivery } from '../log-delivery';
 
 /** The MSK API actions CreateReplicator needs on each MSK cluster of a replicator. */
 const HANDLER_CLUSTER_ACTIONS = ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'];
@@ -15,6 +16,38 @@ export interface HandlerPolicyOptions {
   readonly mskClusterArns: string[];
   /** The roles of the provider's handler functions. */
   readonly handlerRoles: iam.IRole[];
+  /** The replicator's log delivery, when used: only then does the handler get delivery permissions. */
+  readonly logDelivery?: ReplicatorLogDelivery;
+}
+
+/**
+ * What MSK asks of the caller to set up vended log delivery (the actions of the native resource's handlers).
+ * The CloudWatch Logs delivery APIs have no resource-level permissions.
+ */
+function logDeliveryStatements(delivery: ReplicatorLogDelivery): iam.PolicyStatement[] {
+  const statements = [new iam.PolicyStatement({
+    sid: 'SetUpLogDelivery',
+    actions: [
+      'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+    ],
+    resources: ['*'],
+  })];
+  if (delivery.s3Bucket !== undefined) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'LogDeliveryBucketPolicy',
+      actions: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'],
+      resources: [delivery.s3Bucket.bucketArn],
+    }));
+  }
+  if (delivery.firehoseDeliveryStream !== undefined) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'LogDeliveryStreamTags',
+      actions: ['firehose:TagDeliveryStream'],
+      resources: [delivery.firehoseDeliveryStream.deliveryStreamArn],
+    }));
+  }
+  return statements;
 }
 
 /**
@@ -75,6 +108,7 @@ export function createHandlerPolicy(scope: Construct, id: string, options: Handl
         resources: ['network-interface', 'subnet', 'security-group'].map((resource) =>
           stack.formatArn({ service: 'ec2', resource, resourceName: '*' })),
       }),
+      ...(options.logDelivery !== undefined ? logDeliveryStatements(options.logDelivery) : []),
     ],
   });
   return policy;
