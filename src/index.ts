@@ -3,3 +3,4 @@ export * from './cluster';
 export * from './replication';
 export * from './authentication';
 export * from './log-delivery';
+export * from './source-cluster-policy';
