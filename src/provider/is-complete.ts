@@ -7,7 +7,7 @@ import {
   UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
-import { describeReplicator, errorMessage, errorName, isGone, isTransient, listTags } from './kafka-calls';
+import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
 import { describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './on-event';
 import { decodeProperties } from './properties';
@@ -164,8 +164,10 @@ async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promis
     log(`DeleteReplicator ${arn} CurrentVersion=${live.CurrentVersion}`);
     await client.send(new DeleteReplicatorCommand({ ReplicatorArn: arn, CurrentVersion: live.CurrentVersion }));
   } catch (error) {
-    if (isGone(error)) return { IsComplete: true };
+    if (errorName(error) === 'NotFoundException') return { IsComplete: true };
     if (errorName(error) !== 'BadRequestException') throw error;
+    // A BadRequest may mean "already gone", "not in a deletable state" or "stale version" (a retried request
+    // whose first attempt was processed gets one too): only a fresh Describe can tell them apart.
     const now = await describeReplicator(client, arn);
     if (now === undefined) return { IsComplete: true };
     if (now.CurrentVersion !== live.CurrentVersion || now.ReplicatorState !== live.ReplicatorState) {

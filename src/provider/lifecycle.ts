@@ -59,6 +59,11 @@ function liveCluster(live: DescribeReplicatorResponse, side: 'Source' | 'Target'
   };
 }
 
+/** A cluster as Describe reports it: TLS turned off is reported as no encryption setting at all. */
+function comparableCluster(spec: ClusterSpec): ClusterSpec {
+  return { ...spec, TlsEncryption: spec.TlsEncryption ? true : undefined };
+}
+
 const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
   {
     prop: 'replicatorName',
@@ -68,8 +73,8 @@ const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
   },
   { prop: 'description', read: (p) => p.Description ?? '', live: (l) => l.ReplicatorDescription ?? '' },
   { prop: 'role', read: (p) => p.ServiceExecutionRoleArn, live: (l) => l.ServiceExecutionRoleArn },
-  { prop: 'source', read: (p) => p.Source, live: (l) => liveCluster(l, 'Source') },
-  { prop: 'target', read: (p) => p.Target, live: (l) => liveCluster(l, 'Target') },
+  { prop: 'source', read: (p) => comparableCluster(p.Source), live: (l) => liveCluster(l, 'Source') },
+  { prop: 'target', read: (p) => comparableCluster(p.Target), live: (l) => liveCluster(l, 'Target') },
   { prop: 'targetCompressionType', read: (p) => p.TargetCompressionType, live: (l) => liveInfo(l)?.TargetCompressionType },
   {
     prop: 'topicReplication.startingPosition',
