@@ -11,6 +11,7 @@ import { ReplicatorCluster } from './cluster';
 import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
 import { createHandlerPolicy } from './private/handler-policy';
+import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
   validateSubnets, validateTargetRegion, validateTimeout, validateSecurityGroupCount, validateSharedAvailabilityZones,
@@ -58,6 +59,61 @@ export interface IMskReplicator extends IResource, iam.IGrantable, msk.IReplicat
    * A CloudWatch metric of this replicator (namespace `AWS/Kafka`, dimension `ReplicatorName`).
    */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ReplicationLatency (ms), Maximum.
+   */
+  metricReplicationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric MessageLag, Sum.
+   */
+  metricMessageLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ReplicatorThroughput (bytes/s), Sum.
+   */
+  metricReplicatorThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ReplicatorBytesInPerSec, Sum.
+   */
+  metricReplicatorBytesInPerSec(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ReplicationFailures, Sum.
+   */
+  metricReplicationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ReplicatorFailure, Sum.
+   */
+  metricReplicatorFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric AuthError, Sum.
+   */
+  metricAuthError(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ThrottleTime (ms), Average.
+   */
+  metricThrottleTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric KafkaClusterPingSuccessCount, Sum.
+   */
+  metricKafkaClusterPingSuccessCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ConsumerGroupCount, Maximum.
+   */
+  metricConsumerGroupCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Metric ConsumerGroupOffsetSyncFailure, Sum.
+   */
+  metricConsumerGroupOffsetSyncFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /**
@@ -495,6 +551,10 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       serviceExecutionRole: this.role,
       mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
       handlerRoles: provider.handlerRoles,
+      networkInterfaces: [
+        { region: sourceRegion, subnetIds: source.spec.SubnetIds, securityGroupIds: source.spec.SecurityGroupIds },
+        { subnetIds: target.spec.SubnetIds, securityGroupIds: target.spec.SecurityGroupIds },
+      ],
       logDelivery,
     });
 
@@ -551,6 +611,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     });
     props.source.grantReplicationSource(role);
     props.target.grantReplicationTarget(role);
+    acknowledgeServiceExecutionRole(role, [props.source.clusterArn, props.target.clusterArn]);
     return role;
   }
 }

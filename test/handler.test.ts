@@ -3,6 +3,7 @@ import {
   KafkaClient, ListReplicatorsCommand, ListTagsForResourceCommand, NotFoundException, TagResourceCommand,
   TooManyRequestsException, UntagResourceCommand, UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TargetCompressionType } from '../src';
@@ -11,7 +12,6 @@ import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provid
 import { isComplete } from '../src/provider/is-complete';
 import { OWNER_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue } from '../src/provider/on-event';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 
 const kafka = mockClient(KafkaClient);
 const client = new KafkaClient({ region: 'us-east-1' });

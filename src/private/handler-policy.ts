@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeHandlerPolicy } from './nag-acknowledgements';
 import { ReplicatorLogDelivery } from '../log-delivery';
 
 /** The MSK API actions CreateReplicator needs on each MSK cluster of a replicator. */
@@ -16,6 +17,8 @@ export interface HandlerPolicyOptions {
   readonly mskClusterArns: string[];
   /** The roles of the provider's handler functions. */
   readonly handlerRoles: iam.IRole[];
+  /** The subnets and security groups of the replicator's network interfaces, per side, with their Region. */
+  readonly networkInterfaces: Array<{ readonly region?: string; readonly subnetIds: string[]; readonly securityGroupIds: string[] }>;
   /** The replicator's log delivery, when used: only then does the handler get delivery permissions. */
   readonly logDelivery?: ReplicatorLogDelivery;
 }
@@ -105,11 +108,16 @@ export function createHandlerPolicy(scope: Construct, id: string, options: Handl
       new iam.PolicyStatement({
         sid: 'CreateReplicatorNetworkInterfaces',
         actions: ['ec2:CreateNetworkInterface'],
-        resources: ['network-interface', 'subnet', 'security-group'].map((resource) =>
-          stack.formatArn({ service: 'ec2', resource, resourceName: '*' })),
+        // the replicator's own subnets and security groups; the new interface's id does not exist before the call
+        resources: options.networkInterfaces.flatMap(({ region, subnetIds, securityGroupIds }) => [
+          stack.formatArn({ service: 'ec2', region, resource: 'network-interface', resourceName: '*' }),
+          ...subnetIds.map((subnetId) => stack.formatArn({ service: 'ec2', region, resource: 'subnet', resourceName: subnetId })),
+          ...securityGroupIds.map((groupId) => stack.formatArn({ service: 'ec2', region, resource: 'security-group', resourceName: groupId })),
+        ]),
       }),
       ...(options.logDelivery !== undefined ? logDeliveryStatements(options.logDelivery) : []),
     ],
   });
+  acknowledgeHandlerPolicy(policy);
   return policy;
 }

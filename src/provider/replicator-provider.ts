@@ -3,8 +3,10 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeProvider } from '../private/nag-acknowledgements';
 
 /**
  * The stack-singleton custom resource provider behind every `MskReplicator` of a stack: one onEvent and one
@@ -67,8 +69,16 @@ export class ReplicatorProvider extends Construct {
       isCompleteHandler: isComplete,
       queryInterval: ReplicatorProvider.QUERY_INTERVAL,
       totalTimeout: ReplicatorProvider.TOTAL_TIMEOUT,
+      // Errors only: level ALL would log every state's input, i.e. whole CloudFormation events.
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: logs.RetentionDays.ONE_YEAR }),
+        level: sfn.LogLevel.ERROR,
+        includeExecutionData: false,
+      },
     });
     this.serviceToken = provider.serviceToken;
     this.handlerRoles = [onEvent.role!, isComplete.role!];
+    acknowledgeProvider([onEvent, isComplete], provider);
   }
 }
