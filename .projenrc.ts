@@ -28,6 +28,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // of *.lambda.ts files is off.
   lambdaAutoDiscover: false,
 
+  // Every jsii language, with its package name. Packaging them needs the languages' toolchains and
+  // registries; CI (CI=true) packages JavaScript only and checks the others through jsii-rosetta and
+  // jsii-docgen (see the docs:check task).
+  publishToPypi: { distName: 'cdk-msk-replicator', module: 'cdk_msk_replicator' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkmskreplicator',
+    mavenGroupId: 'io.github.cdk-msk-replicator',
+    mavenArtifactId: 'cdk-msk-replicator',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkMskReplicator', packageId: 'CdkMskReplicator' },
+  publishToGo: { moduleName: 'github.com/cdk-msk-replicator/cdk-msk-replicator-go' },
+
   devDeps: [
     `@aws-sdk/client-kafka@${CLIENT_KAFKA_VERSION}`,
     '@types/aws-lambda',
@@ -36,11 +48,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check',
     'cdk-nag@^3.0.2',
     'esbuild',
+    // the newest release in the registry for the 2.x line; its aws-cdk-lib peer range includes our floor
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'demo'],
+    devdirs: ['test', 'demo', 'bench'],
     // tests, the demo and the harness are typed by tsconfig.dev.json (projen's tsconfigDevFile)
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -84,7 +98,7 @@ const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
 project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
 
 // the npm package holds the library, the handler asset, .jsii, API.md and the README: nothing else
-for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/bench/']) {
+for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/bench/', '/rosetta/', '/.docs-check/', '.jsii.tabl.json']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -93,6 +107,31 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/b
 for (const handlerFile of ['provider/handler.lambda', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli']) {
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
+
+// The README's TypeScript examples must compile (so their Python, Java, C# and Go translations on Construct Hub
+// are right), and the API must render for Python. Runs after compile, in every build.
+const docsCheck = project.addTask('docs:check', {
+  description: 'Compile the README examples strictly with jsii-rosetta and render the Python API docs',
+});
+docsCheck.exec('jsii-rosetta extract --strict --fail');
+docsCheck.exec('jsii-docgen --language python --output .docs-check/API.python.md');
+project.postCompileTask.spawn(docsCheck);
+project.gitignore.exclude('/.docs-check/', '.jsii.tabl.json');
+
+// Integration tests (test/integ.*.ts, IntegTest with assertions) synthesize into committed snapshots; the jest
+// suite fails when a snapshot is out of date, and this task refreshes them after a deliberate change.
+const integSnapshot = project.addTask('integ:snapshot', {
+  description: 'Re-synthesize test/integ.*.ts into their committed snapshot directories',
+});
+integSnapshot.spawn(project.tasks.tryFind('bundle')!);
+integSnapshot.exec('ts-node --project tsconfig.dev.json test/integ-snapshots.ts --update');
+
+// The benchmark: synth time against aws-cdk-lib's CfnReplicator, resources, asset size, cold load, API calls.
+const bench = project.addTask('bench', {
+  description: 'Measure against the L1 baseline in the same run and write docs/benchmarks.md',
+});
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.exec('ts-node --project tsconfig.dev.json bench/run.ts');
 
 // tsconfig for tests, the demo and the benchmark (projen's tsconfigDevFile)
 project.tsconfigDev.addInclude('demo/**/*.ts');
