@@ -457,11 +457,16 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    */
   public readonly targetConnections: ec2.Connections;
 
+  /** The user's fixed name, for the synth-time uniqueness check. */
+  private readonly fixedName?: string;
+
   constructor(scope: Construct, id: string, props: MskReplicatorProps) {
     super(scope, id, { physicalName: props.replicatorName });
+    this.fixedName = props.replicatorName;
     const topics = props.topicReplication ?? {};
     const groups = props.consumerGroupReplication ?? {};
     validateReplicatorName(props.replicatorName);
+    this.validateUniqueName(props.replicatorName);
     validateDescription(props.description);
     validatePatterns('topicReplication.topicsToReplicate', topics.topicsToReplicate, 249, true);
     validatePatterns('topicReplication.topicsToExclude', topics.topicsToExclude, 249, false);
@@ -599,6 +604,23 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    */
   public addToRolePolicy(statement: iam.PolicyStatement): void {
     this.role.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * Two replicators with the same fixed name in one account and Region cannot both exist: fail at synth. When
+   * a stack's account or Region is unknown, replicators are compared within that stack only.
+   */
+  private validateUniqueName(name: string | undefined): void {
+    if (name === undefined || Token.isUnresolved(name)) return;
+    const envKey = (stack: Stack) => (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
+      ? `stack:${stack.node.path}` : `${stack.account}/${stack.region}`);
+    const mine = envKey(Stack.of(this));
+    const clash = this.node.root.node.findAll().find((c) => c !== this && c instanceof MskReplicator
+      && c.fixedName === name && envKey(Stack.of(c)) === mine);
+    if (clash !== undefined) {
+      throw new Error(`\`replicatorName\` must be unique per account and Region: "${name}" is already used by `
+        + `${clash.node.path}`);
+    }
   }
 
   private createServiceExecutionRole(props: MskReplicatorProps): iam.IRole {

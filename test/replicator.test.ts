@@ -264,6 +264,29 @@ describe('validation', () => {
       '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ and be at most 128 characters, got: my_name');
   });
 
+  test('fails if two replicators of one account and Region share a fixed name', () => {
+    const app = new App();
+    const { stack } = exampleStack({ replicatorName: 'orders-dr' }, app);
+    const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => new MskReplicator(other, 'Twin', {
+      replicatorName: 'orders-dr',
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(other, 'V1', '10.1.0.0/16', 'a') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(other, 'V2', '10.2.0.0/16', 'b') }),
+    })).toThrow('`replicatorName` must be unique per account and Region: "orders-dr" is already used by OrdersReplication/Replicator');
+    // another Region may reuse it
+    const elsewhere = new Stack(app, 'Elsewhere', { env: { account: '123456789012', region: 'eu-west-1' } });
+    expect(() => new MskReplicator(elsewhere, 'Twin', {
+      replicatorName: 'orders-dr',
+      source: ReplicatorCluster.fromMskCluster({
+        clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/a/1', vpc: clusterVpc(elsewhere, 'V1', '10.1.0.0/16', 'a'),
+      }),
+      target: ReplicatorCluster.fromMskCluster({
+        clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/b/2', vpc: clusterVpc(elsewhere, 'V2', '10.2.0.0/16', 'b'),
+      }),
+    })).not.toThrow();
+    expect(stack).toBeDefined();
+  });
+
   test('fails if replicatorName is longer than 128 characters', () => {
     expect(() => exampleStack({ replicatorName: 'a'.repeat(129) })).toThrow(/at most 128 characters/);
   });
