@@ -61,6 +61,16 @@ export interface IMskReplicator extends IResource, iam.IGrantable, msk.IReplicat
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
+   * A replicator metric for one topic (dimensions `ReplicatorName` and `Topic`).
+   */
+  metricForTopic(metricName: string, topic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * A replicator metric for one of its clusters (dimensions `ReplicatorName` and `ClusterAlias`).
+   */
+  metricForClusterAlias(metricName: string, clusterAlias: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
    * Metric ReplicationLatency (ms), Maximum.
    */
   metricReplicationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
@@ -148,6 +158,24 @@ abstract class MskReplicatorBase extends Resource implements IMskReplicator {
       account: Token.isUnresolved(env.account) ? undefined : env.account,
       ...props,
     }).attachTo(this);
+  }
+
+  /**
+   * A replicator metric for one topic (dimensions `ReplicatorName` and `Topic`), for the metrics MSK publishes
+   * per topic, such as `ReplicationLatency`, `MessageLag`, `ReplicatorThroughput` and `ReplicatorBytesInPerSec`.
+   */
+  public metricForTopic(metricName: string, topic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(metricName, { ...props, dimensionsMap: { ReplicatorName: this.replicatorName, Topic: topic, ...props?.dimensionsMap } });
+  }
+
+  /**
+   * A replicator metric for one of its clusters (dimensions `ReplicatorName` and `ClusterAlias`), for the
+   * metrics MSK publishes per cluster, such as `KafkaClusterPingSuccessCount`, `AuthError` and `ThrottleTime`.
+   */
+  public metricForClusterAlias(metricName: string, clusterAlias: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(metricName, {
+      ...props, dimensionsMap: { ReplicatorName: this.replicatorName, ClusterAlias: clusterAlias, ...props?.dimensionsMap },
+    });
   }
 
   /**

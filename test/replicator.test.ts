@@ -242,6 +242,16 @@ describe('imports and metrics', () => {
     expect(replicator[method]({ statistic: 'p99' }).statistic).toBe('p99');
   });
 
+  test('per-topic and per-cluster-alias metrics add their dimension to ReplicatorName', () => {
+    const { stack, replicator } = exampleStack();
+    const name = stack.resolve(replicator.replicatorName);
+    const topic = replicator.metricForTopic('MessageLag', 'orders', { statistic: 'Sum' });
+    expect(stack.resolve(topic.dimensions)).toEqual({ ReplicatorName: name, Topic: 'orders' });
+    expect(topic.statistic).toBe('Sum');
+    const alias = replicator.metricForClusterAlias('KafkaClusterPingSuccessCount', 'msk-cluster-orders-dr');
+    expect(stack.resolve(alias.dimensions)).toEqual({ ReplicatorName: name, ClusterAlias: 'msk-cluster-orders-dr' });
+  });
+
   test('metricReplicationLatency is Maximum of ReplicationLatency by ReplicatorName', () => {
     const { stack, replicator } = exampleStack();
     const metric = replicator.metricReplicationLatency();
