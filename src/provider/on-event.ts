@@ -18,8 +18,10 @@ export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Lo
   log(`${event.RequestType} ${event.PhysicalResourceId ?? '(new resource)'}`);
   const response = await dispatch(event, client, log);
   // The replicator's own `timeout`, enforced by isComplete; the provider's total timeout bounds it anyway.
-  const timeoutSeconds = Number(event.ResourceProperties.TimeoutSeconds);
-  return timeoutSeconds > 0
+  // Only requests that wait on a replicator have one (their properties were decoded already).
+  const waits = ['create', 'update', 'delete'].includes(response.Data.LifecycleAction);
+  const timeoutSeconds = waits ? decodeProperties(event.ResourceProperties).TimeoutSeconds : undefined;
+  return timeoutSeconds !== undefined
     ? { ...response, Data: { ...response.Data, Deadline: String(Date.now() + timeoutSeconds * 1000) } }
     : response;
 }
@@ -118,7 +120,8 @@ function remove(event: ProviderEvent, log: Logger): OnEventResponse {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): nothing to delete`);
     return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
   }
-  if (event.ResourceProperties.DeletionBehaviour === 'retain') {
+  // A replicator exists, so its properties were decoded when it was created.
+  if (decodeProperties(event.ResourceProperties).DeletionBehaviour === 'retain') {
     log(`removal policy RETAIN: ${physicalId} is left running and is no longer managed by this stack`);
     return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain' } };
   }
