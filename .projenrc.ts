@@ -54,7 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'demo', 'bench'],
+    devdirs: ['test', 'demo', 'bench', 'local-aws', 'examples'],
     // tests, the demo and the harness are typed by tsconfig.dev.json (projen's tsconfigDevFile)
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -68,7 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // lifecycle tests run whole CloudFormation sequences against the simulator over HTTP
       testTimeout: 60_000,
       // the bundled handler is measured through its sources
-      coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/assets/', '<rootDir>/test/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/assets/', '<rootDir>/test/', '<rootDir>/local-aws/', '<rootDir>/examples/'],
     },
   },
 
@@ -98,7 +98,7 @@ const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
 project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
 
 // the npm package holds the library, the handler asset, .jsii, API.md and the README: nothing else
-for (const pattern of ['/demo/', '/docs/', '/test/', '/.demo-out/', '/.ci/', '/bench/', '/rosetta/', '/.docs-check/', '.jsii.tabl.json']) {
+for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/', '/.demo-out/', '/.ci/', '/bench/', '/rosetta/', '/.docs-check/', '.jsii.tabl.json']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -133,8 +133,10 @@ const bench = project.addTask('bench', {
 bench.spawn(project.tasks.tryFind('bundle')!);
 bench.exec('ts-node --project tsconfig.dev.json bench/run.ts');
 
-// tsconfig for tests, the demo and the benchmark (projen's tsconfigDevFile)
+// tsconfig for tests, the demo, the benchmark, the example app and the local AWS (projen's tsconfigDevFile)
 project.tsconfigDev.addInclude('demo/**/*.ts');
+project.tsconfigDev.addInclude('local-aws/**/*.ts');
+project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
 
 // The main job: synthesize the example app and play its CloudFormation lifecycle against the local simulator.

@@ -28,10 +28,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
+import { ACCOUNT, clusterVpc, exampleStack, REGION, ReplicatorOptions, synthesizedProperties } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, HANDLER_ASSET, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator, RecordedCall } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
-import { CloudFormationResource, Handler, HANDLER_ASSET, loadBundledHandler } from '../test/harness/cloudformation';
-import { ACCOUNT, clusterVpc, exampleStack, REGION, ReplicatorOptions, synthesizedProperties } from '../test/harness/example-stack';
-import { MskSimulator, RecordedCall } from '../test/msk-simulator';
 
 const ROOT = path.join(__dirname, '..');
 const REPORT = path.join(ROOT, 'docs', 'benchmarks.md');
@@ -768,9 +768,9 @@ function lifecycleSection(samples: StepSample[][]): string[] {
   const lines: string[] = [];
   lines.push('## 5. MSK API calls per lifecycle operation');
   lines.push('');
-  lines.push('The bundled handler driven by the CloudFormation/Provider harness (`test/harness/cloudformation.ts`) against the local '
+  lines.push('The bundled handler driven by the CloudFormation/Provider harness (`local-aws/cloudformation/provider-framework.ts`) against the local '
     + `MSK API simulator, ${LIFECYCLE_REPETITIONS} repetitions of create → in-place update → no-op update → replacement → delete `
-    + '(properties synthesized from `test/harness/example-stack.ts`, as in the demo). '
+    + '(properties synthesized from `examples/orders-replication.ts`, as in the demo). '
     + `Simulator timing: CREATING ${SIM_TIMING.creatingMs} ms, UPDATING ${SIM_TIMING.updatingMs} ms, DELETING ${SIM_TIMING.deletingMs} ms; `
     + `isComplete polled every ${QUERY_INTERVAL_MS} ms. Counts are median (min–max) over the repetitions. `
     + '**DescribeReplicator counts depend on polling**: they grow with the time a state lasts divided by the query interval '

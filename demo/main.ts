@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { exampleStack, ReplicatorOptions, synthesizedProperties } from '../examples/orders-replication';
+import { CloudFormationResource, loadBundledHandler, ProviderResult } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
-import { CloudFormationResource, loadBundledHandler, ProviderResult } from '../test/harness/cloudformation';
-import { exampleStack, ReplicatorOptions, synthesizedProperties } from '../test/harness/example-stack';
-import { MskSimulator } from '../test/msk-simulator';
 
 /** Prints a line; not console.log, which the harness routes while the handler runs. */
 const say = (line: string) => process.stdout.write(`${line}\n`);

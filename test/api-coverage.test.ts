@@ -7,14 +7,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
+  ACCOUNT, clusterVpc, exampleProperties, exampleStack, ReplicatorOptions, REGION, synthesizedProperties, TARGET_CLUSTER_ARN,
+} from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
+import {
   ConsumerGroupOffsetSyncMode, KafkaClusterAuthentication, MskReplicator, ReplicatorCluster, ScramMechanism,
   StartingPosition, TargetCompressionType, TopicNameConfiguration,
 } from '../src';
-import { CloudFormationResource, Handler, loadBundledHandler } from './harness/cloudformation';
-import {
-  ACCOUNT, clusterVpc, exampleProperties, exampleStack, ReplicatorOptions, REGION, synthesizedProperties, TARGET_CLUSTER_ARN,
-} from './harness/example-stack';
-import { MskSimulator } from './msk-simulator';
 
 /**
  * Every API field round-trips: the value set on the construct arrives in the CreateReplicator request the

@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CloudFormationResource, Handler, loadBundledHandler } from './harness/cloudformation';
-import { exampleProperties, exampleStack } from './harness/example-stack';
-import { MskSimulator } from './msk-simulator';
+import { exampleProperties, exampleStack } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
 
 /**
  * Reconciliation against the live replicator: drift made outside CloudFormation is healed by the next Update

@@ -1,9 +1,9 @@
 import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'http';
 import { AddressInfo } from 'net';
+import { exampleProperties, ReplicatorOptions } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler, Properties, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
+import { InjectableError, MskSimulator, OperationName, ReplicatorRecord } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
-import { CloudFormationResource, Handler, loadBundledHandler, Properties, ProviderOptions } from './harness/cloudformation';
-import { exampleProperties, ReplicatorOptions } from './harness/example-stack';
-import { InjectableError, MskSimulator, OperationName, ReplicatorRecord } from './msk-simulator';
 import type { ProviderEvent } from '../src/provider/events';
 
 /**

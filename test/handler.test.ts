@@ -6,8 +6,8 @@ import {
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { TargetCompressionType } from '../src';
-import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
 import { OWNER_TAG_KEY } from '../src/provider/lifecycle';

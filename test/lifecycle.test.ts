@@ -1,8 +1,8 @@
 import { Tags } from 'aws-cdk-lib';
+import { exampleProperties, exampleStack, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
 import { StartingPosition, TargetCompressionType } from '../src';
-import { CloudFormationResource, Handler, loadBundledHandler } from './harness/cloudformation';
-import { exampleProperties, exampleStack, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN } from './harness/example-stack';
-import { MskSimulator } from './msk-simulator';
 
 /**
  * The CloudFormation lifecycle of one replicator, played against the bundled handler asset and the local MSK

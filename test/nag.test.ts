@@ -6,10 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { ACCOUNT, clusterVpc, exampleStack, REGION, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import {
   KafkaClusterAuthentication, MskReplicator, ReplicatorCluster, ReplicatorSourceClusterPolicy, ScramMechanism,
 } from '../src';
-import { ACCOUNT, clusterVpc, exampleStack, REGION, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
 
 /**
  * cdk-nag's AwsSolutions pack on representative apps. The library acknowledges the findings on what it creates

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Tags } from 'aws-cdk-lib';
-import { CloudFormationResource, Handler, loadBundledHandler } from './harness/cloudformation';
-import { exampleProperties, exampleStack, synthesizedProperties } from './harness/example-stack';
-import { MskSimulator } from './msk-simulator';
+import { exampleProperties, exampleStack, synthesizedProperties } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
 
 /**
  * Operability against the simulator: removal policy, the no-wait path, tags from Tags.of, attributes after

@@ -1,8 +1,8 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
-import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from './harness/example-stack';
 import { ReplicatorProvider } from '../src/provider/replicator-provider';
 
 describe('MskReplicator resource', () => {

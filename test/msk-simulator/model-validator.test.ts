@@ -1,4 +1,4 @@
-import { coerceTextValue, validateInput } from './model-validator';
+import { coerceTextValue, validateInput } from '../../local-aws/msk-simulator/model-validator';
 
 const SRC = 'arn:aws:kafka:us-east-1:123456789012:cluster/source/11111111-1111-1111-1111-111111111111-1';
 const TGT = 'arn:aws:kafka:us-east-1:123456789012:cluster/target/22222222-2222-2222-2222-222222222222-2';

@@ -15,7 +15,7 @@ import {
   UpdateReplicationInfoCommand,
   UpdateReplicationInfoCommandInput,
 } from '@aws-sdk/client-kafka';
-import { MskSimulator, MskSimulatorOptions } from './index';
+import { MskSimulator, MskSimulatorOptions } from '../../local-aws/msk-simulator';
 
 const SRC = 'arn:aws:kafka:us-east-1:123456789012:cluster/source-cluster/11111111-aaaa-bbbb-cccc-111111111111-1';
 const TGT = 'arn:aws:kafka:us-west-2:123456789012:cluster/target-cluster/22222222-aaaa-bbbb-cccc-222222222222-2';

@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { Properties } from './cloudformation';
-import { resolveIntrinsics, stringifyScalars } from './intrinsics';
-import { MskReplicator, MskReplicatorProps, ReplicatorCluster } from '../../src';
+import { resolveIntrinsics, stringifyScalars } from '../local-aws/cloudformation/intrinsics';
+import type { Properties } from '../local-aws/cloudformation/provider-framework';
+import { MskReplicator, MskReplicatorProps, ReplicatorCluster } from '../src';
 
 /** A disaster-recovery topology: two MSK clusters in two VPCs of us-east-1 (ARNs and ids are concrete). */
 export const ACCOUNT = '123456789012';
