@@ -42,6 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     `@aws-sdk/client-kafka@${CLIENT_KAFKA_VERSION}`,
+    // the only credential provider the handler bundles (the version client-kafka's default chain resolves to)
+    '@aws-sdk/credential-provider-env@3.972.85',
     '@types/aws-lambda',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
@@ -78,15 +80,29 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // The handler (onEvent and isComplete in one file) is bundled by esbuild at build time into assets/, minified,
 // with the pinned SDK inside (no externals), so a consumer's synth needs neither esbuild nor Docker, and both
 // functions of the provider share one asset.
+// - `module` before `main`: the SDK's ES builds, so esbuild drops the ~100 Kafka commands the handler never sends
+//   (https://esbuild.github.io/api/#main-fields; the CommonJS builds cannot be tree-shaken).
+// - the default credential chain is replaced by the environment provider: Lambda puts the execution role's
+//   credentials in the environment (see src/provider/lambda-credentials.ts), so the SSO/INI/process/web-identity/
+//   metadata providers and the STS/SSO clients they bring are dead weight. docs/benchmarks.md has the breakdown.
 project.bundler.addBundle('src/provider/handler.lambda.ts', {
   platform: 'node',
   target: 'node22',
   externals: [],
   minify: true,
   sourcemap: false,
+  mainFields: ['module', 'main'],
+  esbuildArgs: {
+    '--alias:@aws-sdk/credential-provider-node': './src/provider/lambda-credentials.ts',
+    // The ES builds load `node:http` and `node:async_hooks` with import(): in a CommonJS bundle, require() them
+    // instead (same modules, loaded synchronously), so the asset also loads where import() is unavailable, as in
+    // the tests' jest VM (https://esbuild.github.io/api/#supported).
+    '--supported:dynamic-import': 'false',
+  },
 });
 
 // The read-only drift report, shipped as a self-contained command (the SDK bundled like the handler's).
+// It keeps the SDK's default credential chain: it runs on an operator's machine (profiles, SSO).
 const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
   platform: 'node',
   target: 'node20',
@@ -94,6 +110,8 @@ const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
   minify: true,
   sourcemap: false,
   executable: true,
+  mainFields: ['module', 'main'],
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
 });
 project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
 
@@ -104,7 +122,7 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/'
 
 // The handler imports the SDK that is bundled into its asset: a build-time dependency, never loaded by the
 // construct library itself.
-for (const handlerFile of ['provider/handler.lambda', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli']) {
+for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli']) {
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 
