@@ -210,8 +210,11 @@ function regionOf(resource: { env: { region: string } } | undefined): string | u
 }
 
 /** The stack's Region is required of a same-Region side's VPC and security groups. */
-function validateInReplicatorRegion(prop: string, options: { vpc?: ec2.IVpc; securityGroups?: ec2.ISecurityGroup[];
-  clusterSecurityGroups?: ec2.ISecurityGroup[]; }, replicatorRegion: string | undefined): void {
+function validateInReplicatorRegion(prop: string, options: {
+  vpc?: ec2.IVpc;
+  securityGroups?: ec2.ISecurityGroup[];
+  clusterSecurityGroups?: ec2.ISecurityGroup[];
+}, replicatorRegion: string | undefined): void {
   const why = 'the replicator\'s Region: same-Region network interfaces are created there';
   validateResourceRegion(`${prop}.vpc`, regionOf(options.vpc), replicatorRegion, why);
   options.securityGroups?.forEach((group, i) => validateResourceRegion(`${prop}.securityGroups[${i}]`, regionOf(group), replicatorRegion, why));

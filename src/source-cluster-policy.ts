@@ -41,9 +41,10 @@ export interface ReplicatorSourceClusterPolicyProps {
  * target Region. An MSK cluster has a single cluster policy: put other statements in `additionalStatements`.
  *
  * A provisioned source cluster also needs multi-VPC private connectivity turned on for IAM (a serverless one does
- * not). With aws-cdk-lib's `CfnCluster`, set `connectivityInfo.vpcConnectivity.clientAuthentication.sasl.iam.enabled`
- * to true; for a cluster managed elsewhere, run `aws kafka update-connectivity --cluster-arn <arn> --current-version
- * <version> --connectivity-info '{"VpcConnectivity":{"ClientAuthentication":{"Sasl":{"Iam":{"Enabled":true}}}}}'`.
+ * not). With aws-cdk-lib's `CfnCluster`, set
+ * `brokerNodeGroupInfo.connectivityInfo.vpcConnectivity.clientAuthentication.sasl.iam.enabled` to true; for a
+ * cluster managed elsewhere, run `aws kafka update-connectivity --cluster-arn <arn> --current-version <version>
+ * --connectivity-info '{"VpcConnectivity":{"ClientAuthentication":{"Sasl":{"Iam":{"Enabled":true}}}}}'`.
  *
  * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-prepare-cluster.html
  * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-network-reqs.html

@@ -150,12 +150,16 @@ describe('same Region (NETWORK_REQS)', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       GroupId: stack.resolve(sourceGroup.securityGroupId),
       DestinationSecurityGroupId: stack.resolve(brokers.securityGroupId),
-      IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098,
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: stack.resolve(brokers.securityGroupId),
       SourceSecurityGroupId: stack.resolve(sourceGroup.securityGroupId),
-      IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098,
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
     });
     // no CIDR egress on the source side once the cluster's groups are known
     const sourceProps = template.toJSON().Resources[stack.getLogicalId(sourceGroup.node.defaultChild as ec2.CfnSecurityGroup)].Properties;
