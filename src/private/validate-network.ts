@@ -20,7 +20,7 @@ export function validateSubnets(side: string, subnetIds: string[]): void {
   if (Token.isUnresolved(subnetIds)) return;
   if (subnetIds.length < 2 || subnetIds.length > 3) {
     throw new Error(`\`${side}.vpcSubnets\` must select 2 or 3 subnets, selected ${subnetIds.length}: `
-      + `${subnetIds.map(renderValue).join(', ') || 'none'}`);
+      + `${subnetIds.map((id) => (Token.isUnresolved(id) ? renderValue(id) : id)).join(', ') || 'none'}`);
   }
 }
 
