@@ -479,7 +479,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
   public readonly tags: TagManager;
 
   /**
-   * The security groups of the replicator's network interfaces on the source side.
+   * The security groups of the replicator's network interfaces on the source side (none for a source in another
+   * Region: MSK reaches it through multi-VPC private connectivity).
    */
   public readonly sourceConnections: ec2.Connections;
 
@@ -609,7 +610,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
 
   /**
    * Allows the replicator's source-side network interfaces into a security group of the source cluster's
-   * brokers, on `port` (9098: IAM authentication on MSK).
+   * brokers, on `port` (9098: IAM authentication on MSK). Same Region only: a source in another Region has no
+   * replicator security group, and this throws.
    */
   public allowSourceClusterAccess(clusterSecurityGroup: ec2.ISecurityGroup, port?: ec2.Port): void {
     if (this.crossRegionSource) {
