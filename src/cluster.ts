@@ -4,8 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { KafkaClusterAuthentication } from './authentication';
-import { clusterChildArn } from './private/cluster-arns';
-import { ReplicatorClusterConfig } from './private/cluster-config';
+import { clusterChildArn, parseClusterArn } from './private/cluster-arns';
+import { ClusterBindContext, ClusterPlacement, ReplicatorClusterConfig } from './private/cluster-config';
+import { renderValue } from './private/render-value';
+import { allowEgressToMskCluster, selectReplicatorSubnets } from './private/replicator-network';
+import { validateNoCrossRegionSourceSecurityGroups, validateResourceRegion } from './private/validate-network';
 
 /**
  * Actions the replicator needs on the SOURCE cluster: connect, read topics and their configuration, and use
@@ -33,6 +36,14 @@ const MSK_IAM_PORT = 9098;
 
 /**
  * An Amazon MSK cluster used as the source or target of a replicator.
+ *
+ * Where the replicator's network interfaces go depends on the Regions (MSK developer guide, "Network requirements":
+ * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-network-reqs.html):
+ * - same Region: subnets of the cluster's VPC that share Availability Zones with the other side, and security groups
+ *   that reach the cluster's brokers on 9098;
+ * - a SOURCE in another Region than the replicator: subnets of the SOURCE Region (give `vpc` imported with its
+ *   `region`, or `subnetIds`) and no security group; the source cluster needs multi-VPC private connectivity with IAM
+ *   and a cluster policy (see `ReplicatorSourceClusterPolicy`).
  */
 export interface MskClusterOptions {
   /**
@@ -41,25 +52,47 @@ export interface MskClusterOptions {
   readonly clusterArn: string;
 
   /**
-   * The VPC of the cluster. The replicator places its network interfaces in it.
+   * The VPC of the cluster, where the replicator places its network interfaces. For a source in another Region,
+   * a VPC of that Region: for example `Vpc.fromVpcAttributes(this, 'SourceVpc', { region: 'eu-west-1', ... })`.
+   *
+   * @default - none: `subnetIds` must be given
    */
-  readonly vpc: ec2.IVpc;
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The ids of the subnets for the replicator's network interfaces (2 or 3), when no `vpc` is at hand, typically
+   * the subnets of a source cluster in another Region. Exclusive with `vpc`.
+   *
+   * @default - the subnets selected from `vpc` by `vpcSubnets`
+   */
+  readonly subnetIds?: string[];
 
   /**
    * The subnets of the VPC where the replicator places its network interfaces. In the same Region as the
    * other cluster, they must share Availability Zones with it.
    *
-   * @default - the VPC's private subnets
+   * @default - the VPC's private subnets, or its isolated subnets when it has no private ones
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
    * Security groups for the replicator's network interfaces. They must be allowed to reach the cluster's
-   * brokers on port 9098 (IAM authentication).
+   * brokers on port 9098 (IAM authentication). Not allowed for a source in another Region: MSK takes no
+   * security group for it.
    *
-   * @default - a security group is created that allows outbound TCP 9098 to the VPC's CIDR block
+   * @default - one is created (shared by both sides when they are in the same VPC) with egress to
+   * `clusterSecurityGroups` on TCP 9098, else to the VPC's CIDR block, else to any IPv4 address on TCP 9098
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The security groups of the cluster's brokers. When given, they get ingress on TCP 9098 from the replicator's
+   * security groups on this side, and a created security group gets its egress to them only.
+   *
+   * @default - the cluster's security groups are left unchanged; use `MskReplicator.allowSourceClusterAccess` /
+   * `allowTargetClusterAccess` to open them
+   */
+  readonly clusterSecurityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -165,32 +198,28 @@ export abstract class ReplicatorCluster {
   public abstract grantReplicationTarget(grantee: iam.IGrantable): iam.Grant;
 
   /** @internal */
-  public abstract _bind(scope: Construct, side: 'Source' | 'Target'): ReplicatorClusterConfig;
+  public abstract _placement(): ClusterPlacement;
+
+  /** @internal */
+  public abstract _bind(scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig;
 }
 
-/**
- * The replicator's network interfaces on one side: the selected subnets, and the given security groups or
- * one created with egress only to `egressPeer` on `ports`.
- */
-function bindNetwork(
-  scope: Construct,
-  side: 'Source' | 'Target',
-  options: { vpc: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection; securityGroups?: ec2.ISecurityGroup[] },
-  egressPeer: ec2.IPeer,
-  ports: ec2.Port[],
-) {
-  const subnets = options.vpc.selectSubnets(options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-  let securityGroups = options.securityGroups;
-  if (securityGroups === undefined) {
-    const group = new ec2.SecurityGroup(scope, `${side}SecurityGroup`, {
-      vpc: options.vpc,
-      description: `MSK Replicator network interfaces (${side.toLowerCase()} side)`,
-      allowAllOutbound: false,
-    });
-    for (const port of ports) group.addEgressRule(egressPeer, port, 'Kafka brokers');
-    securityGroups = [group];
-  }
-  return { subnets, securityGroups };
+/** The Region of a resource (its stack's, or the one it was imported with), when known at synth. */
+function regionOf(resource: { env: { region: string } } | undefined): string | undefined {
+  return resource !== undefined && !Token.isUnresolved(resource.env.region) ? resource.env.region : undefined;
+}
+
+/** The stack's Region is required of a same-Region side's VPC and security groups. */
+function validateInReplicatorRegion(prop: string, options: {
+  vpc?: ec2.IVpc;
+  securityGroups?: ec2.ISecurityGroup[];
+  clusterSecurityGroups?: ec2.ISecurityGroup[];
+}, replicatorRegion: string | undefined): void {
+  const why = 'the replicator\'s Region: same-Region network interfaces are created there';
+  validateResourceRegion(`${prop}.vpc`, regionOf(options.vpc), replicatorRegion, why);
+  options.securityGroups?.forEach((group, i) => validateResourceRegion(`${prop}.securityGroups[${i}]`, regionOf(group), replicatorRegion, why));
+  options.clusterSecurityGroups?.forEach((group, i) =>
+    validateResourceRegion(`${prop}.clusterSecurityGroups[${i}]`, regionOf(group), replicatorRegion, why));
 }
 
 class MskReplicatorCluster extends ReplicatorCluster {
@@ -210,14 +239,65 @@ class MskReplicatorCluster extends ReplicatorCluster {
     return this.grantActions(grantee, TARGET_CLUSTER_ACTIONS, TARGET_TOPIC_ACTIONS, TARGET_GROUP_ACTIONS);
   }
 
-  public _bind(scope: Construct, side: 'Source' | 'Target'): ReplicatorClusterConfig {
-    // IAM-authenticated MSK brokers listen on 9098 inside the cluster's VPC.
-    const { subnets, securityGroups } = bindNetwork(scope, side, this.options,
-      ec2.Peer.ipv4(this.options.vpc.vpcCidrBlock), [ec2.Port.tcp(MSK_IAM_PORT)]);
+  public _placement(): ClusterPlacement {
+    return {
+      region: parseClusterArn(this.clusterArn)?.region ?? regionOf(this.options.vpc),
+      vpc: this.options.vpc,
+      createsSecurityGroup: this.options.securityGroups === undefined,
+    };
+  }
+
+  public _bind(scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig {
+    const prop = side.toLowerCase();
+    const { vpc, subnetIds } = this.options;
+    if ((vpc === undefined) === (subnetIds === undefined)) {
+      throw new Error(`Exactly one of \`${prop}.vpc\` and \`${prop}.subnetIds\` must be given for ${renderValue(this.clusterArn)}, `
+        + `got ${vpc === undefined ? 'neither' : 'both'}`);
+    }
+    const region = this._placement().region;
+    const selected = vpc !== undefined ? selectReplicatorSubnets(vpc, this.options.vpcSubnets, `${prop}.vpcSubnets`) : undefined;
+    const subnets = {
+      subnetIds: selected?.subnetIds ?? subnetIds!,
+      availabilityZones: selected?.availabilityZones ?? [],
+      vpcId: vpc?.vpcId,
+    };
+    if (context.crossRegion) {
+      // Cross-Region source: subnets of the source Region, no security group (the MSK "Network requirements" page).
+      validateNoCrossRegionSourceSecurityGroups(`${prop}.securityGroups`, this.options.securityGroups?.length ?? 0, region!, context.replicatorRegion!);
+      validateNoCrossRegionSourceSecurityGroups(`${prop}.clusterSecurityGroups`, this.options.clusterSecurityGroups?.length ?? 0,
+        region!, context.replicatorRegion!);
+      validateResourceRegion(`${prop}.vpc`, regionOf(vpc), region,
+        'the source cluster\'s Region: a cross-Region source takes subnets of its own Region; import its VPC with `region`');
+      return this.config(subnets, [], region);
+    }
+    validateInReplicatorRegion(prop, this.options, context.replicatorRegion);
+    const port = ec2.Port.tcp(MSK_IAM_PORT);
+    let securityGroups = this.options.securityGroups;
+    if (securityGroups === undefined) {
+      if (vpc === undefined) {
+        throw new Error(`\`${prop}.securityGroups\` is required when \`${prop}.subnetIds\` is given in the replicator's Region: `
+          + 'a security group cannot be created without `vpc`');
+      }
+      const group = context.securityGroup(vpc);
+      allowEgressToMskCluster(scope, group, vpc, this.options.clusterSecurityGroups, port, prop);
+      securityGroups = [group];
+    } else {
+      // The cluster's brokers must accept the replicator's groups (MSK "Network requirements").
+      const replicator = new ec2.Connections({ securityGroups });
+      this.options.clusterSecurityGroups?.forEach((clusterGroup) =>
+        clusterGroup.connections.allowFrom(replicator, port, `MSK Replicator (${prop} side)`));
+    }
+    return this.config(subnets, securityGroups, region);
+  }
+
+  private config(subnets: { subnetIds: string[]; availabilityZones: string[]; vpcId?: string },
+    securityGroups: ec2.ISecurityGroup[], region: string | undefined): ReplicatorClusterConfig {
     return {
       clusterArn: this.clusterArn,
+      region,
+      vpcId: subnets.vpcId,
       securityGroups,
-      subnets,
+      availabilityZones: subnets.availabilityZones,
       spec: {
         MskClusterArn: this.clusterArn,
         SubnetIds: subnets.subnetIds,
@@ -274,20 +354,31 @@ class ApacheKafkaReplicatorCluster extends ReplicatorCluster {
     throw new Error(`A replicator's target must be an Amazon MSK cluster; ${this.clusterId} is a self-managed Apache Kafka cluster`);
   }
 
-  public _bind(scope: Construct, side: 'Source' | 'Target'): ReplicatorClusterConfig {
+  public _placement(): ClusterPlacement {
+    return { region: regionOf(this.options.vpc), vpc: this.options.vpc, createsSecurityGroup: this.options.securityGroups === undefined };
+  }
+
+  public _bind(_scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig {
     const ports = brokerPorts(this.options.bootstrapBrokers);
     if (ports === undefined && this.options.securityGroups === undefined) {
       throw new Error(`\`securityGroups\` is required for the Apache Kafka cluster ${this.clusterId}: the broker ports `
-        + `cannot be read from \`bootstrapBrokers\` (${this.options.bootstrapBrokers}) to create one`);
+        + `cannot be read from \`bootstrapBrokers\` (${renderValue(this.options.bootstrapBrokers)}) to create one`);
     }
-    // Self-managed brokers may sit outside the VPC (on premises, peered): allow their ports only, to any address.
-    const { subnets, securityGroups } = bindNetwork(scope, side, this.options, ec2.Peer.anyIpv4(),
-      (ports ?? []).map((port) => ec2.Port.tcp(port)));
+    const subnets = selectReplicatorSubnets(this.options.vpc, this.options.vpcSubnets, `${side.toLowerCase()}.vpcSubnets`);
+    let securityGroups = this.options.securityGroups;
+    if (securityGroups === undefined) {
+      // Self-managed brokers may sit outside the VPC (on premises, peered): allow their ports only, to any address.
+      const group = context.securityGroup(this.options.vpc);
+      for (const port of ports!) group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), 'Kafka brokers');
+      securityGroups = [group];
+    }
     const auth = this.options.authentication;
     const tls = this.options.encryptionInTransit ?? true;
     return {
+      region: regionOf(this.options.vpc),
+      vpcId: this.options.vpc.vpcId,
       securityGroups,
-      subnets,
+      availabilityZones: subnets.availabilityZones,
       spec: {
         ApacheKafkaClusterId: this.clusterId,
         BootstrapBrokerString: this.options.bootstrapBrokers,

@@ -4,3 +4,4 @@ export * from './replication';
 export * from './authentication';
 export * from './log-delivery';
 export * from './source-cluster-policy';
+export * from './active-active';

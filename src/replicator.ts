@@ -12,11 +12,14 @@ import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
 import { createHandlerPolicy } from './private/handler-policy';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
+import { ReplicatorSecurityGroups } from './private/replicator-network';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
-  validateSubnets, validateTargetRegion, validateTimeout, validateSecurityGroupCount, validateSharedAvailabilityZones,
-  validateLogDelivery,
+  validateTargetRegion, validateTimeout, validateLogDelivery,
 } from './private/validate';
+import {
+  validateClusterArn, validateSecurityGroupCount, validateSharedAvailabilityZones, validateSubnets,
+} from './private/validate-network';
 import { ATTR_CURRENT_VERSION, ATTR_REPLICATOR_ARN, ATTR_REPLICATOR_NAME, ReplicatorProperties } from './provider/properties';
 import { ReplicatorProvider } from './provider/replicator-provider';
 import {
@@ -476,7 +479,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
   public readonly tags: TagManager;
 
   /**
-   * The security groups of the replicator's network interfaces on the source side.
+   * The security groups of the replicator's network interfaces on the source side (none for a source in another
+   * Region: MSK reaches it through multi-VPC private connectivity).
    */
   public readonly sourceConnections: ec2.Connections;
 
@@ -487,6 +491,9 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
 
   /** The user's fixed name, for the synth-time uniqueness check. */
   private readonly fixedName?: string;
+
+  /** Whether the source is in another Region (it then has no security groups). */
+  private readonly crossRegionSource: boolean;
 
   constructor(scope: Construct, id: string, props: MskReplicatorProps) {
     super(scope, id, { physicalName: props.replicatorName });
@@ -507,17 +514,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       throw new Error('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
     }
     validateTargetRegion(Stack.of(this).region, parseClusterArn(props.target.clusterArn)?.region, props.target.clusterArn);
-
-    const source = props.source._bind(this, 'Source');
-    const target = props.target._bind(this, 'Target');
-    validateSubnets('source', source.spec.SubnetIds);
-    validateSubnets('target', target.spec.SubnetIds);
-    validateSecurityGroupCount('source', source.spec.SecurityGroupIds);
-    validateSecurityGroupCount('target', target.spec.SecurityGroupIds);
-    const sourceRegion = props.source.clusterArn !== undefined ? parseClusterArn(props.source.clusterArn)?.region : undefined;
-    if (sourceRegion !== undefined && sourceRegion === parseClusterArn(props.target.clusterArn)?.region) {
-      validateSharedAvailabilityZones(source.subnets.availabilityZones, target.subnets.availabilityZones);
-    }
+    const { source, target, crossRegionSource } = this.bindNetwork(props);
+    this.crossRegionSource = crossRegionSource;
     const logDelivery = props.logDelivery;
     validateLogDelivery(logDelivery && {
       cloudWatch: logDelivery.cloudWatchLogGroup !== undefined,
@@ -584,10 +582,12 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       serviceExecutionRole: this.role,
       mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
       handlerRoles: provider.handlerRoles,
-      networkInterfaces: [
-        { region: sourceRegion, subnetIds: source.spec.SubnetIds, securityGroupIds: source.spec.SecurityGroupIds },
-        { subnetIds: target.spec.SubnetIds, securityGroupIds: target.spec.SecurityGroupIds },
-      ],
+      // Each side's own Region (the source Region for a cross-Region source); the stack's when the same.
+      networkInterfaces: [source, target].map((side) => ({
+        region: side.region !== undefined && side.region !== Stack.of(this).region ? side.region : undefined,
+        subnetIds: side.spec.SubnetIds,
+        securityGroupIds: side.spec.SecurityGroupIds,
+      })),
       logDelivery,
     });
 
@@ -610,9 +610,14 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
 
   /**
    * Allows the replicator's source-side network interfaces into a security group of the source cluster's
-   * brokers, on `port` (9098: IAM authentication on MSK).
+   * brokers, on `port` (9098: IAM authentication on MSK). Same Region only: a source in another Region has no
+   * replicator security group, and this throws.
    */
   public allowSourceClusterAccess(clusterSecurityGroup: ec2.ISecurityGroup, port?: ec2.Port): void {
+    if (this.crossRegionSource) {
+      throw new Error('A source in another Region has no replicator security group to allow: MSK reaches it through the '
+        + 'source cluster\'s multi-VPC private connectivity (see ReplicatorSourceClusterPolicy)');
+    }
     clusterSecurityGroup.connections.allowFrom(this.sourceConnections, port ?? ec2.Port.tcp(9098),
       'MSK Replicator (source side)');
   }
@@ -632,6 +637,38 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    */
   public addToRolePolicy(statement: iam.PolicyStatement): void {
     this.role.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * Binds both clusters' networks. A source whose Region (from its ARN, else its VPC) differs from the replicator's
+   * is cross-Region: subnets of its own Region, no security group (MSK developer guide, "Network requirements":
+   * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-network-reqs.html). Same Region: one
+   * security group for both sides when they share a VPC, the subnets of both sides in shared Availability Zones.
+   */
+  private bindNetwork(props: MskReplicatorProps) {
+    const stackRegion = Stack.of(this).region;
+    if (props.source.clusterArn !== undefined) validateClusterArn('source.clusterArn', props.source.clusterArn, stackRegion);
+    validateClusterArn('target.clusterArn', props.target.clusterArn!, stackRegion);
+    const replicatorRegion = parseClusterArn(props.target.clusterArn!)?.region
+      ?? (Token.isUnresolved(stackRegion) ? undefined : stackRegion);
+    const sourcePlacement = props.source._placement();
+    const targetPlacement = props.target._placement();
+    const crossRegionSource = props.source.clusterArn !== undefined && sourcePlacement.region !== undefined
+      && replicatorRegion !== undefined && sourcePlacement.region !== replicatorRegion;
+    const oneVpc = !crossRegionSource && sourcePlacement.createsSecurityGroup && targetPlacement.createsSecurityGroup
+      && sourcePlacement.vpc !== undefined && targetPlacement.vpc !== undefined
+      && sourcePlacement.vpc.vpcId === targetPlacement.vpc.vpcId;
+    const groups = new ReplicatorSecurityGroups(this, oneVpc);
+    const source = props.source._bind(this, 'Source', { replicatorRegion, crossRegion: crossRegionSource, securityGroup: groups.forSide('Source') });
+    const target = props.target._bind(this, 'Target', { replicatorRegion, crossRegion: false, securityGroup: groups.forSide('Target') });
+    validateSubnets('source', source.spec.SubnetIds);
+    validateSubnets('target', target.spec.SubnetIds);
+    if (!crossRegionSource) validateSecurityGroupCount('source', source.spec.SecurityGroupIds);
+    validateSecurityGroupCount('target', target.spec.SecurityGroupIds);
+    if (source.region !== undefined && source.region === replicatorRegion) {
+      validateSharedAvailabilityZones(source.availabilityZones, target.availabilityZones);
+    }
+    return { source, target, crossRegionSource };
   }
 
   /**

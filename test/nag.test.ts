@@ -105,7 +105,9 @@ const SCENARIOS: Array<[string, () => App]> = [
     new MskReplicator(stack, 'Replicator', {
       source: ReplicatorCluster.fromMskCluster({
         clusterArn: WEST_SOURCE_CLUSTER_ARN,
+        // a VPC of the source Region, imported with its Region (MSK "Network requirements")
         vpc: ec2.Vpc.fromVpcAttributes(stack, 'WestVpc', {
+          region: 'us-west-2',
           vpcId: 'vpc-0west',
           vpcCidrBlock: '10.3.0.0/16',
           availabilityZones: ['us-west-2a', 'us-west-2b'],

@@ -80,33 +80,6 @@ export function validateDistinctClusters(sourceArn: string | undefined, targetAr
   }
 }
 
-export function validateSubnets(side: string, subnetIds: string[]): void {
-  if (Token.isUnresolved(subnetIds)) return;
-  if (subnetIds.length < 2 || subnetIds.length > 3) {
-    throw new Error(`\`${side}.vpcSubnets\` must select 2 or 3 subnets, selected ${subnetIds.length}: ${subnetIds.join(', ') || 'none'}`);
-  }
-}
-
-export function validateSecurityGroupCount(side: string, securityGroupIds: string[]): void {
-  if (Token.isUnresolved(securityGroupIds)) return;
-  if (securityGroupIds.length < 1 || securityGroupIds.length > 16) {
-    throw new Error(`\`${side}.securityGroups\` must hold 1 to 16 security groups, got ${securityGroupIds.length}`);
-  }
-}
-
-/**
- * In one Region, the replicator's network interfaces on both sides must share Availability Zones.
- * Checked only when every zone name is known at synth.
- */
-export function validateSharedAvailabilityZones(sourceZones: string[], targetZones: string[]): void {
-  const known = (zones: string[]) => zones.length > 0 && !zones.some((z) => Token.isUnresolved(z));
-  if (!known(sourceZones) || !known(targetZones)) return;
-  if (!sourceZones.some((zone) => targetZones.includes(zone))) {
-    throw new Error('In the same Region, `source.vpcSubnets` and `target.vpcSubnets` must share at least one Availability '
-      + `Zone, got source zones ${sourceZones.join(', ')} and target zones ${targetZones.join(', ')}`);
-  }
-}
-
 export function validateLogDelivery(destinations: { cloudWatch: boolean; firehose: boolean; s3: boolean; s3Prefix?: string } | undefined): void {
   if (destinations === undefined) return;
   if (!destinations.cloudWatch && !destinations.firehose && !destinations.s3) {

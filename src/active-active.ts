@@ -1,0 +1,205 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ReplicatorCluster } from './cluster';
+import { ConsumerGroupOffsetSyncMode, StartingPosition, TopicNameConfiguration } from './replication';
+import { MskReplicator } from './replicator';
+import { ReplicatorSourceClusterPolicy } from './source-cluster-policy';
+
+/**
+ * One of the two clusters of an active-active pair, with the stack (in the cluster's Region) that holds the
+ * replicator writing INTO it.
+ */
+export interface ActiveActiveClusterOptions {
+  /**
+   * A stack in the cluster's Region (with a concrete Region): it holds the replicator whose target is this cluster.
+   */
+  readonly stack: Stack;
+
+  /**
+   * The ARN of the MSK cluster, in `stack`'s Region.
+   */
+  readonly clusterArn: string;
+
+  /**
+   * The cluster's VPC: the replicator writing into this cluster uses it in this Region, and the replicator reading
+   * from this cluster in the other Region uses its subnets (a cross-Region source). Its subnet ids must be known to
+   * both stacks: import it (`Vpc.fromVpcAttributes` / `Vpc.fromLookup`) rather than reference a VPC of a stack.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets of the VPC for the replicators' network interfaces.
+   *
+   * @default - the VPC's private subnets, or its isolated subnets when it has no private ones
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the cluster's brokers: they get ingress on TCP 9098 from the replicator that writes
+   * into this cluster, whose security group gets egress to them only.
+   *
+   * @default - the replicator's security group allows TCP 9098 to the VPC's CIDR block, and the cluster's groups are
+   * left unchanged
+   */
+  readonly clusterSecurityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
+ * Properties of an `ActiveActiveReplication`.
+ */
+export interface ActiveActiveReplicationProps {
+  /**
+   * The first cluster.
+   */
+  readonly clusterA: ActiveActiveClusterOptions;
+
+  /**
+   * The second cluster, in another Region than `clusterA`.
+   */
+  readonly clusterB: ActiveActiveClusterOptions;
+
+  /**
+   * The topics replicated in both directions (regular expressions).
+   *
+   * @default ['.*']
+   */
+  readonly topicsToReplicate?: string[];
+
+  /**
+   * Topics not replicated, in both directions (regular expressions).
+   *
+   * @default - none
+   */
+  readonly topicsToExclude?: string[];
+
+  /**
+   * The consumer groups whose offsets are synchronised in both directions (regular expressions).
+   *
+   * @default ['.*']
+   */
+  readonly consumerGroupsToReplicate?: string[];
+
+  /**
+   * Consumer groups not synchronised, in both directions (regular expressions).
+   *
+   * @default - none
+   */
+  readonly consumerGroupsToExclude?: string[];
+
+  /**
+   * Where each new replicator starts reading the topics of its source.
+   *
+   * @default StartingPosition.LATEST
+   */
+  readonly startingPosition?: StartingPosition;
+
+  /**
+   * Whether the cluster policies each cluster needs as a cross-Region source are created
+   * (`ReplicatorSourceClusterPolicy`). Set false when the clusters' policies are managed elsewhere; they must then
+   * allow what `ReplicatorSourceClusterPolicy` allows, and exist before the replicators are created.
+   *
+   * @default true
+   */
+  readonly createSourceClusterPolicies?: boolean;
+
+  /**
+   * Tags of both replicators.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Active-active replication between two MSK clusters in two Regions, declared once: a replicator A to B in
+ * B's stack and a replicator B to A in A's stack, both with IDENTICAL topic names and ENHANCED consumer group
+ * offset synchronisation, the source cluster policies, and the deployment order AWS prescribes.
+ *
+ * Order (MSK developer guide, "Active-active replication": create B to A only after A to B was created):
+ * 1. a stack `<A's stack id><id>SourceAccess` in A's Region with A's cluster policy (it cannot live in A's stack,
+ *    which deploys last);
+ * 2. B's stack: B's cluster policy and the replicator A to B (the deployment waits until it is RUNNING);
+ * 3. A's stack: the replicator B to A.
+ *
+ * Loop safety. With IDENTICAL names, MSK itself keeps records from travelling back to the cluster they came from
+ * (each replicator reads, and filters out, what the other one wrote; `ReplicatorBytesInPerSec` counts both).
+ * It holds only while both replicators keep IDENTICAL names and replicate the same topics, so do not: change
+ * `topicNameConfiguration` or the offset sync mode of either replicator (the helper fixes them; ENHANCED needs
+ * IDENTICAL and the reverse replicator), give the two directions different topic lists, add a third replicator
+ * writing the same topic names into either cluster, or recreate a deleted topic within 30 seconds (AWS: duplicates
+ * can flow back). Consumers must tolerate duplicates (delivery is at least once).
+ *
+ * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-active-active.html
+ * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-bidirectional-offset-sync.html
+ */
+export class ActiveActiveReplication {
+  /**
+   * The replicator from cluster A to cluster B, in B's stack.
+   */
+  public readonly replicatorAToB: MskReplicator;
+
+  /**
+   * The replicator from cluster B to cluster A, in A's stack.
+   */
+  public readonly replicatorBToA: MskReplicator;
+
+  /**
+   * Cluster A's cluster policy (in its own stack in A's Region), when created.
+   */
+  public readonly sourceClusterPolicyA?: ReplicatorSourceClusterPolicy;
+
+  /**
+   * Cluster B's cluster policy (in B's stack), when created.
+   */
+  public readonly sourceClusterPolicyB?: ReplicatorSourceClusterPolicy;
+
+  /**
+   * @param id the construct id of each replicator in its stack (`<id>AToB` in B's stack, `<id>BToA` in A's)
+   */
+  constructor(id: string, props: ActiveActiveReplicationProps) {
+    const a = props.clusterA;
+    const b = props.clusterB;
+    const regionA = a.stack.region;
+    const regionB = b.stack.region;
+    if (Token.isUnresolved(regionA) || Token.isUnresolved(regionB) || regionA === regionB) {
+      throw new Error('`clusterA.stack` and `clusterB.stack` must be in two different Regions known at synth (set their '
+        + `\`env.region\`), got ${Token.isUnresolved(regionA) ? '(resolved at deploy time)' : regionA} and `
+        + `${Token.isUnresolved(regionB) ? '(resolved at deploy time)' : regionB}`);
+    }
+
+    if (props.createSourceClusterPolicies ?? true) {
+      // A's policy must exist before A to B (in B's stack), and A's stack deploys after B's: its own stack.
+      const accessStack = new Stack(a.stack.node.scope!, `${a.stack.node.id}${id}SourceAccess`, {
+        env: { account: a.stack.account, region: regionA },
+      });
+      this.sourceClusterPolicyA = new ReplicatorSourceClusterPolicy(accessStack, `${id}SourceClusterPolicy`, { clusterArn: a.clusterArn });
+      this.sourceClusterPolicyB = new ReplicatorSourceClusterPolicy(b.stack, `${id}SourceClusterPolicy`, { clusterArn: b.clusterArn });
+      b.stack.addDependency(accessStack, 'the source cluster policy of A must exist before the replicator A to B is created');
+    }
+
+    const replicator = (stack: Stack, replicatorId: string, source: ActiveActiveClusterOptions, target: ActiveActiveClusterOptions) =>
+      new MskReplicator(stack, replicatorId, {
+        source: ReplicatorCluster.fromMskCluster({ clusterArn: source.clusterArn, vpc: source.vpc, vpcSubnets: source.vpcSubnets }),
+        target: ReplicatorCluster.fromMskCluster({
+          clusterArn: target.clusterArn, vpc: target.vpc, vpcSubnets: target.vpcSubnets, clusterSecurityGroups: target.clusterSecurityGroups,
+        }),
+        topicReplication: {
+          topicsToReplicate: props.topicsToReplicate,
+          topicsToExclude: props.topicsToExclude,
+          startingPosition: props.startingPosition,
+          // Loop safety and ENHANCED offset sync both need IDENTICAL names in both directions: fixed, not a prop.
+          topicNameConfiguration: TopicNameConfiguration.IDENTICAL,
+        },
+        consumerGroupReplication: {
+          consumerGroupsToReplicate: props.consumerGroupsToReplicate,
+          consumerGroupsToExclude: props.consumerGroupsToExclude,
+          offsetSyncMode: ConsumerGroupOffsetSyncMode.ENHANCED,
+        },
+        tags: props.tags,
+      });
+    this.replicatorAToB = replicator(b.stack, `${id}AToB`, a, b);
+    this.replicatorBToA = replicator(a.stack, `${id}BToA`, b, a);
+    // AWS: create the replicator B to A only after A to B was created (A to B waits for RUNNING).
+    a.stack.addDependency(b.stack, 'the replicator B to A is created after the replicator A to B');
+  }
+}
