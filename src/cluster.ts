@@ -240,11 +240,7 @@ class MskReplicatorCluster extends ReplicatorCluster {
   }
 
   public _placement(): ClusterPlacement {
-    return {
-      region: parseClusterArn(this.clusterArn)?.region ?? regionOf(this.options.vpc),
-      vpc: this.options.vpc,
-      createsSecurityGroup: this.options.securityGroups === undefined,
-    };
+    return { region: parseClusterArn(this.clusterArn)?.region ?? regionOf(this.options.vpc) };
   }
 
   public _bind(scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig {
@@ -355,7 +351,7 @@ class ApacheKafkaReplicatorCluster extends ReplicatorCluster {
   }
 
   public _placement(): ClusterPlacement {
-    return { region: regionOf(this.options.vpc), vpc: this.options.vpc, createsSecurityGroup: this.options.securityGroups === undefined };
+    return { region: regionOf(this.options.vpc) };
   }
 
   public _bind(_scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig {

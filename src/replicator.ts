@@ -12,7 +12,7 @@ import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
 import { createHandlerPolicy } from './private/handler-policy';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
-import { ReplicatorSecurityGroups } from './private/replicator-network';
+import { securityGroupFactory } from './private/replicator-network';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
   validateTargetRegion, validateTimeout, validateLogDelivery,
@@ -642,8 +642,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
   /**
    * Binds both clusters' networks. A source whose Region (from its ARN, else its VPC) differs from the replicator's
    * is cross-Region: subnets of its own Region, no security group (MSK developer guide, "Network requirements":
-   * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-network-reqs.html). Same Region: one
-   * security group for both sides when they share a VPC, the subnets of both sides in shared Availability Zones.
+   * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-network-reqs.html). Same Region: a
+   * security group per side, the subnets of both sides in shared Availability Zones.
    */
   private bindNetwork(props: MskReplicatorProps) {
     const stackRegion = Stack.of(this).region;
@@ -651,16 +651,11 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     validateClusterArn('target.clusterArn', props.target.clusterArn!, stackRegion);
     const replicatorRegion = parseClusterArn(props.target.clusterArn!)?.region
       ?? (Token.isUnresolved(stackRegion) ? undefined : stackRegion);
-    const sourcePlacement = props.source._placement();
-    const targetPlacement = props.target._placement();
-    const crossRegionSource = props.source.clusterArn !== undefined && sourcePlacement.region !== undefined
-      && replicatorRegion !== undefined && sourcePlacement.region !== replicatorRegion;
-    const oneVpc = !crossRegionSource && sourcePlacement.createsSecurityGroup && targetPlacement.createsSecurityGroup
-      && sourcePlacement.vpc !== undefined && targetPlacement.vpc !== undefined
-      && sourcePlacement.vpc.vpcId === targetPlacement.vpc.vpcId;
-    const groups = new ReplicatorSecurityGroups(this, oneVpc);
-    const source = props.source._bind(this, 'Source', { replicatorRegion, crossRegion: crossRegionSource, securityGroup: groups.forSide('Source') });
-    const target = props.target._bind(this, 'Target', { replicatorRegion, crossRegion: false, securityGroup: groups.forSide('Target') });
+    const sourceRegion = props.source._placement().region;
+    const crossRegionSource = props.source.clusterArn !== undefined && sourceRegion !== undefined
+      && replicatorRegion !== undefined && sourceRegion !== replicatorRegion;
+    const source = props.source._bind(this, 'Source', { replicatorRegion, crossRegion: crossRegionSource, securityGroup: securityGroupFactory(this, 'Source') });
+    const target = props.target._bind(this, 'Target', { replicatorRegion, crossRegion: false, securityGroup: securityGroupFactory(this, 'Target') });
     validateSubnets('source', source.spec.SubnetIds);
     validateSubnets('target', target.spec.SubnetIds);
     if (!crossRegionSource) validateSecurityGroupCount('source', source.spec.SecurityGroupIds);

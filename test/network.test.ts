@@ -131,14 +131,16 @@ describe('same Region (NETWORK_REQS)', () => {
     }
   });
 
-  test('one VPC for both sides: a single security group used by both sides', () => {
+  test('one VPC for both sides: still a group per side with the ids of the first release (no replacement on upgrade)', () => {
     const stack = replicaStack();
     const shared = clusterVpc(stack, 'SharedVpc', '10.9.0.0/16', '0shared');
     const replicator = replicate(stack, primary(stack, shared), { vpc: shared });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
-    const groupId = stack.resolve((replicator.node.findChild('SecurityGroup') as ec2.SecurityGroup).securityGroupId);
-    template.hasResourceProperties('Custom::MskReplicator', { Source: { SecurityGroupIds: [groupId] }, Target: { SecurityGroupIds: [groupId] } });
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
+    const groupId = (side: string) => stack.resolve((replicator.node.findChild(`${side}SecurityGroup`) as ec2.SecurityGroup).securityGroupId);
+    template.hasResourceProperties('Custom::MskReplicator', {
+      Source: { SecurityGroupIds: [groupId('Source')] }, Target: { SecurityGroupIds: [groupId('Target')] },
+    });
   });
 
   test('egress goes to the cluster\'s security groups when known, and they get ingress from the replicator on 9098', () => {

@@ -7,10 +7,6 @@ import { ClusterSpec } from '../provider/properties';
 export interface ClusterPlacement {
   /** The cluster's Region: from its ARN, else from its VPC; undefined when neither is known at synth. */
   readonly region?: string;
-  /** The VPC of the replicator's network interfaces on this side, when one was given. */
-  readonly vpc?: ec2.IVpc;
-  /** Whether binding this side creates a security group (no `securityGroups` given). */
-  readonly createsSecurityGroup: boolean;
 }
 
 /** What the replicator tells a cluster when binding it. Internal. */

@@ -68,31 +68,16 @@ export function allowEgressToMskCluster(
 }
 
 /**
- * Creates the replicator's security groups on demand: one per side (ids `SourceSecurityGroup` and
- * `TargetSecurityGroup`, unchanged since the first release so deployed groups are kept), or, when both sides are
- * in the same VPC, one group `SecurityGroup` for both (fewer resources, and the same network interfaces' rules).
+ * Creates a side's security group on demand, with the construct ids `SourceSecurityGroup` / `TargetSecurityGroup`
+ * of the first release. Both sides keep a group of their own even when they share a VPC: one shared group would
+ * change the `SecurityGroupIds` of every deployed same-VPC replicator, and a change of its VPC configuration
+ * replaces a replicator (UpdateReplicationInfo cannot change it), so an upgrade of the library would replace
+ * replicators that the user did not touch.
  */
-export class ReplicatorSecurityGroups {
-  private shared?: ec2.SecurityGroup;
-
-  constructor(private readonly scope: Construct, private readonly shareOneGroup: boolean) {}
-
-  /** The factory a side's binding calls when it needs a security group. */
-  public forSide(side: 'Source' | 'Target'): (vpc: ec2.IVpc) => ec2.SecurityGroup {
-    return (vpc) => {
-      if (!this.shareOneGroup) {
-        return new ec2.SecurityGroup(this.scope, `${side}SecurityGroup`, {
-          vpc,
-          description: `MSK Replicator network interfaces (${side.toLowerCase()} side)`,
-          allowAllOutbound: false,
-        });
-      }
-      this.shared ??= new ec2.SecurityGroup(this.scope, 'SecurityGroup', {
-        vpc,
-        description: 'MSK Replicator network interfaces (both sides, one VPC)',
-        allowAllOutbound: false,
-      });
-      return this.shared;
-    };
-  }
+export function securityGroupFactory(scope: Construct, side: 'Source' | 'Target'): (vpc: ec2.IVpc) => ec2.SecurityGroup {
+  return (vpc) => new ec2.SecurityGroup(scope, `${side}SecurityGroup`, {
+    vpc,
+    description: `MSK Replicator network interfaces (${side.toLowerCase()} side)`,
+    allowAllOutbound: false,
+  });
 }
