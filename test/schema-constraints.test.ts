@@ -316,10 +316,10 @@ describe('every constraint of the CloudFormation schema is checked at synth', ()
   test('tags added with Tags.of() are checked at synth too', () => {
     const { stack, replicator } = exampleStack();
     Tags.of(replicator).add('team', long(257));
-    expect(() => app(stack).synth()).toThrow(/`tags.team` must be at most 256 characters long, got 257/);
+    expect(() => rootOf(stack).synth()).toThrow(/`tags.team` must be at most 256 characters long, got 257/);
   });
 });
 
-function app(stack: Stack): App {
+function rootOf(stack: Stack): App {
   return stack.node.root as App;
 }
