@@ -602,8 +602,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     const topics = props.topicReplication ?? {};
     const groups = props.consumerGroupReplication ?? {};
     withScope(this, () => this.validateProps(props));
-    const source = props.source._bind(this, 'Source');
-    const target = props.target._bind(this, 'Target');
+    const source = withScope(this, () => props.source._bind(this, 'Source'));
+    const target = withScope(this, () => props.target._bind(this, 'Target'));
     const sourceRegion = props.source.clusterArn !== undefined ? parseClusterArn(props.source.clusterArn)?.region : undefined;
     withScope(this, () => {
       validateSubnets('source', source.spec.SubnetIds);

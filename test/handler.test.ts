@@ -184,9 +184,12 @@ describe('isComplete', () => {
     await expect(isComplete(event, client, log)).resolves.toEqual({
       IsComplete: true,
       Data: {
-        ReplicatorArn: ARN, ReplicatorName: 'orders-dr', CurrentVersion: 'V1',
+        ReplicatorArn: ARN,
+        ReplicatorName: 'orders-dr',
+        CurrentVersion: 'V1',
         // DescribeReplicator's ReplicationInfoList[0] aliases: the ClusterAlias dimension of per-cluster metrics
-        SourceClusterAlias: 'src', TargetClusterAlias: 'tgt',
+        SourceClusterAlias: 'src',
+        TargetClusterAlias: 'tgt',
       },
     });
   });

@@ -9,7 +9,7 @@ import { CloudFormationResource, loadBundledHandler } from '../local-aws/cloudfo
 import { MskSimulator } from '../local-aws/msk-simulator';
 
 /**
- * The drift command as a user gets it: the package is packed (`npm pack`), installed from the tarball into a
+ * The package as a user gets it. The drift command: the package is packed (`npm pack`), installed from the tarball into a
  * scratch project, and its bin runs against the simulator with a clean environment (no AWS_REGION: the Region
  * comes from the replicator ARN). The simulator rejects requests signed for another Region, as a regional AWS
  * endpoint does.
@@ -19,9 +19,10 @@ let sim: MskSimulator;
 let bin: string;
 let templateFile: string;
 let arn: string;
+let scratch: string;
 
 beforeAll(async () => {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-package-'));
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-package-'));
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
     cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
   }));
@@ -99,4 +100,40 @@ test.each([
   expect(code).toBe(64);
   expect(stderr).toContain(reason);
   expect(stderr).toContain('usage: cdk-msk-replicator-drift');
+});
+
+describe('validation errors of the installed library', () => {
+  // A consumer's app (plain JavaScript, run with source maps on, as ts-node runs a CDK app) that makes a mistake.
+  const APP = [
+    "const { App, Errors, Stack } = require('aws-cdk-lib');",
+    "const ec2 = require('aws-cdk-lib/aws-ec2');",
+    "const { MskReplicator, ReplicatorCluster } = require('cdk-msk-replicator');",
+    "const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });",
+    "const vpc = ec2.Vpc.fromVpcAttributes(stack, 'V', { vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16',",
+    "  availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });",
+    'const cluster = (name) => ReplicatorCluster.fromMskCluster({ clusterArn: `arn:aws:kafka:us-east-1:123456789012:cluster/${name}/1`, vpc });',
+    'try {',
+    "  new MskReplicator(stack, 'Replicator', { replicatorName: 'my_name', source: cluster('a'), target: cluster('b') });",
+    '} catch (e) {',
+    '  console.log(JSON.stringify({ validation: Errors.isValidationError(e), path: e.constructPath, message: e.message, stack: e.stack }));',
+    '}',
+  ].join('\n');
+
+  test('name the construct path, and their stack starts at the line of the app, not at a file the package does not ship', () => {
+    // the library's peers, as the consumer's app has them
+    for (const peer of ['aws-cdk-lib', 'constructs']) {
+      const link = path.join(scratch, 'node_modules', peer);
+      if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, 'node_modules', peer), link, 'dir');
+    }
+    fs.writeFileSync(path.join(scratch, 'app.js'), APP);
+    const output = execFileSync(process.execPath, ['--enable-source-maps', 'app.js'], { cwd: scratch, encoding: 'utf8' });
+    const error = JSON.parse(output);
+    expect(error.validation).toBe(true);
+    expect(error.path).toBe('S/Replicator');
+    expect(error.message).toMatch(/^`replicatorName` must match .* got: my_name/);
+    const frames = (error.stack as string).split('\n').filter((line) => /^\s+at /.test(line));
+    expect(frames[0]).toContain(path.join(scratch, 'app.js'));
+    expect(error.stack).not.toMatch(/cdk-msk-replicator[\\/]src[\\/]/);
+    expect(error.stack).toContain('Relates to construct');
+  });
 });
