@@ -24,6 +24,7 @@ export interface RecommendedAlarmsOptions {
    * migration with MSK Replicator names a sustained latency under 90 seconds.
    *
    * @default Duration.seconds(90)
+   * @see https://aws.amazon.com/blogs/big-data/migrate-third-party-and-self-managed-apache-kafka-clusters-to-amazon-msk-express-brokers-with-amazon-msk-replicator/
    */
   readonly replicationLatencyThreshold?: Duration;
 
@@ -32,6 +33,7 @@ export interface RecommendedAlarmsOptions {
    * Replicator names a sustained lag under 1,000 messages.
    *
    * @default 1000
+   * @see https://aws.amazon.com/blogs/big-data/migrate-third-party-and-self-managed-apache-kafka-clusters-to-amazon-msk-express-brokers-with-amazon-msk-replicator/
    */
   readonly messageLagThreshold?: number;
 

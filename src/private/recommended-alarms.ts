@@ -15,8 +15,9 @@ import { validationError } from './errors';
  * - "Troubleshoot MSK Replicator" (msk-replicator-troubleshooting.html): AuthError above 0, KafkaClusterPingSuccessCount
  *   0 or no datapoint, ReplicatorFailure above 0 are the checks for a replicator that does not replicate.
  * - "Failover to the secondary AWS Region" (msk-replicator-when-planned-failover.html): monitor replication latency.
- * - AWS Big Data Blog, migrating to MSK Express brokers with MSK Replicator, readiness: MessageLag < 1,000 and
- *   ReplicationLatency < 90 seconds, sustained. These are the default thresholds.
+ * - AWS Big Data Blog, "Migrate third-party and self-managed Apache Kafka clusters to Amazon MSK Express brokers with
+ *   Amazon MSK Replicator" (https://aws.amazon.com/blogs/big-data/migrate-third-party-and-self-managed-apache-kafka-clusters-to-amazon-msk-express-brokers-with-amazon-msk-replicator/), readiness:
+ *   MessageLag < 1,000 and ReplicationLatency < 90 seconds, sustained. These are the default thresholds.
  * Periods are 1 minute. MSK pushes cluster metrics to CloudWatch at 1-minute intervals (MSK developer guide,
  * "Amazon MSK metrics for monitoring Express brokers with CloudWatch"); the replicator table names no interval.
  * With the table's statistic Sum, a longer period would add up several datapoints of gauges like MessageLag.
