@@ -39,6 +39,61 @@ function schemaConstraints(): string[] {
   return found.sort();
 }
 
+/** The constraints the MSK API model declares on what CreateReplicator and UpdateReplicationInfo take. */
+function apiModelConstraints(): Array<{ apiPath: string; keyword: string; value: unknown }> {
+  const model = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'local-aws', 'msk-simulator', 'kafka-api-model.json'), 'utf8'));
+  const shapes = model.shapes as Record<string, Json>;
+  const found: Array<{ apiPath: string; keyword: string; value: unknown }> = [];
+  const walk = (name: string, at: string, depth: number) => {
+    const shape = shapes[name];
+    if (depth > 8) return;
+    for (const [keyword, schemaKeyword] of [['min', 'minLength'], ['max', 'maxLength'], ['pattern', 'pattern'], ['enum', 'enum']]) {
+      if (shape[keyword] !== undefined && shape.type === 'string') found.push({ apiPath: at, keyword: schemaKeyword, value: shape[keyword] });
+    }
+    if (shape.type === 'structure') {
+      for (const [member, spec] of Object.entries(shape.members as Record<string, { shape: string }>)) walk(spec.shape, `${at}.${member}`, depth + 1);
+    } else if (shape.type === 'list') {
+      walk((shape.member as { shape: string }).shape, `${at}[]`, depth + 1);
+    }
+  };
+  walk('CreateReplicatorRequest', 'CreateReplicator', 0);
+  walk('UpdateReplicationInfoRequest', 'UpdateReplicationInfo', 0);
+  return found;
+}
+
+/** Where the schema declares the constraint the API model declares at a member path. */
+const API_TO_SCHEMA: Record<string, string> = {
+  'CreateReplicator.ReplicatorName': '.ReplicatorName',
+  'CreateReplicator.Description': '.Description',
+  'CreateReplicator.KafkaClusters[].ClientAuthentication.SaslScram.Mechanism': '.KafkaClusterSaslScramMechanism',
+  'CreateReplicator.KafkaClusters[].EncryptionInTransit.EncryptionType': '.KafkaClusterEncryptionInTransitType',
+  'CreateReplicator.ReplicationInfoList[].TargetCompressionType': '.ReplicationInfo.TargetCompressionType',
+  'CreateReplicator.ReplicationInfoList[].TopicReplication.StartingPosition.Type': '.ReplicationStartingPositionType',
+  'CreateReplicator.ReplicationInfoList[].TopicReplication.TopicNameConfiguration.Type': '.ReplicationTopicNameConfigurationType',
+  'CreateReplicator.ReplicationInfoList[].TopicReplication.TopicsToReplicate[]': '.TopicReplication.TopicsToReplicate[]',
+  'CreateReplicator.ReplicationInfoList[].TopicReplication.TopicsToExclude[]': '.TopicReplication.TopicsToExclude[]',
+  'CreateReplicator.ReplicationInfoList[].ConsumerGroupReplication.ConsumerGroupsToReplicate[]': '.ConsumerGroupReplication.ConsumerGroupsToReplicate[]',
+  'CreateReplicator.ReplicationInfoList[].ConsumerGroupReplication.ConsumerGroupsToExclude[]': '.ConsumerGroupReplication.ConsumerGroupsToExclude[]',
+  'CreateReplicator.ReplicationInfoList[].ConsumerGroupReplication.ConsumerGroupOffsetSyncMode': '.ConsumerGroupOffsetSyncMode',
+  'UpdateReplicationInfo.TopicReplication.TopicsToReplicate[]': '.TopicReplication.TopicsToReplicate[]',
+  'UpdateReplicationInfo.TopicReplication.TopicsToExclude[]': '.TopicReplication.TopicsToExclude[]',
+  'UpdateReplicationInfo.ConsumerGroupReplication.ConsumerGroupsToReplicate[]': '.ConsumerGroupReplication.ConsumerGroupsToReplicate[]',
+  'UpdateReplicationInfo.ConsumerGroupReplication.ConsumerGroupsToExclude[]': '.ConsumerGroupReplication.ConsumerGroupsToExclude[]',
+};
+
+function schemaValue(schemaPath: string, keyword: string): unknown {
+  const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Json;
+  let node: Json = schema;
+  for (const part of schemaPath.slice(1).split('.')) {
+    const name = part.replace(/\[\]$/, '');
+    const next = ((node.properties ?? {}) as Json)[name] ?? ((schema.definitions as Json)[name]);
+    node = next as Json;
+    if (node.$ref !== undefined) node = (schema.definitions as Json)[String(node.$ref).split('/').pop()!] as Json;
+    if (part.endsWith('[]')) node = node.items as Json;
+  }
+  return node[keyword];
+}
+
 function vpcWithSubnets(stack: Stack, id: string, count: number): ec2.IVpc {
   const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'].slice(0, count);
   return ec2.Vpc.fromVpcAttributes(stack, id, {
@@ -96,8 +151,14 @@ const ROWS: Record<string, Row> = {
     fails: /`source.clusterArn` must match arn:\(aws\|aws-us-gov\|aws-cn\):kafka:/,
   },
   '.ReplicationInfo.TargetKafkaClusterArn pattern': {
-    unreachable: 'a target ARN in another partition is rejected earlier: the target must be in the stack\'s Region '
-      + '(validateTargetRegion), and an ARN that does not parse as a cluster ARN cannot name one; the rule is unit-checked below',
+    breaks: () => {
+      const stack = new Stack(new App(), 'OrdersReplication', { env: { account: '123456789012', region: 'us-east-1' } });
+      return new MskReplicator(stack, 'Replicator', {
+        source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: vpcWithSubnets(stack, 'P', 2) }),
+        target: ReplicatorCluster.fromMskCluster({ clusterArn: 'arn:aws-iso:kafka:us-east-1:123456789012:cluster/dr/2', vpc: vpcWithSubnets(stack, 'D', 2) }),
+      });
+    },
+    fails: /`target.clusterArn` must match arn:\(aws\|aws-us-gov\|aws-cn\):kafka:\.\* .*got: "arn:aws-iso:kafka/,
   },
   '.ReplicationInfo.TargetCompressionType enum': {
     breaks: () => exampleStack({ targetCompressionType: bogus('BROTLI') }),
@@ -257,6 +318,18 @@ describe('every constraint of the CloudFormation schema is checked at synth', ()
     const constraints = schemaConstraints();
     expect(constraints.length).toBeGreaterThan(30);
     expect(Object.keys(ROWS).sort()).toEqual(constraints);
+  });
+
+  test('each constraint the MSK API model declares is one the schema declares too, with the same bound (so a row covers it)', () => {
+    const constraints = apiModelConstraints();
+    expect(constraints.length).toBeGreaterThan(10);
+    const rows = new Set(Object.keys(ROWS));
+    for (const { apiPath, keyword, value } of constraints) {
+      const schemaPath = API_TO_SCHEMA[apiPath];
+      expect([apiPath, schemaPath]).toEqual([apiPath, expect.any(String)]);
+      expect([apiPath, schemaValue(schemaPath, keyword)]).toEqual([apiPath, value]);
+      expect(rows.has(`${schemaPath} ${keyword}`)).toBe(true);
+    }
   });
 
   test('each constraint has a rule in SCHEMA_RULES or a structural reason', () => {
