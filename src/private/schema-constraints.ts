@@ -31,26 +31,26 @@ export interface SchemaRule {
 const SCHEMA = 'CloudFormation schema of AWS::MSK::Replicator';
 
 function minLength(n: number) {
-  return (v: unknown) => (typeof v === 'string' && v.length < n ? `must be at least ${n} character(s) long, got ${v.length}` : undefined);
+  return (v: unknown) => (typeof v === 'string' && v.length < n ? `must be at least ${n} character(s) long` : undefined);
 }
 function maxLength(n: number) {
-  return (v: unknown) => (typeof v === 'string' && v.length > n ? `must be at most ${n} characters long, got ${v.length}` : undefined);
+  return (v: unknown) => (typeof v === 'string' && v.length > n ? `must be at most ${n} characters long` : undefined);
 }
 function pattern(source: string) {
   const re = new RegExp(source);
   return (v: unknown) => (typeof v === 'string' && !re.test(v) ? `must match ${source}` : undefined);
 }
 function minItems(n: number) {
-  return (v: unknown) => (Array.isArray(v) && v.length < n ? `must hold at least ${n} item(s), got ${v.length}` : undefined);
+  return (v: unknown) => (Array.isArray(v) && v.length < n ? `must hold at least ${n} item(s)` : undefined);
 }
 function maxItems(n: number) {
-  return (v: unknown) => (Array.isArray(v) && v.length > n ? `must hold at most ${n} items, got ${v.length}` : undefined);
+  return (v: unknown) => (Array.isArray(v) && v.length > n ? `must hold at most ${n} items` : undefined);
 }
 function uniqueItems(v: unknown): string | undefined {
   if (!Array.isArray(v)) return undefined;
   const known = v.filter((item) => !Token.isUnresolved(item));
   const duplicate = known.find((item, i) => known.indexOf(item) !== i);
-  return duplicate !== undefined ? `must not hold the same item twice, got ${renderValue(duplicate)} more than once` : undefined;
+  return duplicate !== undefined ? `must not hold the same item twice (${renderValue(duplicate)} is there more than once)` : undefined;
 }
 function oneOf(values: string[]) {
   return (v: unknown) => (typeof v === 'string' && !values.includes(v) ? `must be one of ${values.join(', ')}` : undefined);
@@ -141,7 +141,8 @@ export function validateSchemaConstraints(properties: ReplicatorProperties, tags
       if (value === undefined || Token.isUnresolved(value)) continue;
       const broken = rule.violation(value);
       if (broken !== undefined) {
-        throw new Error(`\`${prop}\` ${broken} (${SCHEMA}, ${rule.schemaPath} ${rule.keyword}), got: ${truncate(renderValue(value))}`);
+        throw new Error(`\`${prop}\` ${broken} (${SCHEMA}, ${rule.schemaPath} ${rule.keyword}), got ${size(rule.keyword, value)}`
+          + `${truncate(renderValue(value))}`);
       }
     }
   }
@@ -168,6 +169,13 @@ export function validateReplicatorArn(arn: string): void {
   if (broken !== undefined) {
     throw new Error(`\`replicatorArn\` ${broken} (${SCHEMA}, .ReplicatorArn pattern), got: ${truncate(renderValue(arn))}`);
   }
+}
+
+/** "N items: " / "N characters: " before the value, for the rules about sizes. */
+function size(keyword: string, value: unknown): string {
+  if ((keyword === 'minItems' || keyword === 'maxItems') && Array.isArray(value)) return `${value.length} items: `;
+  if ((keyword === 'minLength' || keyword === 'maxLength') && typeof value === 'string') return `${value.length} characters: `;
+  return '';
 }
 
 function truncate(text: string): string {
