@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,18 +14,18 @@ import { REPLICATOR_METRICS } from '../src/private/metric-catalog';
  * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html), transcribed here
  * row by row: metric, dimensions, statistic ("Raw Metric Aggregation Stat").
  */
-const AWS_TABLE: Array<[string, string[], string]> = [
-  ['ReplicationLatency', ['ReplicatorName'], 'Maximum'],
-  ['MessageLag', ['ReplicatorName'], 'Sum'],
-  ['ReplicatorBytesInPerSec', ['ReplicatorName'], 'Sum'],
-  ['ReplicatorThroughput', ['ReplicatorName'], 'Sum'],
-  ['ReplicationFailures', ['ReplicatorName'], 'Sum'],
-  ['AuthError', ['ReplicatorName', 'ClusterAlias'], 'Sum'],
-  ['ThrottleTime', ['ReplicatorName', 'ClusterAlias'], 'Maximum'],
-  ['ReplicatorFailure', ['ReplicatorName'], 'Sum'],
-  ['KafkaClusterPingSuccessCount', ['ReplicatorName', 'ClusterAlias'], 'Sum'],
-  ['ConsumerGroupCount', ['ReplicatorName'], 'Sum'],
-  ['ConsumerGroupOffsetSyncFailure', ['ReplicatorName'], 'Sum'],
+const AWS_TABLE: Array<[string, string[], string, string]> = [
+  ['ReplicationLatency', ['ReplicatorName'], 'Maximum', 'Milliseconds'],
+  ['MessageLag', ['ReplicatorName'], 'Sum', 'Count'],
+  ['ReplicatorBytesInPerSec', ['ReplicatorName'], 'Sum', 'Bytes/Second'],
+  ['ReplicatorThroughput', ['ReplicatorName'], 'Sum', 'Bytes/Second'],
+  ['ReplicationFailures', ['ReplicatorName'], 'Sum', 'Count'],
+  ['AuthError', ['ReplicatorName', 'ClusterAlias'], 'Sum', 'Count'],
+  ['ThrottleTime', ['ReplicatorName', 'ClusterAlias'], 'Maximum', 'Milliseconds'],
+  ['ReplicatorFailure', ['ReplicatorName'], 'Sum', 'Count'],
+  ['KafkaClusterPingSuccessCount', ['ReplicatorName', 'ClusterAlias'], 'Sum', 'Count'],
+  ['ConsumerGroupCount', ['ReplicatorName'], 'Sum', 'Count'],
+  ['ConsumerGroupOffsetSyncFailure', ['ReplicatorName'], 'Sum', 'Count'],
 ];
 
 function metricOf(replicator: MskReplicator, name: string, side = ReplicatorClusterSide.SOURCE): cloudwatch.Metric {
@@ -37,7 +39,7 @@ describe('metric helpers follow AWS metrics table', () => {
     expect(Object.keys(REPLICATOR_METRICS).sort()).toEqual(AWS_TABLE.map(([name]) => name).sort());
   });
 
-  test.each(AWS_TABLE)('%s: dimensions %j, statistic %s', (name, dimensions, statistic) => {
+  test.each(AWS_TABLE)('%s: dimensions %j, statistic %s, unit %s', (name, dimensions, statistic, unit) => {
     const { stack, replicator } = exampleStack();
     const metric = metricOf(replicator, name);
     expect(metric.metricName).toBe(name);
@@ -45,6 +47,10 @@ describe('metric helpers follow AWS metrics table', () => {
     expect(metric.statistic).toBe(statistic);
     expect(Object.keys(metric.dimensions ?? {}).sort()).toEqual([...dimensions].sort());
     expect(metric.region).toBe('us-east-1');
+    // the unit is the table's, documented, and deliberately not a filter: aws-cdk-lib's MetricOptions.unit drops
+    // datapoints published with any other unit (its documentation recommends leaving it unset)
+    expect(REPLICATOR_METRICS[name].unit).toBe(unit);
+    expect(metric.unit).toBeUndefined();
     // the generic helper defaults to the same statistic
     expect(replicator.metric(name).statistic).toBe(statistic);
     expect(stack.resolve(metric.dimensions?.ReplicatorName)).toEqual(stack.resolve(replicator.replicatorName));
@@ -86,6 +92,14 @@ describe('metric helpers follow AWS metrics table', () => {
     expect(() => imported.metricAuthError(ReplicatorClusterSide.SOURCE)).toThrow(
       /`AuthError` is published per cluster alias.*pass `sourceClusterAlias` to MskReplicator.fromReplicatorAttributes/);
   });
+});
+
+test('the README table of metrics states the dimensions, unit and statistic of each helper as AWS\'s table does', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  for (const [name, , statistic, unit] of AWS_TABLE) {
+    const row = readme.split('\n').find((line) => line.startsWith('| `metric') && line.includes(`metric${name}(`));
+    expect([name, row]).toEqual([name, expect.stringContaining(`| ${unit.replace('Bytes/Second', 'BytesPerSecond')} | ${statistic} |`)]);
+  }
 });
 
 describe('addRecommendedAlarms', () => {
