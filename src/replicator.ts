@@ -8,11 +8,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
+import { ReplicatorClusterSide } from './cluster-side';
 import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
+import { validationError, withScope } from './private/errors';
 import { createHandlerPolicy } from './private/handler-policy';
+import { defaultStatistic } from './private/metric-catalog';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
+import { createRecommendedAlarms } from './private/recommended-alarms';
 import { securityGroupFactory } from './private/replicator-network';
+import { tagViolations, validateReplicatorArn, validateSchemaConstraints } from './private/schema-constraints';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
   validateTargetRegion, validateTimeout, validateLogDelivery,
@@ -20,8 +25,12 @@ import {
 import {
   validateClusterArn, validateSecurityGroupCount, validateSharedAvailabilityZones, validateSubnets,
 } from './private/validate-network';
-import { ATTR_CURRENT_VERSION, ATTR_REPLICATOR_ARN, ATTR_REPLICATOR_NAME, ReplicatorProperties } from './provider/properties';
+import {
+  ATTR_CURRENT_VERSION, ATTR_REPLICATOR_ARN, ATTR_REPLICATOR_NAME, ATTR_SOURCE_CLUSTER_ALIAS, ATTR_TARGET_CLUSTER_ALIAS,
+  ReplicatorProperties,
+} from './provider/properties';
 import { ReplicatorProvider } from './provider/replicator-provider';
+import { RecommendedAlarmsOptions } from './recommended-alarms';
 import {
   ConsumerGroupOffsetSyncMode, ConsumerGroupReplicationOptions, StartingPosition, TargetCompressionType,
   TopicNameConfiguration, TopicReplicationOptions,
@@ -59,74 +68,67 @@ export interface IMskReplicator extends IResource, iam.IGrantable, msk.IReplicat
   grantRead(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * A CloudWatch metric of this replicator (namespace `AWS/Kafka`, dimension `ReplicatorName`).
+   * A CloudWatch metric of this replicator: namespace `AWS/Kafka`, dimension `ReplicatorName`, in the
+   * replicator's Region and account. The default statistic is the one AWS's metrics table names for
+   * `metricName` (Average for a name not in the table).
    */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
-   * A replicator metric for one topic (dimensions `ReplicatorName` and `Topic`).
+   * A replicator metric for one topic (dimensions `ReplicatorName` and `Topic`), with the same default
+   * statistic as the aggregate metric of that name.
    */
   metricForTopic(metricName: string, topic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
-   * A replicator metric for one of its clusters (dimensions `ReplicatorName` and `ClusterAlias`).
+   * A replicator metric for one of its clusters (dimensions `ReplicatorName` and `ClusterAlias`), the cluster
+   * named by its side; the alias is the one MSK gave that cluster.
+   */
+  metricForCluster(metricName: string, side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * A replicator metric for a cluster alias (dimensions `ReplicatorName` and `ClusterAlias`).
    */
   metricForClusterAlias(metricName: string, clusterAlias: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ReplicationLatency (ms), Maximum.
-   */
+  /** Metric `ReplicationLatency` (Milliseconds), Maximum. */
   metricReplicationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric MessageLag, Sum.
-   */
+  /** Metric `MessageLag` (Count), Sum. */
   metricMessageLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ReplicatorThroughput (bytes/s), Sum.
-   */
+  /** Metric `ReplicatorThroughput` (BytesPerSecond), Sum. */
   metricReplicatorThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ReplicatorBytesInPerSec, Sum.
-   */
+  /** Metric `ReplicatorBytesInPerSec` (BytesPerSecond), Sum. */
   metricReplicatorBytesInPerSec(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ReplicationFailures, Sum.
-   */
+  /** Metric `ReplicationFailures` (Count), Sum. */
   metricReplicationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ReplicatorFailure, Sum.
-   */
+  /** Metric `ReplicatorFailure` (Count), Sum. */
   metricReplicatorFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric AuthError, Sum.
-   */
-  metricAuthError(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Metric `AuthError` (Count) of one cluster, Sum. */
+  metricAuthError(side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ThrottleTime (ms), Average.
-   */
-  metricThrottleTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Metric `ThrottleTime` (Milliseconds) of one cluster, Maximum. */
+  metricThrottleTime(side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric KafkaClusterPingSuccessCount, Sum.
-   */
-  metricKafkaClusterPingSuccessCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Metric `KafkaClusterPingSuccessCount` (Count) of one cluster, Sum. */
+  metricKafkaClusterPingSuccessCount(side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ConsumerGroupCount, Maximum.
-   */
+  /** Metric `ConsumerGroupCount` (Count), Sum. */
   metricConsumerGroupCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /**
-   * Metric ConsumerGroupOffsetSyncFailure, Sum.
-   */
+  /** Metric `ConsumerGroupOffsetSyncFailure` (Count), Sum. */
   metricConsumerGroupOffsetSyncFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Creates the alarms AWS's replicator documentation points at (failures, authentication errors and
+   * reachability of both clusters, lag, latency, offset synchronisation), as children of this replicator.
+   */
+  addRecommendedAlarms(options?: RecommendedAlarmsOptions): cloudwatch.Alarm[];
 }
 
 /**
@@ -149,14 +151,24 @@ abstract class MskReplicatorBase extends Resource implements IMskReplicator {
     return this.grant(grantee, ...READ_ACTIONS);
   }
 
+  /**
+   * The alias MSK gave the cluster on `side`, if known.
+   *
+   * @internal
+   */
+  public abstract _clusterAlias(side: ReplicatorClusterSide): string | undefined;
+
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     // The replicator's own environment (an imported replicator's comes from its ARN), so that a dashboard or
-    // alarm in another stack still reads the right Region and account.
+    // alarm in another stack still reads the right Region and account. The unit of each metric is documented
+    // on its helper but not set as a filter: aws-cdk-lib's `MetricOptions.unit` filters datapoints by unit, and
+    // its documentation recommends leaving it unset ("recommended in nearly all cases").
     const env = this.env;
     return new cloudwatch.Metric({
       namespace: 'AWS/Kafka',
       metricName,
       dimensionsMap: { ReplicatorName: this.replicatorName },
+      statistic: defaultStatistic(metricName),
       region: Token.isUnresolved(env.region) ? undefined : env.region,
       account: Token.isUnresolved(env.account) ? undefined : env.account,
       ...props,
@@ -165,7 +177,8 @@ abstract class MskReplicatorBase extends Resource implements IMskReplicator {
 
   /**
    * A replicator metric for one topic (dimensions `ReplicatorName` and `Topic`), for the metrics MSK publishes
-   * per topic, such as `ReplicationLatency`, `MessageLag`, `ReplicatorThroughput` and `ReplicatorBytesInPerSec`.
+   * per topic: `ReplicationLatency`, `MessageLag` and `ReplicatorThroughput` (AWS's metrics table). The
+   * default statistic is the aggregate metric's.
    */
   public metricForTopic(metricName: string, topic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(metricName, { ...props, dimensionsMap: { ReplicatorName: this.replicatorName, Topic: topic, ...props?.dimensionsMap } });
@@ -173,7 +186,22 @@ abstract class MskReplicatorBase extends Resource implements IMskReplicator {
 
   /**
    * A replicator metric for one of its clusters (dimensions `ReplicatorName` and `ClusterAlias`), for the
-   * metrics MSK publishes per cluster, such as `KafkaClusterPingSuccessCount`, `AuthError` and `ThrottleTime`.
+   * metrics MSK publishes per cluster: `AuthError`, `ThrottleTime` and `KafkaClusterPingSuccessCount` (AWS's
+   * metrics table). The alias is the replicator's `sourceClusterAlias` or `targetClusterAlias`.
+   */
+  public metricForCluster(metricName: string, side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const alias = this._clusterAlias(side);
+    if (alias === undefined) {
+      const attribute = side === ReplicatorClusterSide.SOURCE ? 'sourceClusterAlias' : 'targetClusterAlias';
+      throw validationError(this, `\`${metricName}\` is published per cluster alias, and the ${side.toLowerCase()} cluster's `
+        + `alias of this imported replicator is unknown: pass \`${attribute}\` to MskReplicator.fromReplicatorAttributes, `
+        + 'or use metricForClusterAlias()');
+    }
+    return this.metricForClusterAlias(metricName, alias, props);
+  }
+
+  /**
+   * A replicator metric for a cluster alias (dimensions `ReplicatorName` and `ClusterAlias`).
    */
   public metricForClusterAlias(metricName: string, clusterAlias: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(metricName, {
@@ -182,102 +210,146 @@ abstract class MskReplicatorBase extends Resource implements IMskReplicator {
   }
 
   /**
-   * The time records take from the source to the target, in milliseconds.
+   * The time records take from the source to the target: from the record's produce time at the source to its
+   * replication to the target. Also per topic: `metricForTopic('ReplicationLatency', topic)`.
    *
-   * Metric `ReplicationLatency`, default statistic Maximum.
+   * AWS's metrics table, row `ReplicationLatency`: dimensions `ReplicatorName` (and `ReplicatorName, Topic`),
+   * unit Milliseconds, statistic Maximum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricReplicationLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ReplicationLatency', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+    return this.metric('ReplicationLatency', props);
   }
 
   /**
-   * The number of records not yet replicated (the replicator's consumer lag on the source).
+   * The number of messages produced to the source that the replicator has not consumed yet (not the lag
+   * between source and target). Also per topic: `metricForTopic('MessageLag', topic)`.
    *
-   * Metric `MessageLag`, default statistic Sum.
+   * AWS's metrics table, row `MessageLag`: dimensions `ReplicatorName` (and `ReplicatorName, Topic`), unit
+   * Count, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricMessageLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('MessageLag', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('MessageLag', props);
   }
 
   /**
-   * Bytes replicated per second.
+   * Bytes replicated per second. Also per topic: `metricForTopic('ReplicatorThroughput', topic)`.
    *
-   * Metric `ReplicatorThroughput`, default statistic Sum.
+   * AWS's metrics table, row `ReplicatorThroughput`: dimensions `ReplicatorName` (and `ReplicatorName, Topic`),
+   * unit BytesPerSecond, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricReplicatorThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ReplicatorThroughput', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('ReplicatorThroughput', props);
   }
 
   /**
-   * Bytes per second the replicator reads from the source.
+   * Bytes per second the replicator processes: everything it receives, including what it filters out with
+   * IDENTICAL topic names.
    *
-   * Metric `ReplicatorBytesInPerSec`, default statistic Sum.
+   * AWS's metrics table, row `ReplicatorBytesInPerSec`: dimension `ReplicatorName`, unit BytesPerSecond,
+   * statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricReplicatorBytesInPerSec(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ReplicatorBytesInPerSec', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('ReplicatorBytesInPerSec', props);
   }
 
   /**
-   * The number of records the replicator failed to replicate.
+   * The number of replication failures; 0 when replication is healthy.
    *
-   * Metric `ReplicationFailures`, default statistic Sum.
+   * AWS's metrics table, row `ReplicationFailures`: dimension `ReplicatorName`, unit Count, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricReplicationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ReplicationFailures', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('ReplicationFailures', props);
   }
 
   /**
-   * The number of failures of the replicator itself (non-zero means it is not replicating).
+   * The number of failures the replicator is experiencing.
    *
-   * Metric `ReplicatorFailure`, default statistic Sum.
+   * AWS's metrics table, row `ReplicatorFailure`: dimension `ReplicatorName`, unit Count, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricReplicatorFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ReplicatorFailure', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('ReplicatorFailure', props);
   }
 
   /**
-   * The number of connections that failed authentication (for example a missing `kafka-cluster:` permission).
+   * The number of connections to one cluster that failed authentication (not topic-level authorization
+   * errors: AWS's note above the table).
    *
-   * Metric `AuthError`, default statistic Sum.
+   * AWS's metrics table, row `AuthError`: dimensions `ReplicatorName, ClusterAlias`, unit Count, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
-  public metricAuthError(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('AuthError', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricAuthError(side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForCluster('AuthError', side, props);
   }
 
   /**
-   * The average time, in milliseconds, the replicator's requests were throttled by the brokers.
+   * The time requests of the replicator were throttled by the brokers of one cluster.
    *
-   * Metric `ThrottleTime`, default statistic Average.
+   * AWS's metrics table, row `ThrottleTime`: dimensions `ReplicatorName, ClusterAlias`, unit Milliseconds,
+   * statistic Maximum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
-  public metricThrottleTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ThrottleTime', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  public metricThrottleTime(side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForCluster('ThrottleTime', side, props);
   }
 
   /**
-   * The number of successful connections to a cluster; zero means the replicator cannot reach it.
+   * The health of the replicator's connection to one cluster: 1 healthy; 0 or no datapoint unhealthy.
    *
-   * Metric `KafkaClusterPingSuccessCount`, default statistic Sum.
+   * AWS's metrics table, row `KafkaClusterPingSuccessCount`: dimensions `ReplicatorName, ClusterAlias`, unit
+   * Count, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
-  public metricKafkaClusterPingSuccessCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('KafkaClusterPingSuccessCount', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricKafkaClusterPingSuccessCount(side: ReplicatorClusterSide, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForCluster('KafkaClusterPingSuccessCount', side, props);
   }
 
   /**
    * The number of consumer groups being synchronised.
    *
-   * Metric `ConsumerGroupCount`, default statistic Maximum.
+   * AWS's metrics table, row `ConsumerGroupCount`: dimension `ReplicatorName`, unit Count, statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricConsumerGroupCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ConsumerGroupCount', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+    return this.metric('ConsumerGroupCount', props);
   }
 
   /**
-   * The number of failed consumer group offset synchronisations.
+   * The number of failed consumer group offset synchronisations; 0 when healthy.
    *
-   * Metric `ConsumerGroupOffsetSyncFailure`, default statistic Sum.
+   * AWS's metrics table, row `ConsumerGroupOffsetSyncFailure`: dimension `ReplicatorName`, unit Count,
+   * statistic Sum.
+   *
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
    */
   public metricConsumerGroupOffsetSyncFailure(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ConsumerGroupOffsetSyncFailure', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('ConsumerGroupOffsetSyncFailure', props);
+  }
+
+  /**
+   * Creates the alarms AWS's replicator documentation points at, as children of this replicator (construct
+   * id `RecommendedAlarms`): `ReplicatorFailure` and `ReplicationFailures` above 0, `AuthError` above 0 and
+   * `KafkaClusterPingSuccessCount` below 1 (missing data breaching) for each cluster, `MessageLag` and
+   * `ReplicationLatency` above their thresholds, and `ConsumerGroupOffsetSyncFailure` above 0. Thresholds,
+   * periods and the action are options; `cloudwatch.Alarm` objects are returned for further wiring.
+   */
+  public addRecommendedAlarms(options: RecommendedAlarmsOptions = {}): cloudwatch.Alarm[] {
+    return createRecommendedAlarms(this, this, options);
   }
 }
 
@@ -296,6 +368,22 @@ export interface MskReplicatorAttributes {
    * @default - unknown: `role` is undefined and grants to the replicator's principal do nothing
    */
   readonly role?: iam.IRole;
+
+  /**
+   * The alias MSK gave the source cluster (DescribeReplicator `ReplicationInfoList[0].SourceKafkaClusterAlias`):
+   * the `ClusterAlias` dimension of the source side's per-cluster metrics.
+   *
+   * @default - unknown: the source side's per-cluster metrics and alarms cannot be created
+   */
+  readonly sourceClusterAlias?: string;
+
+  /**
+   * The alias MSK gave the target cluster (DescribeReplicator `ReplicationInfoList[0].TargetKafkaClusterAlias`):
+   * the `ClusterAlias` dimension of the target side's per-cluster metrics.
+   *
+   * @default - unknown: the target side's per-cluster metrics and alarms cannot be created
+   */
+  readonly targetClusterAlias?: string;
 }
 
 /**
@@ -430,6 +518,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    * Imports a replicator by its attributes.
    */
   public static fromReplicatorAttributes(scope: Construct, id: string, attrs: MskReplicatorAttributes): IMskReplicator {
+    withScope(scope, () => validateReplicatorArn(attrs.replicatorArn));
     // arn:<partition>:kafka:<region>:<account>:replicator/<name>/<uuid>: the name is the first part of the resource name
     const arnComponents = Stack.of(scope).splitArn(attrs.replicatorArn, ArnFormat.SLASH_RESOURCE_NAME);
     class Import extends MskReplicatorBase {
@@ -438,6 +527,9 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
         ? arnComponents.resourceName!
         : arnComponents.resourceName!.split('/')[0];
       public readonly grantPrincipal: iam.IPrincipal = attrs.role ?? new iam.UnknownPrincipal({ resource: this });
+      public _clusterAlias(side: ReplicatorClusterSide): string | undefined {
+        return side === ReplicatorClusterSide.SOURCE ? attrs.sourceClusterAlias : attrs.targetClusterAlias;
+      }
     }
     return new Import(scope, id, { environmentFromArn: attrs.replicatorArn });
   }
@@ -462,6 +554,22 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    * @attribute
    */
   public readonly currentVersion: string;
+
+  /**
+   * The alias MSK gave the source cluster (DescribeReplicator `SourceKafkaClusterAlias`): the `ClusterAlias`
+   * dimension of the source side's per-cluster metrics.
+   *
+   * @attribute
+   */
+  public readonly sourceClusterAlias: string;
+
+  /**
+   * The alias MSK gave the target cluster (DescribeReplicator `TargetKafkaClusterAlias`): the `ClusterAlias`
+   * dimension of the target side's per-cluster metrics.
+   *
+   * @attribute
+   */
+  public readonly targetClusterAlias: string;
 
   /**
    * The service execution role.
@@ -500,29 +608,10 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     this.fixedName = props.replicatorName;
     const topics = props.topicReplication ?? {};
     const groups = props.consumerGroupReplication ?? {};
-    validateReplicatorName(props.replicatorName);
-    this.validateUniqueName(props.replicatorName);
-    validateDescription(props.description);
-    validatePatterns('topicReplication.topicsToReplicate', topics.topicsToReplicate, 249, true);
-    validatePatterns('topicReplication.topicsToExclude', topics.topicsToExclude, 249, false);
-    validatePatterns('consumerGroupReplication.consumerGroupsToReplicate', groups.consumerGroupsToReplicate, 256, false);
-    validatePatterns('consumerGroupReplication.consumerGroupsToExclude', groups.consumerGroupsToExclude, 256, false);
-    validateOffsetSyncMode(groups.offsetSyncMode, topics.topicNameConfiguration);
-    validateDistinctClusters(props.source.clusterArn, props.target.clusterArn);
-    validateTimeout(props.timeout, ReplicatorProvider.QUERY_INTERVAL, ReplicatorProvider.TOTAL_TIMEOUT);
-    if (props.target.clusterArn === undefined) {
-      throw new Error('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
-    }
-    validateTargetRegion(Stack.of(this).region, parseClusterArn(props.target.clusterArn)?.region, props.target.clusterArn);
-    const { source, target, crossRegionSource } = this.bindNetwork(props);
+    withScope(this, () => this.validateProps(props));
+    const { source, target, crossRegionSource } = withScope(this, () => this.bindNetwork(props));
     this.crossRegionSource = crossRegionSource;
     const logDelivery = props.logDelivery;
-    validateLogDelivery(logDelivery && {
-      cloudWatch: logDelivery.cloudWatchLogGroup !== undefined,
-      firehose: logDelivery.firehoseDeliveryStream !== undefined,
-      s3: logDelivery.s3Bucket !== undefined,
-      s3Prefix: logDelivery.s3Prefix,
-    });
 
     this.sourceConnections = new ec2.Connections({ securityGroups: source.securityGroups, defaultPort: ec2.Port.tcp(9098) });
     this.targetConnections = new ec2.Connections({ securityGroups: target.securityGroups, defaultPort: ec2.Port.tcp(9098) });
@@ -572,6 +661,10 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       ReconcileNonce: props.reconcileOnEveryDeployment ? new Date().toISOString() : undefined,
     };
 
+    withScope(this, () => validateSchemaConstraints(properties, props.tags ?? {}));
+    // Tags.of() adds tags after construction: their schema limits are checked on the final tags at synth.
+    this.node.addValidation({ validate: () => tagViolations(this.tags.renderTags() ?? {}) });
+
     const replicatorArnPattern = Stack.of(this).formatArn({
       service: 'kafka',
       resource: 'replicator',
@@ -606,6 +699,13 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     this.replicatorArn = resource.getAttString(ATTR_REPLICATOR_ARN);
     this.replicatorName = resource.getAttString(ATTR_REPLICATOR_NAME);
     this.currentVersion = resource.getAttString(ATTR_CURRENT_VERSION);
+    this.sourceClusterAlias = resource.getAttString(ATTR_SOURCE_CLUSTER_ALIAS);
+    this.targetClusterAlias = resource.getAttString(ATTR_TARGET_CLUSTER_ALIAS);
+  }
+
+  /** @internal */
+  public _clusterAlias(side: ReplicatorClusterSide): string {
+    return side === ReplicatorClusterSide.SOURCE ? this.sourceClusterAlias : this.targetClusterAlias;
   }
 
   /**
@@ -667,6 +767,35 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
   }
 
   /**
+   * The synth-time checks that need no bound cluster: each throws naming the prop, the rule and the value.
+   */
+  private validateProps(props: MskReplicatorProps): void {
+    const topics = props.topicReplication ?? {};
+    const groups = props.consumerGroupReplication ?? {};
+    validateReplicatorName(props.replicatorName);
+    this.validateUniqueName(props.replicatorName);
+    validateDescription(props.description);
+    validatePatterns('topicReplication.topicsToReplicate', topics.topicsToReplicate, 249, true);
+    validatePatterns('topicReplication.topicsToExclude', topics.topicsToExclude, 249, false);
+    validatePatterns('consumerGroupReplication.consumerGroupsToReplicate', groups.consumerGroupsToReplicate, 256, false);
+    validatePatterns('consumerGroupReplication.consumerGroupsToExclude', groups.consumerGroupsToExclude, 256, false);
+    validateOffsetSyncMode(groups.offsetSyncMode, topics.topicNameConfiguration);
+    validateDistinctClusters(props.source.clusterArn, props.target.clusterArn);
+    validateTimeout(props.timeout, ReplicatorProvider.QUERY_INTERVAL, ReplicatorProvider.TOTAL_TIMEOUT);
+    if (props.target.clusterArn === undefined) {
+      throw new Error('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
+    }
+    validateTargetRegion(Stack.of(this).region, parseClusterArn(props.target.clusterArn)?.region, props.target.clusterArn);
+    const logDelivery = props.logDelivery;
+    validateLogDelivery(logDelivery && {
+      cloudWatch: logDelivery.cloudWatchLogGroup !== undefined,
+      firehose: logDelivery.firehoseDeliveryStream !== undefined,
+      s3: logDelivery.s3Bucket !== undefined,
+      s3Prefix: logDelivery.s3Prefix,
+    });
+  }
+
+  /**
    * Two replicators with the same fixed name in one account and Region cannot both exist: fail at synth. When
    * a stack's account or Region is unknown, replicators are compared within that stack only.
    */
@@ -678,7 +807,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     const clash = this.node.root.node.findAll().find((c) => c !== this && c instanceof MskReplicator
       && c.fixedName === name && envKey(Stack.of(c)) === mine);
     if (clash !== undefined) {
-      throw new Error(`\`replicatorName\` must be unique per account and Region: "${name}" is already used by `
+      throw validationError(this, `\`replicatorName\` must be unique per account and Region: "${name}" is already used by `
         + `${clash.node.path}`);
     }
   }

@@ -269,6 +269,9 @@ describe('validation of networking and log delivery', () => {
     const stack = new Stack(new App(), 'L');
     expect(() => exampleStack({ logDelivery: { cloudWatchLogGroup: logs.LogGroup.fromLogGroupName(stack, 'G', 'g'), s3Prefix: 'p/' } }))
       .toThrow('`logDelivery.s3Prefix` is set (p/) but S3 delivery is not enabled: also set `logDelivery.s3Bucket`');
+    // a prefix alone is a missing bucket, not a missing destination
+    expect(() => exampleStack({ logDelivery: { s3Prefix: 'p/' } }, new App()))
+      .toThrow('`logDelivery.s3Prefix` is set (p/) but S3 delivery is not enabled: also set `logDelivery.s3Bucket`');
   });
 
   test('log-delivery permissions are added to the handler only when log delivery is used', () => {

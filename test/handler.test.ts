@@ -182,7 +182,15 @@ describe('isComplete', () => {
     const event = completeEvent(createEvent(), created);
     await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
     await expect(isComplete(event, client, log)).resolves.toEqual({
-      IsComplete: true, Data: { ReplicatorArn: ARN, ReplicatorName: 'orders-dr', CurrentVersion: 'V1' },
+      IsComplete: true,
+      Data: {
+        ReplicatorArn: ARN,
+        ReplicatorName: 'orders-dr',
+        CurrentVersion: 'V1',
+        // DescribeReplicator's ReplicationInfoList[0] aliases: the ClusterAlias dimension of per-cluster metrics
+        SourceClusterAlias: 'src',
+        TargetClusterAlias: 'tgt',
+      },
     });
   });
 

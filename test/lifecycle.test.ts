@@ -67,7 +67,12 @@ test('create: one CreateReplicator with every field, then RUNNING with attribute
   expect(live.state).toBe('RUNNING');
   expect(live.name).toMatch(/^OrdersReplication-Replicator-[0-9A-F]{8}-[0-9a-f]{12}$/);
   expect(resource.attributes).toMatchObject({
-    ReplicatorArn: live.arn, ReplicatorName: live.name, CurrentVersion: live.currentVersion,
+    ReplicatorArn: live.arn,
+    ReplicatorName: live.name,
+    CurrentVersion: live.currentVersion,
+    // the ClusterAlias dimension of the per-cluster metrics, as DescribeReplicator reports it
+    SourceClusterAlias: 'msk-cluster-orders-primary',
+    TargetClusterAlias: 'msk-cluster-orders-dr',
   });
 });
 

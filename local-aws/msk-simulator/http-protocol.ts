@@ -18,7 +18,17 @@ const ERROR_STATUS: Record<ServiceErrorName, number> = {
   InternalServerErrorException: 500,
   ServiceUnavailableException: 503,
   UnknownOperationException: 404,
+  InvalidSignatureException: 403,
 };
+
+/**
+ * The Region a SigV4-signed request is scoped to (`Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/
+ * <service>/aws4_request, ...`; AWS General Reference, "Signature Version 4 signing process"), or undefined when the
+ * request is not signed that way.
+ */
+export function signingRegion(authorization: string | undefined): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(authorization ?? '')?.[1];
+}
 
 /** An error answered as `x-amzn-errortype` + `{ message, invalidParameter }`. */
 export class ServiceError extends Error {

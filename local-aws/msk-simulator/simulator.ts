@@ -8,6 +8,7 @@ import {
   sendError,
   sendJson,
   ServiceError,
+  signingRegion,
   uriInput,
 } from './http-protocol';
 import { validateInput } from './model-validator';
@@ -267,6 +268,16 @@ export class MskSimulator {
     const query = queryInput(operation, params);
     const labelArn = route.labels.replicatorArn ?? route.labels.resourceArn;
     const base = { operation, method, path: rawPath, input: { ...recordedBody, ...query } };
+
+    // A regional endpoint rejects a request signed for another Region (403 InvalidSignatureException,
+    // "Credential should be scoped to a valid region"): a client must use the replicator's own Region.
+    const scope = signingRegion(req.headers.authorization);
+    if (scope !== undefined && scope !== this.region) {
+      const error = new ServiceError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${scope}'.`);
+      sendError(res, error);
+      this.record({ ...base, replicatorArn: labelArn, status: error.status, errorType: error.errorType, errorMessage: error.message });
+      return;
+    }
 
     const fault = this.takeFault(operation);
     if (fault === 'ConnectionReset') {

@@ -27,7 +27,8 @@ export type ServiceErrorName =
   | 'TooManyRequestsException'
   | 'InternalServerErrorException'
   | 'ServiceUnavailableException'
-  | 'UnknownOperationException';
+  | 'UnknownOperationException'
+  | 'InvalidSignatureException';
 
 export type InjectableError =
   | 'TooManyRequestsException'

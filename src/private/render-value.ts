@@ -1,10 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 
 /**
- * A value as an error message should show it: a token (known only at deploy time) as a readable phrase
- * instead of `${Token[TOKEN.53]}`, anything else as JSON.
+ * A value as an error message shows it: a token (known only at deploy time) as `(resolved at deploy time)`,
+ * anything else as JSON, so an empty string or a trailing space is visible.
  */
 export function renderValue(value: unknown): string {
   if (Token.isUnresolved(value)) return '(resolved at deploy time)';
-  return JSON.stringify(value);
+  return JSON.stringify(value) ?? String(value);
 }

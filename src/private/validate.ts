@@ -82,11 +82,12 @@ export function validateDistinctClusters(sourceArn: string | undefined, targetAr
 
 export function validateLogDelivery(destinations: { cloudWatch: boolean; firehose: boolean; s3: boolean; s3Prefix?: string } | undefined): void {
   if (destinations === undefined) return;
-  if (!destinations.cloudWatch && !destinations.firehose && !destinations.s3) {
-    throw new Error('`logDelivery` must name at least one destination (cloudWatchLogGroup, firehoseDeliveryStream or s3Bucket), got none');
-  }
+  // The prefix first: a prefix without a bucket is a missing bucket, whatever else is set.
   if (destinations.s3Prefix !== undefined && !destinations.s3) {
     throw new Error(`\`logDelivery.s3Prefix\` is set (${destinations.s3Prefix}) but S3 delivery is not enabled: also set \`logDelivery.s3Bucket\``);
+  }
+  if (!destinations.cloudWatch && !destinations.firehose && !destinations.s3) {
+    throw new Error('`logDelivery` must name at least one destination (cloudWatchLogGroup, firehoseDeliveryStream or s3Bucket), got none');
   }
 }
 

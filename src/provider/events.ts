@@ -20,6 +20,8 @@ export interface ResourceData {
   readonly ReplicatorArn?: string;
   readonly ReplicatorName?: string;
   readonly CurrentVersion?: string;
+  readonly SourceClusterAlias?: string;
+  readonly TargetClusterAlias?: string;
   readonly LifecycleAction: LifecycleAction;
   /** Epoch milliseconds after which isComplete gives up on this request. */
   readonly Deadline?: string;

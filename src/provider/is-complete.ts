@@ -46,7 +46,14 @@ export async function isComplete(event: IsCompleteEvent, client: KafkaClient, lo
 }
 
 function attributes(live: DescribeReplicatorResponse): IsCompleteResponse['Data'] {
-  return { ReplicatorArn: live.ReplicatorArn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion };
+  const info = live.ReplicationInfoList?.[0];
+  return {
+    ReplicatorArn: live.ReplicatorArn,
+    ReplicatorName: live.ReplicatorName,
+    CurrentVersion: live.CurrentVersion,
+    SourceClusterAlias: info?.SourceKafkaClusterAlias,
+    TargetClusterAlias: info?.TargetKafkaClusterAlias,
+  };
 }
 
 function failureReason(live: DescribeReplicatorResponse): string {

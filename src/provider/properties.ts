@@ -79,6 +79,14 @@ export interface ReplicatorProperties {
 export const ATTR_REPLICATOR_ARN = 'ReplicatorArn';
 export const ATTR_REPLICATOR_NAME = 'ReplicatorName';
 export const ATTR_CURRENT_VERSION = 'CurrentVersion';
+/**
+ * The aliases MSK gave the two clusters (DescribeReplicator `ReplicationInfoList[0].SourceKafkaClusterAlias` /
+ * `TargetKafkaClusterAlias`, API model `ReplicationInfoDescription`): the `ClusterAlias` dimension of the
+ * per-cluster metrics (MSK developer guide, "Metrics reference" of MSK Replicator: AuthError, ThrottleTime,
+ * KafkaClusterPingSuccessCount).
+ */
+export const ATTR_SOURCE_CLUSTER_ALIAS = 'SourceClusterAlias';
+export const ATTR_TARGET_CLUSTER_ALIAS = 'TargetClusterAlias';
 
 /** Thrown when the properties CloudFormation delivered do not match the contract. */
 export class PropertiesError extends Error {

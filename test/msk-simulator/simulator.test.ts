@@ -36,7 +36,8 @@ class Harness {
     harness.sim = await MskSimulator.start({ clock: () => harness.now, ...options });
     harness.client = new KafkaClient({
       endpoint: harness.sim.endpoint,
-      region: 'us-east-1',
+      // a regional endpoint accepts only requests signed for its own Region
+      region: options.region ?? 'us-east-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
       maxAttempts,
     });
@@ -246,6 +247,13 @@ describe('CreateReplicator and DescribeReplicator', () => {
     h = await Harness.start({ region: 'eu-west-1', account: '999988887777' });
     const arn = await h.create();
     expect(arn.startsWith('arn:aws:kafka:eu-west-1:999988887777:replicator/orders-replicator/')).toBe(true);
+  });
+
+  test('rejects a request signed for another Region with 403 InvalidSignatureException', async () => {
+    h = await Harness.start({ region: 'eu-west-1' });
+    const other = new KafkaClient({ endpoint: h.sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    await expectError(other.send(new CreateReplicatorCommand(createInput())), 'InvalidSignatureException', 403);
+    expect(h.sim.replicators()).toEqual([]);
   });
 
   test('answers model violations as BadRequestException with the member path', async () => {

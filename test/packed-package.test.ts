@@ -1,0 +1,139 @@
+import { execFile, execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { Template } from 'aws-cdk-lib/assertions';
+import { exampleProperties, exampleStack } from '../examples/orders-replication';
+import { CloudFormationResource, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
+
+/**
+ * The package as a user gets it. The drift command: the package is packed (`npm pack`), installed from the tarball into a
+ * scratch project, and its bin runs against the simulator with a clean environment (no AWS_REGION: the Region
+ * comes from the replicator ARN). The simulator rejects requests signed for another Region, as a regional AWS
+ * endpoint does.
+ */
+const ROOT = path.join(__dirname, '..');
+let sim: MskSimulator;
+let bin: string;
+let templateFile: string;
+let arn: string;
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-package-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }));
+  fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '0.0.0', private: true }));
+  // The library's peers (aws-cdk-lib, constructs) are not needed by the bundled command: not installed.
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts',
+    path.join(scratch, packed[0].filename)], { cwd: scratch, stdio: 'ignore' });
+  bin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator-drift');
+
+  sim = await MskSimulator.start({ timing: { creatingMs: 20, updatingMs: 20, deletingMs: 20 } });
+  const options = { tags: { team: 'streaming' } };
+  const resource = new CloudFormationResource(loadBundledHandler(sim.endpoint), { queryIntervalMs: 5 });
+  expect((await resource.create(exampleProperties(options))).status).toBe('SUCCESS');
+  arn = resource.physicalResourceId!;
+  templateFile = path.join(scratch, 'OrdersReplication.template.json');
+  fs.writeFileSync(templateFile, JSON.stringify(Template.fromStack(exampleStack(options).stack).toJSON()));
+}, 120_000);
+afterAll(async () => sim?.stop());
+
+async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(bin, args, {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.homedir(),
+        AWS_ENDPOINT_URL_KAFKA: sim.endpoint,
+        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'example-secret',
+        ...env,
+      },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('the installed bin takes the Region from the ARN: no drift, exit 0', async () => {
+  const { code, stdout, stderr } = await run([arn, '--template', templateFile]);
+  // (on Node 20 the bundled SDK prints a NodeVersionSupportWarning to stderr; nothing else may be there)
+  expect(stderr).not.toMatch(/Region is missing|cdk-msk-replicator-drift:/);
+  expect(stdout).toMatch(/^no drift: OrdersReplication-Replicator-/);
+  expect(code).toBe(0);
+});
+
+test('the ARN\'s Region wins over AWS_REGION, and --region overrides both', async () => {
+  expect((await run([arn, '--template', templateFile], { AWS_REGION: 'eu-west-1' })).code).toBe(0);
+  const wrong = await run([arn, '--template', templateFile, '--region', 'eu-west-1']);
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toContain("Credential should be scoped to a valid region, not 'eu-west-1'");
+});
+
+test('drift is listed with exit 2', async () => {
+  sim.modifyOutOfBand(arn, { tags: { team: 'hijacked' } });
+  const { code, stdout } = await run([arn, '--template', templateFile]);
+  expect(stdout).toContain('tags.team: template "streaming", live "hijacked" (fixed in place by the next update)');
+  expect(code).toBe(2);
+});
+
+test('--help prints the usage with the exit codes and exits 0', async () => {
+  const { code, stdout } = await run(['--help']);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^usage: cdk-msk-replicator-drift <replicator-arn> --template/);
+  expect(stdout).toMatch(/0 +no drift[\s\S]*2 +drift[\s\S]*1 +error[\s\S]*64 +invalid command line/);
+});
+
+test.each([
+  [[], 'the replicator ARN is missing'],
+  [['arn:aws:kafka:us-east-1:123456789012:replicator/a/b'], '--template is missing'],
+  [['not-an-arn', '--template', 't.json'], 'not-an-arn is not a replicator ARN'],
+  [['--frobnicate'], 'unknown option --frobnicate'],
+])('invalid command line %j exits 64: %s', async (args, reason) => {
+  const { code, stderr } = await run(args);
+  expect(code).toBe(64);
+  expect(stderr).toContain(reason);
+  expect(stderr).toContain('usage: cdk-msk-replicator-drift');
+});
+
+describe('validation errors of the installed library', () => {
+  // A consumer's app (plain JavaScript, run with source maps on, as ts-node runs a CDK app) that makes a mistake.
+  const APP = [
+    "const { App, Errors, Stack } = require('aws-cdk-lib');",
+    "const ec2 = require('aws-cdk-lib/aws-ec2');",
+    "const { MskReplicator, ReplicatorCluster } = require('cdk-msk-replicator');",
+    "const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });",
+    "const vpc = ec2.Vpc.fromVpcAttributes(stack, 'V', { vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16',",
+    "  availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });",
+    'const cluster = (name) => ReplicatorCluster.fromMskCluster({ clusterArn: `arn:aws:kafka:us-east-1:123456789012:cluster/${name}/1`, vpc });',
+    'try {',
+    "  new MskReplicator(stack, 'Replicator', { replicatorName: 'my_name', source: cluster('a'), target: cluster('b') });",
+    '} catch (e) {',
+    '  console.log(JSON.stringify({ validation: Errors.isValidationError(e), path: e.constructPath, message: e.message, stack: e.stack }));',
+    '}',
+  ].join('\n');
+
+  test('name the construct path, and their stack starts at the line of the app, not at a file the package does not ship', () => {
+    // the library's peers, as the consumer's app has them
+    for (const peer of ['aws-cdk-lib', 'constructs']) {
+      const link = path.join(scratch, 'node_modules', peer);
+      if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, 'node_modules', peer), link, 'dir');
+    }
+    fs.writeFileSync(path.join(scratch, 'app.js'), APP);
+    const output = execFileSync(process.execPath, ['--enable-source-maps', 'app.js'], { cwd: scratch, encoding: 'utf8' });
+    const error = JSON.parse(output);
+    expect(error.validation).toBe(true);
+    expect(error.path).toBe('S/Replicator');
+    expect(error.message).toMatch(/^`replicatorName` must match .* got: my_name/);
+    const frames = (error.stack as string).split('\n').filter((line) => /^\s+at /.test(line));
+    expect(frames[0]).toContain(path.join(scratch, 'app.js'));
+    expect(error.stack).not.toMatch(/cdk-msk-replicator[\\/]src[\\/]/);
+    expect(error.stack).toContain('Relates to construct');
+  });
+});
