@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
 import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
-import { createHandlerPolicy } from './private/handler-policy';
+import { vpcIdOfSubnets } from './private/subnet-vpc';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
@@ -574,22 +574,16 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       ReconcileNonce: props.reconcileOnEveryDeployment ? new Date().toISOString() : undefined,
     };
 
-    const replicatorArnPattern = Stack.of(this).formatArn({
-      service: 'kafka',
-      resource: 'replicator',
-      resourceName: props.replicatorName !== undefined ? `${props.replicatorName}/*` : `${namePrefix}-*`,
-    });
-    const handlerPolicy = createHandlerPolicy(this, 'HandlerPolicy', {
-      replicatorArnPattern,
-      serviceExecutionRole: this.role,
+    provider.handlerPolicies.register({
+      serviceExecutionRoleArn: this.role.roleArn,
       mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
-      handlerRoles: provider.handlerRoles,
-      networkInterfaces: [
-        { region: sourceRegion, subnetIds: source.spec.SubnetIds, securityGroupIds: source.spec.SecurityGroupIds },
-        { subnetIds: target.spec.SubnetIds, securityGroupIds: target.spec.SecurityGroupIds },
+      network: [
+        { region: sourceRegion, vpcId: vpcIdOfSubnets(source.subnets.subnets), subnetIds: source.spec.SubnetIds, securityGroupIds: source.spec.SecurityGroupIds },
+        { vpcId: vpcIdOfSubnets(target.subnets.subnets), subnetIds: target.spec.SubnetIds, securityGroupIds: target.spec.SecurityGroupIds },
       ],
-      logDelivery,
     });
+    // Present only while log delivery is set: see HandlerPolicies.logDeliveryPolicy.
+    const logDeliveryPolicy = logDelivery && provider.handlerPolicies.logDeliveryPolicy(this, 'LogDeliveryPolicy', logDelivery);
 
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -598,8 +592,10 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       // The provider's own timeout governs; CloudFormation's must not cut it short.
       serviceTimeout: Duration.hours(1),
     });
-    // Deletion runs through these permissions: they must be removed only after the replicator is gone.
-    resource.node.addDependency(handlerPolicy);
+    // The handler runs with these permissions: CloudFormation must create or update them before the replicator,
+    // and delete a removed one only after the replicator's own update or deletion.
+    resource.node.addDependency(provider.handlerPolicies.onEventPolicy, provider.handlerPolicies.isCompletePolicy);
+    if (logDeliveryPolicy) resource.node.addDependency(logDeliveryPolicy);
     // The service execution role and its policy must exist before MSK is asked to assume it.
     resource.node.addDependency(this.role);
 

@@ -44,18 +44,20 @@ describe('MskReplicator resource', () => {
     });
   });
 
-  test('a fixed name is passed as is and scopes the handler policy to it', () => {
+  test('a fixed name is passed as is; the handler may manage any replicator of its account and Region, so a rename works', () => {
     const { stack } = exampleStack({ replicatorName: 'orders-dr' });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('Custom::MskReplicator', { ReplicatorName: 'orders-dr', ReplicatorNamePrefix: Match.absent() });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'ManageThisReplicator',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafka:us-east-1:123456789012:replicator/orders-dr/*']] },
-        })]),
-      },
-    });
+    for (const sid of ['CreateReplicators', 'ManageReplicators']) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Sid: sid,
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafka:us-east-1:123456789012:replicator/*']] },
+          })]),
+        },
+      });
+    }
   });
 
   test('RETAIN, no-wait and reconcile-on-every-deployment reach the handler', () => {
@@ -82,7 +84,7 @@ describe('MskReplicator resource', () => {
 });
 
 describe('provider', () => {
-  test('two replicators in a stack share one provider, each with its own handler policy', () => {
+  test('two replicators in a stack share one provider and its two handler policies', () => {
     const { stack } = exampleStack();
     new MskReplicator(stack, 'Second', {
       source: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', '0dr') }),
@@ -96,8 +98,13 @@ describe('provider', () => {
     const tokens = Object.values(template.findResources('Custom::MskReplicator')).map((r) => JSON.stringify(r.Properties.ServiceToken));
     expect(new Set(tokens).size).toBe(1);
     const handlerPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p).includes('ManageThisReplicator'));
+      .filter((p) => /"Sid":"(CreateReplicators|ManageReplicators)"/.test(JSON.stringify(p)));
     expect(handlerPolicies).toHaveLength(2);
+    // the second replicator's clusters are the first one's: granted once
+    const onEvent = handlerPolicies.find((p) => JSON.stringify(p).includes('CreateReplicators'))!;
+    const clusters = (onEvent.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
+      .find((st) => st.Sid === 'UseReplicatedClusters')!;
+    expect(clusters.Resource).toEqual([SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN]);
   });
 
   test('pinned runtime, one shared asset, explicit polling within the one-hour limit', () => {
@@ -112,13 +119,14 @@ describe('provider', () => {
     template.hasResourceProperties('Custom::MskReplicator', { ServiceTimeout: '3600' });
   });
 
-  test('the custom resource depends on its handler policy, so permissions outlive the deletion', () => {
+  test('the custom resource depends on both handler policies, so they are in force before it changes', () => {
     const { stack } = exampleStack();
     const template = Template.fromStack(stack);
-    const [[policyId]] = Object.entries(template.findResources('AWS::IAM::Policy'))
-      .filter(([, p]) => JSON.stringify(p).includes('ManageThisReplicator'));
+    const policyIds = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => /"Sid":"(CreateReplicators|ManageReplicators)"/.test(JSON.stringify(p))).map(([id]) => id);
+    expect(policyIds).toHaveLength(2);
     const [resource] = Object.values(template.findResources('Custom::MskReplicator'));
-    expect(resource.DependsOn).toContain(policyId);
+    expect(resource.DependsOn).toEqual(expect.arrayContaining(policyIds));
   });
 });
 
@@ -166,7 +174,7 @@ describe('IAM', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Sid: 'PassServiceExecutionRole',
+          Sid: 'PassServiceExecutionRoles',
           Action: 'iam:PassRole',
           Effect: 'Allow',
           Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
