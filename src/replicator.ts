@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
 import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
-import { vpcIdOfSubnets } from './private/subnet-vpc';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
+import { vpcIdOfSubnets } from './private/subnet-vpc';
 import {
   validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
   validateSubnets, validateTargetRegion, validateTimeout, validateSecurityGroupCount, validateSharedAvailabilityZones,
@@ -578,7 +578,12 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       serviceExecutionRoleArn: this.role.roleArn,
       mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
       network: [
-        { region: sourceRegion, vpcId: vpcIdOfSubnets(source.subnets.subnets), subnetIds: source.spec.SubnetIds, securityGroupIds: source.spec.SecurityGroupIds },
+        {
+          region: sourceRegion,
+          vpcId: vpcIdOfSubnets(source.subnets.subnets),
+          subnetIds: source.spec.SubnetIds,
+          securityGroupIds: source.spec.SecurityGroupIds,
+        },
         { vpcId: vpcIdOfSubnets(target.subnets.subnets), subnetIds: target.spec.SubnetIds, securityGroupIds: target.spec.SecurityGroupIds },
       ],
     });

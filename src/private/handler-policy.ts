@@ -133,7 +133,10 @@ export class HandlerPolicies extends Construct {
           sid: 'KafkaServiceLinkedRole',
           actions: ['iam:CreateServiceLinkedRole'],
           resources: [stack.formatArn({
-            service: 'iam', region: '', account: Aws.ACCOUNT_ID, resource: 'role',
+            service: 'iam',
+            region: '',
+            account: Aws.ACCOUNT_ID,
+            resource: 'role',
             resourceName: 'aws-service-role/kafka.amazonaws.com/AWSServiceRoleForKafka*',
           })],
           conditions: { StringLike: { 'iam:AWSServiceName': 'kafka.amazonaws.com' } },
