@@ -576,7 +576,6 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
 
     provider.handlerPolicies.register({
       serviceExecutionRoleArn: this.role.roleArn,
-      mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
       network: [
         {
           region: sourceRegion,

@@ -100,11 +100,12 @@ describe('provider', () => {
     const handlerPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => /"Sid":"(CreateReplicators|ManageReplicators)"/.test(JSON.stringify(p)));
     expect(handlerPolicies).toHaveLength(2);
-    // the second replicator's clusters are the first one's: granted once
+    // both replicators' VPCs are the same two: listed once; each replicator adds its own role to PassRole
     const onEvent = handlerPolicies.find((p) => JSON.stringify(p).includes('CreateReplicators'))!;
-    const clusters = (onEvent.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
-      .find((st) => st.Sid === 'UseReplicatedClusters')!;
-    expect(clusters.Resource).toEqual([SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN]);
+    const statement = (sid: string) => (onEvent.Properties.PolicyDocument.Statement as Array<Record<string, any>>)
+      .find((st) => st.Sid === sid)!;
+    expect(statement('CreateNetworkInterfacesInReplicatorVpcs').Condition.ArnEquals['ec2:Vpc']).toHaveLength(2);
+    expect(statement('PassServiceExecutionRoles').Resource).toHaveLength(2);
   });
 
   test('pinned runtime, one shared asset, explicit polling within the one-hour limit', () => {

@@ -15,8 +15,8 @@ import { ReplicatorLogDelivery } from '../log-delivery';
  * after that; AWS's documented caller policy uses the same `replicator/*` resource
  * (https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-create-iam-perms.html).
  *
- * What varies per replicator (service execution roles, clusters, VPCs) is collected into de-duplicated
- * statements, so N replicators that share clusters and VPCs cost almost nothing more than one. Statements
+ * What varies per replicator (service execution roles, VPCs) is collected into de-duplicated statements: a
+ * replicator adds its role's ARN (about 100 characters) to the onEvent policy, and a VPC's ARN when it is new. Statements
  * that a deleting or updating replicator needs never depend on another replicator's registration.
  */
 
@@ -39,8 +39,6 @@ export interface ReplicatorNetworkSide {
 export interface HandlerPermissionRequest {
   /** The service execution role the handler passes to MSK. */
   readonly serviceExecutionRoleArn: string;
-  /** The MSK cluster ARNs of both sides. */
-  readonly mskClusterArns: string[];
   /** Both sides' network interfaces. */
   readonly network: ReplicatorNetworkSide[];
 }
@@ -68,7 +66,6 @@ export class HandlerPolicies extends Construct {
   /** The isComplete function's policy. */
   public readonly isCompletePolicy: iam.Policy;
 
-  private readonly clusters = new Union();
   private readonly serviceRoles = new Union();
   private readonly vpcArns = new Union();
   private readonly replicatorRegions = new Union();
@@ -102,9 +99,15 @@ export class HandlerPolicies extends Construct {
       // (kafka:DescribeClusterV2, kafka:GetBootstrapBrokers: "IAM permissions reference",
       // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-iam-ref.html). The example policy of
       // "Considerations for creating an MSK Replicator" (msk-replicator-requirements.html) also authorizes
-      // kafka:CreateReplicator and kafka:TagResource on the cluster ARNs: granted too, on the clusters only.
+      // kafka:CreateReplicator and kafka:TagResource on the cluster ARNs: granted too.
+      // On `cluster/*` of this account and the replicators' Regions, not per cluster: these are control-plane reads
+      // and the cluster side of CreateReplicator, which also needs `replicator/*` and a service execution role that
+      // may pass (below, per role). Listing both cluster ARNs of every replicator costs ~200 characters per
+      // replicator on one role, which caps a stack at ~28 replicators with their own clusters under IAM's 10,240
+      // character limit; access to the clusters' data stays with each service execution role, scoped per cluster.
       sid: 'UseReplicatedClusters',
       actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka:CreateReplicator', 'kafka:TagResource'],
+      resources: [stack.formatArn({ service: 'kafka', resource: 'cluster', resourceName: '*' })],
     });
     this.passRoleStatement = new iam.PolicyStatement({
       // onEvent: CreateReplicator passes the service execution role to MSK (CALLER_POLICY_DOC, Sid
@@ -170,7 +173,6 @@ export class HandlerPolicies extends Construct {
   /** Adds what one replicator needs; repeated values are granted once. */
   public register(request: HandlerPermissionRequest): void {
     const stack = Stack.of(this);
-    for (const arn of request.mskClusterArns) if (this.clusters.add(arn)) this.clusterStatement.addResources(arn);
     if (this.serviceRoles.add(request.serviceExecutionRoleArn)) this.passRoleStatement.addResources(request.serviceExecutionRoleArn);
     for (const side of request.network) {
       const region = side.region ?? stack.region;
@@ -178,6 +180,7 @@ export class HandlerPolicies extends Construct {
         // A cross-Region replicator has a reference in the source cluster's Region (DescribeReplicator's
         // IsReplicatorReference, kafka-api-model.json): CreateReplicatorReference may be authorized there.
         this.createStatement.addResources(stack.formatArn({ service: 'kafka', region, resource: 'replicator', resourceName: '*' }));
+        this.clusterStatement.addResources(stack.formatArn({ service: 'kafka', region, resource: 'cluster', resourceName: '*' }));
       }
       if (side.vpcId !== undefined) {
         this.grantByVpc(region, side.vpcId);
