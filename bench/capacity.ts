@@ -1,5 +1,5 @@
-import { ACCOUNT, REGION } from '../examples/orders-replication';
 import { MANY_STACK_NAME, manyReplicatorsTemplate } from '../examples/many-replicators';
+import { ACCOUNT, REGION } from '../examples/orders-replication';
 import {
   CFN_RESOURCE_LIMIT, CFN_TEMPLATE_BYTES_LIMIT, IAM_INLINE_CHARS_PER_ROLE, IAM_MANAGED_POLICIES_PER_ROLE, measureStack, StackMeasure,
 } from '../local-aws/cloudformation/limits';
