@@ -1,13 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ACCOUNT, exampleStack, REGION, ReplicatorOptions } from '../examples/orders-replication';
+import { manyClusterArn } from '../examples/many-replicators';
+import { ACCOUNT, clusterVpc, exampleStack, REGION, ReplicatorOptions } from '../examples/orders-replication';
 import { resolveIntrinsics } from '../local-aws/cloudformation/intrinsics';
 import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { evaluate } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator, NetworkDirectory } from '../local-aws/msk-simulator';
+import { MskReplicator, ReplicatorCluster } from '../src';
 
 /**
  * The lifecycle of a replicator in a whole stack, with IAM enforced: every MSK call the bundled handler makes is
@@ -34,6 +37,16 @@ const LOG_DELIVERY = {
 };
 
 const synth = (options: ReplicatorOptions = {}): CfnTemplate => Template.fromStack(exampleStack(options).stack).toJSON() as CfnTemplate;
+
+/** The example stack plus a second replicator between two other clusters of the same VPCs. */
+function synthWithSecond(): CfnTemplate {
+  const { stack } = exampleStack();
+  new MskReplicator(stack, 'Second', {
+    source: ReplicatorCluster.fromMskCluster({ clusterArn: manyClusterArn('primary', 2), vpc: clusterVpc(stack, 'V1', '10.1.0.0/16', '0primary') }),
+    target: ReplicatorCluster.fromMskCluster({ clusterArn: manyClusterArn('dr', 2), vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', '0dr') }),
+  });
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
 
 /** Where the example's subnets and the stack's security groups live, as EC2 would answer. */
 function networkOf(template: CfnTemplate): NetworkDirectory {
@@ -167,6 +180,45 @@ test('rollback of a failed replacement that added log delivery: the custom resou
   expect(live(stack)?.state).toBe('RUNNING');
   expect(sim.replicators().filter((r) => r.name === 'orders-broken')).toEqual([]);
   expect(denied()).toEqual([]);
+  await stack.destroy();
+});
+
+test('a replicator removed from the stack is deleted in the cleanup phase, after its role left the shared policy', async () => {
+  const stack = iamStack();
+  const two = synthWithSecond();
+  sim.enforceIam((permission) => ({
+    allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
+    principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
+  }), networkOf(two));
+  await expect(stack.deploy(two)).resolves.toBe('CREATE_COMPLETE');
+  const secondId = Object.entries(two.Resources).find(([id, r]) => r.Type === 'Custom::MskReplicator' && id.startsWith('Second'))![0];
+  const secondArn = stack.resource(secondId)!.physicalId;
+  const from = stack.events.length;
+  await expect(stack.deploy(synth())).resolves.toBe('UPDATE_COMPLETE');
+  const order = steps(stack, from);
+  const onEventPolicy = order.find((step) => step.startsWith('deploy Update') && step.includes('HandlerPoliciesOnEvent'));
+  expect(onEventPolicy).toBeDefined();
+  expect(order.indexOf(onEventPolicy!)).toBeLessThan(order.indexOf(`cleanup Delete ${secondId}`));
+  expect(stack.cleanupFailures).toEqual([]);
+  expect(sim.replicator(secondArn)).toBeUndefined();
+  expect(live(stack)?.state).toBe('RUNNING');
+  expect(denied()).toEqual([]);
+  await stack.destroy();
+});
+
+/**
+ * Known gap, kept visible: when a failed replacement also changed the service execution role, the rollback Update
+ * (sent before CloudFormation restores the policy) creates with the OLD role, which the new policy no longer lets
+ * the handler pass. Closing it needs the handler to find the old replicator without CreateReplicator on rollback.
+ */
+test.failing('rollback of a failed replacement that changed the service execution role may still pass the old role', async () => {
+  const refsStack = new Stack(new App(), 'Roles');
+  const byo = iam.Role.fromRoleArn(refsStack, 'Byo', `arn:aws:iam::${ACCOUNT}:role/byo-replicator-role`, { mutable: false });
+  const stack = await deployed({ replicatorName: 'orders-role' });
+  sim.failNextCreation();
+  await expect(stack.deploy(synth({ replicatorName: 'orders-role-byo', role: byo }))).resolves.toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(denied()).toEqual([]);
+  expect(live(stack)?.state).toBe('RUNNING');
   await stack.destroy();
 });
 

@@ -64,7 +64,8 @@ export interface StackEvent {
   readonly reason?: string;
 }
 
-export type StackStatus = 'CREATE_COMPLETE' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'ROLLBACK_COMPLETE' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+export type StackStatus = 'CREATE_COMPLETE' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
+  | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
 
 export interface StackOptions {
   readonly region?: string;
@@ -159,9 +160,10 @@ export class CloudFormationStack {
       if (before !== undefined && same(before.properties, properties)) continue;
       const outcome = await this.apply('deploy', id, resource, properties, before);
       if (outcome.status === 'FAILED') {
-        await this.rollback(previous, previousLive, changed, { id, before, failedId: outcome.physicalId, failedProps: properties });
+        const rolledBack = await this.rollback(previous, previousLive, changed, { id, before, failedId: outcome.physicalId, failedProps: properties });
         this.template = previous;
-        return first ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE';
+        if (first) return rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED';
+        return rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED';
       }
       changed.push({ id, before });
       if (before !== undefined && before.physicalId !== outcome.physicalId && resource.Type.startsWith('Custom::')) {
@@ -203,13 +205,17 @@ export class CloudFormationStack {
     previousLive: Map<string, LiveResource>,
     changed: Array<{ id: string; before?: LiveResource }>,
     failed: { id: string; before?: LiveResource; failedId: string; failedProps: Record<string, Json> },
-  ): Promise<void> {
+  ): Promise<boolean> {
+    // A resource that cannot be restored fails the rollback (UPDATE_ROLLBACK_FAILED); rollback-cleanup failures
+    // do not ("Stack status codes").
+    let restored = true;
     const toDelete: Array<{ id: string; resource: LiveResource }> = [];
     // The failed resource first: it depends on everything changed before it.
     const failedType = previous.Resources[failed.id]?.Type ?? this.template!.Resources[failed.id].Type;
     if (failed.before !== undefined) {
       const current: LiveResource = { ...failed.before, properties: failed.failedProps, physicalId: failed.failedId };
       const outcome = await this.apply('rollback', failed.id, failed.before.raw ?? { Type: failedType }, failed.before.properties, current);
+      if (outcome.status === 'FAILED') restored = false;
       if (outcome.physicalId !== failed.failedId && failedType.startsWith('Custom::')) {
         toDelete.push({ id: failed.id, resource: current });
       }
@@ -225,7 +231,7 @@ export class CloudFormationStack {
         this.live.set(id, before);
         toDelete.push({ id, resource: now });
       } else {
-        await this.apply('rollback', id, before.raw ?? { Type: now.type }, before.properties, now);
+        if ((await this.apply('rollback', id, before.raw ?? { Type: now.type }, before.properties, now)).status === 'FAILED') restored = false;
       }
     }
     const order = dependencyOrder({ Resources: { ...previous.Resources, ...this.template!.Resources } }).reverse();
@@ -236,6 +242,7 @@ export class CloudFormationStack {
       }
       if (!previousLive.has(id)) this.live.delete(id);
     }
+    return restored;
   }
 
   /** Creates or updates one resource; returns the physical id it now has. */
