@@ -160,7 +160,8 @@ export class CloudFormationStack {
       if (before !== undefined && same(before.properties, properties)) continue;
       const outcome = await this.apply('deploy', id, resource, properties, before);
       if (outcome.status === 'FAILED') {
-        const rolledBack = await this.rollback(previous, previousLive, changed, { id, before, failedId: outcome.physicalId, failedProps: properties });
+        const failure = { id, before, failedId: outcome.physicalId, failedProps: properties };
+        const rolledBack = await this.rollback(previous, previousLive, changed, failure);
         this.template = previous;
         if (first) return rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED';
         return rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED';
