@@ -102,6 +102,19 @@ test('create, in-place update and stack delete: every call allowed, each by the 
   expect(sim.callsTo('DeleteReplicator')).toHaveLength(1);
 });
 
+test('a redelivered Create adopts the replicator it already made: finding it by name and owner tag is allowed', async () => {
+  const stack = await deployed({ replicatorName: 'orders-retried' });
+  const arn = stack.resource(REPLICATOR)!.physicalId;
+  const create = stack.requests.find((e) => e.RequestType === 'Create')!;
+  const again = await stack.redeliver(create);
+  expect(again.reason).toBeUndefined();
+  expect(again.physicalResourceId).toBe(arn);
+  expect(sim.callsTo('ListReplicators').length).toBeGreaterThan(0);
+  expect(sim.replicators().filter((r) => r.name === 'orders-retried')).toHaveLength(1);
+  expect(denied()).toEqual([]);
+  await stack.destroy();
+});
+
 test('rename replacement (fixed name changed): the old replicator is read and then deleted in the cleanup phase', async () => {
   const stack = await deployed({ replicatorName: 'orders-dr' });
   const oldArn = stack.resource(REPLICATOR)!.physicalId;

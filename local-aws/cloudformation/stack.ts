@@ -116,6 +116,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export class CloudFormationStack {
   public readonly events: StackEvent[] = [];
   public readonly cleanupFailures: StackEvent[] = [];
+  /** Every request sent to the provider, in order (for tests of a redelivered request). */
+  public readonly requests: ProviderEvent[] = [];
   /** The role (logical id) of the handler function being invoked right now, for the IAM world. */
   public caller?: string;
   public readonly stackId: string;
@@ -292,7 +294,13 @@ export class CloudFormationStack {
     } as ProviderEvent;
   }
 
+  /** Sends `event` to the provider again, as CloudFormation does when it did not receive the response. */
+  public async redeliver(event: ProviderEvent): Promise<ProviderResult> {
+    return this.send(event);
+  }
+
   private async send(event: ProviderEvent): Promise<ProviderResult> {
+    this.requests.push(event);
     return invokeProvider(this.callerAware(), event, this.options.provider);
   }
 
