@@ -73,8 +73,10 @@ export class HandlerPolicies extends Construct {
   private readonly passRoleStatement: iam.PolicyStatement;
   private readonly createStatement: iam.PolicyStatement;
   private vpcStatement?: iam.PolicyStatement;
+  private interfaceStatement?: iam.PolicyStatement;
   private subnetStatement?: iam.PolicyStatement;
   private readonly networkRegions = new Union();
+  private readonly listedNetwork = new Union();
   private readonly acknowledged = new Set<string>();
 
   constructor(scope: Construct, id: string, private readonly onEventRole: iam.IRole, private readonly isCompleteRole: iam.IRole) {
@@ -212,19 +214,24 @@ export class HandlerPolicies extends Construct {
   /**
    * onEvent: MSK creates the replicator's network interfaces with the caller's credentials (CALLER_POLICY_DOC,
    * Sid MSKReplicatorEC2Actions: network-interface, subnet and security-group resources). Instead of listing
-   * every subnet and security group, the statement allows them in the replicator's VPCs: `ec2:Vpc` is a
-   * condition key of all three resource types of ec2:CreateNetworkInterface (Service Authorization Reference,
-   * "Actions, resources, and condition keys for Amazon EC2"). The interface's own id does not exist before the
-   * call, hence `network-interface/*`.
+   * every subnet and security group, one statement allows the subnets and security groups of the replicators'
+   * VPCs, with the condition key `ec2:Vpc` (the VPC of a subnet or security group: "Example policies for
+   * working with the AWS CLI or an AWS SDK" of the Amazon VPC User Guide, "Launch instances into a specific VPC",
+   * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-policy-examples.html). The new interface itself is allowed
+   * in a second statement without that condition, `network-interface/*` (its id does not exist before the call):
+   * an interface cannot be created without a subnet, so the subnet statement is what confines it, whether or not
+   * EC2 offers `ec2:Vpc` for the interface resource too.
    */
   private grantByVpc(region: string, vpcId: string): void {
     const stack = Stack.of(this);
     if (this.vpcStatement === undefined) {
       this.vpcStatement = new iam.PolicyStatement({ sid: 'CreateNetworkInterfacesInReplicatorVpcs', actions: ['ec2:CreateNetworkInterface'] });
-      this.onEventPolicy.addStatements(this.vpcStatement);
+      this.interfaceStatement = new iam.PolicyStatement({ sid: 'CreateReplicatorNetworkInterfaces', actions: ['ec2:CreateNetworkInterface'] });
+      this.onEventPolicy.addStatements(this.interfaceStatement, this.vpcStatement);
     }
     if (this.networkRegions.add(region)) {
-      this.vpcStatement.addResources(...['network-interface', 'subnet', 'security-group']
+      this.interfaceStatement!.addResources(stack.formatArn({ service: 'ec2', region, resource: 'network-interface', resourceName: '*' }));
+      this.vpcStatement.addResources(...['subnet', 'security-group']
         .map((resource) => stack.formatArn({ service: 'ec2', region, resource, resourceName: '*' })));
     }
     if (this.vpcArns.add(stack.formatArn({ service: 'ec2', region, resource: 'vpc', resourceName: vpcId }))) {
@@ -244,7 +251,7 @@ export class HandlerPolicies extends Construct {
       ...side.subnetIds.map((subnetId) => stack.formatArn({ service: 'ec2', region, resource: 'subnet', resourceName: subnetId })),
       ...(side.securityGroupIds ?? []).map((groupId) => stack.formatArn({ service: 'ec2', region, resource: 'security-group', resourceName: groupId })),
     ];
-    const fresh = arns.filter((arn) => this.networkRegions.add(`subnets:${arn}`));
+    const fresh = arns.filter((arn) => this.listedNetwork.add(arn));
     if (fresh.length > 0) this.subnetStatement.addResources(...fresh);
   }
 }

@@ -149,10 +149,12 @@ const HANDLER_POLICY_WILDCARDS = new Map<string, string>([
     + 'permissions (MSK validates the replicator\'s network configuration with them).'],
   ['SetUpLogDelivery', 'The vended log delivery actions are granted on `*` as AWS documents them (the CloudWatch Logs '
     + 'delivery APIs have no resource-level permissions), and only while the replicator delivers logs.'],
-  ['CreateNetworkInterfacesInReplicatorVpcs', 'ec2:CreateNetworkInterface authorizes the new network interface, whose '
-    + 'id does not exist before the call, and the subnet and security groups it uses: `network-interface/*`, '
-    + '`subnet/*` and `security-group/*` of the replicators\' Regions, limited by the condition ec2:Vpc to the VPCs of '
-    + 'the replicators of this stack.'],
+  ['CreateNetworkInterfacesInReplicatorVpcs', 'ec2:CreateNetworkInterface authorizes the subnet and security groups '
+    + 'the new interface uses: `subnet/*` and `security-group/*` of the replicators\' Regions, limited by the condition '
+    + 'ec2:Vpc to the VPCs of the replicators of this stack.'],
+  ['CreateReplicatorNetworkInterfaces', 'ec2:CreateNetworkInterface also authorizes the new network interface, whose id '
+    + 'does not exist before the call: `network-interface/*` of the replicators\' Regions; an interface is always created '
+    + 'in a subnet, which the statement limited to the replicators\' VPCs must allow as well.'],
   ['CreateNetworkInterfacesInReplicatorSubnets', 'ec2:CreateNetworkInterface authorizes the new network interface too, '
     + 'whose id does not exist before the call: `network-interface/*` in the replicator\'s Region(s); the subnets and '
     + 'security groups of the statement are the replicators\' own.'],
