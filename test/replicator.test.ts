@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
@@ -183,6 +184,49 @@ describe('IAM', () => {
         }]),
       },
     });
+  });
+
+  test('cross-Region: the handler may create network interfaces, read clusters and make the replicator reference in the source Region too', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const westCluster = 'arn:aws:kafka:us-west-2:123456789012:cluster/orders-west/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee-3';
+    new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({
+        clusterArn: westCluster,
+        vpc: clusterVpc(stack, 'West', '10.3.0.0/16', '0west'),
+      }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'Dr', '10.2.0.0/16', '0dr') }),
+    });
+    const [onEvent] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('CreateReplicators'));
+    const statements = onEvent.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const resources = (sid: string) => JSON.stringify(stack.resolve(statements.find((st) => st.Sid === sid)!.Resource));
+    for (const region of ['us-east-1', 'us-west-2']) {
+      expect(resources('CreateReplicators')).toContain(`:kafka:${region}:123456789012:replicator/*`);
+      expect(resources('UseReplicatedClusters')).toContain(`:kafka:${region}:123456789012:cluster/*`);
+      expect(resources('CreateReplicatorNetworkInterfaces')).toContain(`:ec2:${region}:123456789012:network-interface/*`);
+    }
+    const vpcs = JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition);
+    expect(vpcs).toContain(':ec2:us-west-2:123456789012:vpc/vpc-0west');
+    expect(vpcs).toContain(':ec2:us-east-1:123456789012:vpc/vpc-0dr');
+  });
+
+  test('subnets whose VPC the construct tree does not tell are granted one by one, with the security groups', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = clusterVpc(stack, 'Primary', '10.1.0.0/16', '0primary');
+    const loose = ['a', 'b'].map((az) => ec2.Subnet.fromSubnetAttributes(stack, `Loose${az}`, { subnetId: `subnet-loose${az}`, availabilityZone: `us-east-1${az}` }));
+    new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc, vpcSubnets: { subnets: loose } }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'Dr', '10.2.0.0/16', '0dr') }),
+    });
+    const [onEvent] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('CreateReplicators'));
+    const statements = onEvent.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const listed = JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorSubnets')!.Resource);
+    expect(listed).toContain('subnet/subnet-loosea');
+    expect(listed).toContain('subnet/subnet-looseb');
+    expect(listed).toContain('security-group/');
+    // the target side's VPC is known: granted by VPC
+    expect(JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition)).toContain('vpc/vpc-0dr');
   });
 
   test('a supplied role is used as is: no policy is added to it', () => {
