@@ -10,6 +10,7 @@
  *   3. The size of the bundled handler asset (raw, gzip, raw deflate as in a zip) and what it is made of.
  *   4. The cold load time of the handler asset against loading `@aws-sdk/client-kafka` alone, in fresh processes.
  *   5. The MSK API calls per lifecycle operation, played through the bundled handler against the local simulator.
+ *   6. How many default replicators one stack can hold under CloudFormation's and IAM's limits (bench/capacity.ts).
  *
  * Why ratios: absolute timings depend on the machine and on whatever else runs on it, so every timing is set
  * against a baseline measured in the same run, with the variants alternated (ABBA order, or rotated for more
@@ -32,6 +33,7 @@ import { ACCOUNT, clusterVpc, exampleStack, REGION, ReplicatorOptions, synthesiz
 import { CloudFormationResource, Handler, HANDLER_ASSET, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
 import { MskSimulator, RecordedCall } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
+import { capacitySection, measureCapacity } from './capacity';
 
 const ROOT = path.join(__dirname, '..');
 const REPORT = path.join(ROOT, 'docs', 'benchmarks.md');
@@ -876,6 +878,9 @@ async function main(): Promise<void> {
   progress('lifecycle against the simulator');
   const lifecycle = await measureLifecycle();
 
+  progress('stack capacity under CloudFormation and IAM limits');
+  const capacity = measureCapacity();
+
   const synthPart = synthSection(synth, equivalence);
   const resourcePart = resourceSection(synth);
   const assetPart = assetSection(asset);
@@ -899,7 +904,8 @@ async function main(): Promise<void> {
   lines.push(`| synth time MskReplicator / CfnReplicator at N = 100 ≤ 1.5× | ${synthPart.ratio100.toFixed(2)}× (pairs ${synthPart.range100[0].toFixed(2)}–${synthPart.range100[1].toFixed(2)}×) | ${synthPart.ratio100 <= 1.5 ? 'met' : 'NOT met'} |`);
   lines.push(`| handler asset ≤ 300 KiB minified | ${kib(asset.raw)} (${bytes(asset.raw)} bytes) | ${assetPart.met ? 'met' : 'NOT met'} |`);
   lines.push('');
-  lines.push(...synthPart.lines, ...resourcePart.lines, ...assetPart.lines, ...loadSection(load), ...lifecycleSection(lifecycle));
+  lines.push(...synthPart.lines, ...resourcePart.lines, ...assetPart.lines, ...loadSection(load), ...lifecycleSection(lifecycle),
+    ...capacitySection(capacity));
 
   const report = `${lines.join('\n')}`;
   fs.mkdirSync(path.dirname(REPORT), { recursive: true });

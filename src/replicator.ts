@@ -12,7 +12,6 @@ import { ReplicatorClusterSide } from './cluster-side';
 import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
 import { validationError, withScope } from './private/errors';
-import { createHandlerPolicy } from './private/handler-policy';
 import { defaultStatistic } from './private/metric-catalog';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
 import { createRecommendedAlarms } from './private/recommended-alarms';
@@ -665,24 +664,18 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     // Tags.of() adds tags after construction: their schema limits are checked on the final tags at synth.
     this.node.addValidation({ validate: () => tagViolations(this.tags.renderTags() ?? {}) });
 
-    const replicatorArnPattern = Stack.of(this).formatArn({
-      service: 'kafka',
-      resource: 'replicator',
-      resourceName: props.replicatorName !== undefined ? `${props.replicatorName}/*` : `${namePrefix}-*`,
-    });
-    const handlerPolicy = createHandlerPolicy(this, 'HandlerPolicy', {
-      replicatorArnPattern,
-      serviceExecutionRole: this.role,
-      mskClusterArns: [source.clusterArn, target.clusterArn].filter((arn): arn is string => arn !== undefined),
-      handlerRoles: provider.handlerRoles,
-      // Each side's own Region (the source Region for a cross-Region source); the stack's when the same.
-      networkInterfaces: [source, target].map((side) => ({
+    provider.handlerPolicies.register({
+      serviceExecutionRoleArn: this.role.roleArn,
+      // Each side's own Region (the source Region for a cross-Region source; undefined: the stack's) and VPC.
+      network: [source, target].map((side) => ({
         region: side.region !== undefined && side.region !== Stack.of(this).region ? side.region : undefined,
+        vpcId: side.vpcId,
         subnetIds: side.spec.SubnetIds,
         securityGroupIds: side.spec.SecurityGroupIds,
       })),
-      logDelivery,
     });
+    // Present only while log delivery is set: see HandlerPolicies.logDeliveryPolicy.
+    const logDeliveryPolicy = logDelivery && provider.handlerPolicies.logDeliveryPolicy(this, 'LogDeliveryPolicy', logDelivery);
 
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -691,8 +684,10 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       // The provider's own timeout governs; CloudFormation's must not cut it short.
       serviceTimeout: Duration.hours(1),
     });
-    // Deletion runs through these permissions: they must be removed only after the replicator is gone.
-    resource.node.addDependency(handlerPolicy);
+    // The handler runs with these permissions: CloudFormation must create or update them before the replicator,
+    // and delete a removed one only after the replicator's own update or deletion.
+    resource.node.addDependency(provider.handlerPolicies.onEventPolicy, provider.handlerPolicies.isCompletePolicy);
+    if (logDeliveryPolicy) resource.node.addDependency(logDeliveryPolicy);
     // The service execution role and its policy must exist before MSK is asked to assume it.
     resource.node.addDependency(this.role);
 

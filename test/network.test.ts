@@ -64,13 +64,17 @@ describe('cross-Region source (NETWORK_REQS, CREATE_CONSOLE)', () => {
   test('the handler may create network interfaces in the source Region\'s subnets', () => {
     const stack = replicaStack();
     replicate(stack, { clusterArn: WEST_SOURCE_ARN, vpc: westVpc(stack, { region: 'us-west-2' }) });
-    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string; Resource: unknown }>)
-      .find((s) => s.Sid === 'CreateReplicatorNetworkInterfaces')!;
-    const resources = JSON.stringify(stack.resolve(policy.Resource));
-    expect(resources).toContain(':ec2:us-west-2:123456789012:subnet/subnet-0westa');
-    expect(resources).toContain(':ec2:us-east-1:123456789012:subnet/subnet-0dra');
-    expect(resources).not.toContain(':ec2:us-east-1:123456789012:subnet/subnet-0westa');
+    // granted by VPC (handler-policy.ts): subnets of each side's Region, in that side's VPC of that Region
+    const statement = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string; Resource: unknown; Condition: unknown }>)
+      .find((s) => s.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!;
+    const resources = JSON.stringify(stack.resolve(statement.Resource));
+    const vpcs = JSON.stringify(stack.resolve(statement.Condition));
+    expect(resources).toContain(':ec2:us-west-2:123456789012:subnet/*');
+    expect(resources).toContain(':ec2:us-east-1:123456789012:subnet/*');
+    expect(vpcs).toContain(':ec2:us-west-2:123456789012:vpc/vpc-0west');
+    expect(vpcs).toContain(':ec2:us-east-1:123456789012:vpc/vpc-0dr');
+    expect(vpcs).not.toContain(':ec2:us-east-1:123456789012:vpc/vpc-0west');
   });
 
   test('fails if a cross-Region source is given security groups ("You do not need to provide security groups for the source cluster")', () => {

@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
@@ -44,18 +45,20 @@ describe('MskReplicator resource', () => {
     });
   });
 
-  test('a fixed name is passed as is and scopes the handler policy to it', () => {
+  test('a fixed name is passed as is; the handler may manage any replicator of its account and Region, so a rename works', () => {
     const { stack } = exampleStack({ replicatorName: 'orders-dr' });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('Custom::MskReplicator', { ReplicatorName: 'orders-dr', ReplicatorNamePrefix: Match.absent() });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'ManageThisReplicator',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafka:us-east-1:123456789012:replicator/orders-dr/*']] },
-        })]),
-      },
-    });
+    for (const sid of ['CreateReplicators', 'ManageReplicators']) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Sid: sid,
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kafka:us-east-1:123456789012:replicator/*']] },
+          })]),
+        },
+      });
+    }
   });
 
   test('RETAIN, no-wait and reconcile-on-every-deployment reach the handler', () => {
@@ -82,7 +85,7 @@ describe('MskReplicator resource', () => {
 });
 
 describe('provider', () => {
-  test('two replicators in a stack share one provider, each with its own handler policy', () => {
+  test('two replicators in a stack share one provider and its two handler policies', () => {
     const { stack } = exampleStack();
     new MskReplicator(stack, 'Second', {
       source: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', '0dr') }),
@@ -96,8 +99,14 @@ describe('provider', () => {
     const tokens = Object.values(template.findResources('Custom::MskReplicator')).map((r) => JSON.stringify(r.Properties.ServiceToken));
     expect(new Set(tokens).size).toBe(1);
     const handlerPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p).includes('ManageThisReplicator'));
+      .filter((p) => /"Sid":"(CreateReplicators|ManageReplicators)"/.test(JSON.stringify(p)));
     expect(handlerPolicies).toHaveLength(2);
+    // both replicators' VPCs are the same two: listed once; each replicator adds its own role to PassRole
+    const onEvent = handlerPolicies.find((p) => JSON.stringify(p).includes('CreateReplicators'))!;
+    const statement = (sid: string) => (onEvent.Properties.PolicyDocument.Statement as Array<Record<string, any>>)
+      .find((st) => st.Sid === sid)!;
+    expect(statement('CreateNetworkInterfacesInReplicatorVpcs').Condition.ArnEquals['ec2:Vpc']).toHaveLength(2);
+    expect(statement('PassServiceExecutionRoles').Resource).toHaveLength(2);
   });
 
   test('pinned runtime, one shared asset, explicit polling within the one-hour limit', () => {
@@ -112,13 +121,14 @@ describe('provider', () => {
     template.hasResourceProperties('Custom::MskReplicator', { ServiceTimeout: '3600' });
   });
 
-  test('the custom resource depends on its handler policy, so permissions outlive the deletion', () => {
+  test('the custom resource depends on both handler policies, so they are in force before it changes', () => {
     const { stack } = exampleStack();
     const template = Template.fromStack(stack);
-    const [[policyId]] = Object.entries(template.findResources('AWS::IAM::Policy'))
-      .filter(([, p]) => JSON.stringify(p).includes('ManageThisReplicator'));
+    const policyIds = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => /"Sid":"(CreateReplicators|ManageReplicators)"/.test(JSON.stringify(p))).map(([id]) => id);
+    expect(policyIds).toHaveLength(2);
     const [resource] = Object.values(template.findResources('Custom::MskReplicator'));
-    expect(resource.DependsOn).toContain(policyId);
+    expect(resource.DependsOn).toEqual(expect.arrayContaining(policyIds));
   });
 });
 
@@ -166,7 +176,7 @@ describe('IAM', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Sid: 'PassServiceExecutionRole',
+          Sid: 'PassServiceExecutionRoles',
           Action: 'iam:PassRole',
           Effect: 'Allow',
           Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
@@ -174,6 +184,52 @@ describe('IAM', () => {
         }]),
       },
     });
+  });
+
+  test('cross-Region: the handler may create network interfaces, read clusters and make the replicator reference in the source Region too', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const westCluster = 'arn:aws:kafka:us-west-2:123456789012:cluster/orders-west/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee-3';
+    new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({
+        clusterArn: westCluster,
+        // subnets of the source Region (MSK developer guide, "Network requirements")
+        vpc: ec2.Vpc.fromVpcAttributes(stack, 'West', {
+          region: 'us-west-2', vpcId: 'vpc-0west', availabilityZones: ['us-west-2a', 'us-west-2b'],
+          privateSubnetIds: ['subnet-0westa', 'subnet-0westb'],
+        }),
+      }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'Dr', '10.2.0.0/16', '0dr') }),
+    });
+    const [onEvent] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('CreateReplicators'));
+    const statements = onEvent.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const resources = (sid: string) => JSON.stringify(stack.resolve(statements.find((st) => st.Sid === sid)!.Resource));
+    for (const region of ['us-east-1', 'us-west-2']) {
+      expect(resources('CreateReplicators')).toContain(`:kafka:${region}:123456789012:replicator/*`);
+      expect(resources('UseReplicatedClusters')).toContain(`:kafka:${region}:123456789012:cluster/*`);
+      expect(resources('CreateReplicatorNetworkInterfaces')).toContain(`:ec2:${region}:123456789012:network-interface/*`);
+    }
+    const vpcs = JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition);
+    expect(vpcs).toContain(':ec2:us-west-2:123456789012:vpc/vpc-0west');
+    expect(vpcs).toContain(':ec2:us-east-1:123456789012:vpc/vpc-0dr');
+  });
+
+  test('subnets given by id, without a VPC, are granted one by one, with the security groups', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Given', 'sg-0given');
+    new MskReplicator(stack, 'R', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, subnetIds: ['subnet-loosea', 'subnet-looseb'], securityGroups: [group] }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'Dr', '10.2.0.0/16', '0dr') }),
+    });
+    const [onEvent] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('CreateReplicators'));
+    const statements = onEvent.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const listed = JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorSubnets')!.Resource);
+    expect(listed).toContain('subnet/subnet-loosea');
+    expect(listed).toContain('subnet/subnet-looseb');
+    expect(listed).toContain('security-group/sg-0given');
+    // the target side's VPC is known: granted by VPC
+    expect(JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition)).toContain('vpc/vpc-0dr');
   });
 
   test('a supplied role is used as is: no policy is added to it', () => {

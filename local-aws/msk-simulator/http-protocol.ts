@@ -17,6 +17,8 @@ const ERROR_STATUS: Record<ServiceErrorName, number> = {
   TooManyRequestsException: 429,
   InternalServerErrorException: 500,
   ServiceUnavailableException: 503,
+  // ForbiddenException: httpStatusCode 403 in the API model (kafka-api-model.json), body { message, invalidParameter }
+  ForbiddenException: 403,
   UnknownOperationException: 404,
   InvalidSignatureException: 403,
 };

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { operationModel } from './api-model';
+import { AuthorizationScope, Authorizer, NetworkDirectory, requiredPermissions } from './authorization';
 import {
   matchRoute,
   parseJsonBody,
@@ -91,6 +92,8 @@ export class MskSimulator {
   private readonly faults: ActiveFault[] = [];
   private readonly hooks: Array<{ operation: OperationName; hook: SimulatorHook }> = [];
   private readonly creationFailures: StateInfo[] = [];
+  private authorizer?: Authorizer;
+  private network: NetworkDirectory = {};
 
   private constructor(private readonly server: Server, options: MskSimulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -154,6 +157,17 @@ export class MskSimulator {
   /** The next created replicator ends FAILED with this state info once creatingMs elapsed. */
   public failNextCreation(code = 'REPLICATOR_CREATION_FAILED', message = 'Replicator creation failed'): void {
     this.creationFailures.push({ code, message });
+  }
+
+  /**
+   * From now on, every request is authorized through `authorizer` (its own action and the dependent actions
+   * MSK performs with the caller's credentials: see `authorization.ts`); a denied request is answered 403
+   * ForbiddenException, as MSK answers it. `network` tells where subnets and security groups live (for the
+   * `ec2:Vpc` condition key). `undefined` turns authorization off again.
+   */
+  public enforceIam(authorizer: Authorizer | undefined, network: NetworkDirectory = {}): void {
+    this.authorizer = authorizer;
+    this.network = network;
   }
 
   /** Runs `hook` once, just before the next request of `operation` is processed. */
@@ -297,6 +311,7 @@ export class MskSimulator {
       if (violations.length > 0) {
         throw new ServiceError('BadRequestException', violations[0].message, violations[0].path);
       }
+      this.authorize(operation, input);
       const result = HANDLERS[operation](input, this.context());
       status = operationModel(operation).http.responseCode ?? 200;
       sendJson(res, status, result.body);
@@ -326,6 +341,23 @@ export class MskSimulator {
       store: this.store,
       takeCreationFailure: () => this.creationFailures.shift(),
     };
+  }
+
+  /**
+   * IAM decides before the service looks at its own state: a denied DescribeReplicator of a replicator that does
+   * not exist is a 403, not a 404. The message has the form AWS gives an implicit deny.
+   */
+  private authorize(operation: OperationName, input: Record<string, unknown>): void {
+    if (this.authorizer === undefined) return;
+    const arn = (input.replicatorArn ?? input.resourceArn) as string | undefined;
+    const scope: AuthorizationScope = { region: this.region, account: this.account, network: this.network };
+    for (const permission of requiredPermissions(operation, input, arn ? this.store.get(arn) : undefined, scope)) {
+      const { allowed, principalArn } = this.authorizer(permission);
+      if (!allowed) {
+        throw new ServiceError('ForbiddenException', `User: ${principalArn} is not authorized to perform: ${permission.action} `
+          + `on resource: ${permission.resource} because no identity-based policy allows the ${permission.action} action`);
+      }
+    }
   }
 
   private takeFault(operation: OperationName): InjectableError | undefined {

@@ -27,6 +27,7 @@ export type ServiceErrorName =
   | 'TooManyRequestsException'
   | 'InternalServerErrorException'
   | 'ServiceUnavailableException'
+  | 'ForbiddenException'
   | 'UnknownOperationException'
   | 'InvalidSignatureException';
 

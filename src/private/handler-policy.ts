@@ -4,28 +4,264 @@ import { Construct } from 'constructs';
 import { acknowledgeHandlerPolicy } from './nag-acknowledgements';
 import { ReplicatorLogDelivery } from '../log-delivery';
 
-/** The MSK API actions CreateReplicator needs on each MSK cluster of a replicator. */
-const HANDLER_CLUSTER_ACTIONS = ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'];
+/**
+ * The permissions of the provider's two handler functions, shared by every replicator of the stack.
+ *
+ * Why shared and not one policy per replicator: IAM caps all inline policies of one role together at 10,240
+ * characters, and both handler roles serve every replicator of the stack. Why `replicator/*` and not the
+ * replicator's own name: a replacement that changes the name, or switches between a generated and a fixed
+ * name, runs with the NEW policy (CloudFormation updates a policy before the resources that depend on it),
+ * yet still calls DescribeReplicator on the old ARN, and CloudFormation's cleanup deletes the old replicator
+ * after that; AWS's documented caller policy uses the same `replicator/*` resource
+ * (https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-create-iam-perms.html).
+ *
+ * What varies per replicator (service execution roles, VPCs) is collected into de-duplicated statements: a
+ * replicator adds its role's ARN (about 100 characters) to the onEvent policy, and a VPC's ARN when it is new. Statements
+ * that a deleting or updating replicator needs never depend on another replicator's registration.
+ */
 
-/** What one replicator needs the provider's handlers to be allowed to do. */
-export interface HandlerPolicyOptions {
-  /** ARN pattern of the replicators this resource may create and manage (by name or name prefix). */
-  readonly replicatorArnPattern: string;
+// CALLER_POLICY_DOC, cited below: "IAM permissions required to create an MSK Replicator",
+// https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-create-iam-perms.html
+
+/** One side's network interfaces: the Region (default: the stack's), the VPC (when known), and the subnets. */
+export interface ReplicatorNetworkSide {
+  /** The Region of the side's subnets. @default - the stack's Region */
+  readonly region?: string;
+  /** The VPC of the side's subnets, when known: then the grant is by VPC, not per subnet. */
+  readonly vpcId?: string;
+  /** The side's subnets. */
+  readonly subnetIds: string[];
+  /** The side's security groups (used only when the VPC is unknown). */
+  readonly securityGroupIds?: string[];
+}
+
+/** What one replicator needs the shared handler policies to cover. */
+export interface HandlerPermissionRequest {
   /** The service execution role the handler passes to MSK. */
-  readonly serviceExecutionRole: iam.IRole;
-  /** The MSK cluster ARNs of both sides. */
-  readonly mskClusterArns: string[];
-  /** The roles of the provider's handler functions. */
-  readonly handlerRoles: iam.IRole[];
-  /** The subnets and security groups of the replicator's network interfaces, per side, with their Region. */
-  readonly networkInterfaces: Array<{ readonly region?: string; readonly subnetIds: string[]; readonly securityGroupIds: string[] }>;
-  /** The replicator's log delivery, when used: only then does the handler get delivery permissions. */
-  readonly logDelivery?: ReplicatorLogDelivery;
+  readonly serviceExecutionRoleArn: string;
+  /** Both sides' network interfaces. */
+  readonly network: ReplicatorNetworkSide[];
+}
+
+/** A set of strings (literal or token-encoded) in first-seen order. */
+class Union {
+  private readonly values: string[] = [];
+  public add(value: string): boolean {
+    if (this.values.includes(value)) return false;
+    this.values.push(value);
+    return true;
+  }
+  public get list(): string[] {
+    return [...this.values];
+  }
 }
 
 /**
- * What MSK asks of the caller to set up vended log delivery (the actions of the native resource's handlers).
- * The CloudWatch Logs delivery APIs have no resource-level permissions.
+ * The two handler policies of the stack-singleton provider: one for onEvent (which creates replicators), one
+ * for isComplete (which waits, updates, tags and deletes). Each statement says which function calls what.
+ */
+export class HandlerPolicies extends Construct {
+  /** The onEvent function's policy. */
+  public readonly onEventPolicy: iam.Policy;
+  /** The isComplete function's policy. */
+  public readonly isCompletePolicy: iam.Policy;
+
+  private readonly serviceRoles = new Union();
+  private readonly vpcArns = new Union();
+  private readonly replicatorRegions = new Union();
+  private readonly clusterStatement: iam.PolicyStatement;
+  private readonly passRoleStatement: iam.PolicyStatement;
+  private readonly createStatement: iam.PolicyStatement;
+  private vpcStatement?: iam.PolicyStatement;
+  private interfaceStatement?: iam.PolicyStatement;
+  private subnetStatement?: iam.PolicyStatement;
+  private readonly networkRegions = new Union();
+  private readonly listedNetwork = new Union();
+  private readonly acknowledged = new Set<string>();
+
+  constructor(scope: Construct, id: string, private readonly onEventRole: iam.IRole, private readonly isCompleteRole: iam.IRole) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const replicators = stack.formatArn({ service: 'kafka', resource: 'replicator', resourceName: '*' });
+
+    this.createStatement = new iam.PolicyStatement({
+      // onEvent: CreateReplicator (with the owner tag, so TagResource), the retried-create adoption check
+      // (ListTagsForResource), and the update planner's DescribeReplicator. CreateReplicatorReference is in the
+      // create permissions of AWS's own AWS::MSK::Replicator handler (CloudFormation resource schema,
+      // handlers.create.permissions). On `replicator/*` of this account and Region, as in the caller policy
+      // of CALLER_POLICY_DOC: the old and new names of a replacement are both covered.
+      sid: 'CreateReplicators',
+      actions: ['kafka:CreateReplicator', 'kafka:CreateReplicatorReference', 'kafka:DescribeReplicator',
+        'kafka:ListTagsForResource', 'kafka:TagResource'],
+      resources: [replicators],
+    });
+    this.replicatorRegions.add(stack.region);
+    this.clusterStatement = new iam.PolicyStatement({
+      // onEvent: MSK reads both clusters with the caller's credentials during CreateReplicator
+      // (kafka:DescribeClusterV2, kafka:GetBootstrapBrokers: "IAM permissions reference",
+      // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-iam-ref.html). The example policy of
+      // "Considerations for creating an MSK Replicator" (msk-replicator-requirements.html) also authorizes
+      // kafka:CreateReplicator and kafka:TagResource on the cluster ARNs: granted too.
+      // On `cluster/*` of this account and the replicators' Regions, not per cluster: these are control-plane reads
+      // and the cluster side of CreateReplicator, which also needs `replicator/*` and a service execution role that
+      // may pass (below, per role). Listing both cluster ARNs of every replicator costs ~200 characters per
+      // replicator on one role, which caps a stack at ~28 replicators with their own clusters under IAM's 10,240
+      // character limit; access to the clusters' data stays with each service execution role, scoped per cluster.
+      sid: 'UseReplicatedClusters',
+      actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka:CreateReplicator', 'kafka:TagResource'],
+      resources: [stack.formatArn({ service: 'kafka', resource: 'cluster', resourceName: '*' })],
+    });
+    this.passRoleStatement = new iam.PolicyStatement({
+      // onEvent: CreateReplicator passes the service execution role to MSK (CALLER_POLICY_DOC, Sid
+      // MSKReplicatorIAMPassRole), only to kafka.amazonaws.com.
+      sid: 'PassServiceExecutionRoles',
+      actions: ['iam:PassRole'],
+      conditions: { StringEquals: { 'iam:PassedToService': 'kafka.amazonaws.com' } },
+    });
+
+    this.onEventPolicy = new iam.Policy(this, 'OnEvent', {
+      roles: [onEventRole],
+      statements: [
+        this.createStatement,
+        new iam.PolicyStatement({
+          // onEvent: a retried create finds the replicator it already made. ListReplicators has no resource-level
+          // permissions (CALLER_POLICY_DOC, Sid MSKReplicatorListActions: Resource "*").
+          sid: 'FindReplicatorByName',
+          actions: ['kafka:ListReplicators'],
+          resources: ['*'],
+        }),
+        this.clusterStatement,
+        this.passRoleStatement,
+        new iam.PolicyStatement({
+          // onEvent: MSK creates its service-linked role on first use (CALLER_POLICY_DOC, Sid
+          // MSKReplicatorServiceLinkedRole), only that role.
+          sid: 'KafkaServiceLinkedRole',
+          actions: ['iam:CreateServiceLinkedRole'],
+          resources: [stack.formatArn({
+            service: 'iam',
+            region: '',
+            account: Aws.ACCOUNT_ID,
+            resource: 'role',
+            resourceName: 'aws-service-role/kafka.amazonaws.com/AWSServiceRoleForKafka*',
+          })],
+          conditions: { StringLike: { 'iam:AWSServiceName': 'kafka.amazonaws.com' } },
+        }),
+        new iam.PolicyStatement({
+          // onEvent: MSK validates the network configuration with the caller's credentials (CALLER_POLICY_DOC,
+          // Sid EC2Actions). EC2 Describe* actions support no resource-level permissions.
+          sid: 'DescribeReplicatorNetwork',
+          actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
+          resources: ['*'],
+        }),
+      ],
+    });
+
+    this.isCompletePolicy = new iam.Policy(this, 'IsComplete', {
+      roles: [isCompleteRole],
+      statements: [new iam.PolicyStatement({
+        // isComplete: polls (DescribeReplicator), applies in-place updates (UpdateReplicationInfo), reconciles tags
+        // (ListTagsForResource, TagResource, UntagResource) and deletes (DeleteReplicator), including
+        // CloudFormation's cleanup delete of a replaced replicator whose name is no longer in the template: hence
+        // `replicator/*` of this account and Region (CALLER_POLICY_DOC, Sid MSKReplicatorActions), which never
+        // changes between deployments. It creates nothing: CreateReplicator and its dependencies stay with onEvent.
+        sid: 'ManageReplicators',
+        actions: ['kafka:DescribeReplicator', 'kafka:UpdateReplicationInfo', 'kafka:DeleteReplicator',
+          'kafka:ListTagsForResource', 'kafka:TagResource', 'kafka:UntagResource'],
+        resources: [replicators],
+      })],
+    });
+  }
+
+  /** Adds what one replicator needs; repeated values are granted once. */
+  public register(request: HandlerPermissionRequest): void {
+    const stack = Stack.of(this);
+    if (this.serviceRoles.add(request.serviceExecutionRoleArn)) this.passRoleStatement.addResources(request.serviceExecutionRoleArn);
+    for (const side of request.network) {
+      const region = side.region ?? stack.region;
+      if (this.replicatorRegions.add(region)) {
+        // A cross-Region replicator has a reference in the source cluster's Region (DescribeReplicator's
+        // IsReplicatorReference, kafka-api-model.json): CreateReplicatorReference may be authorized there.
+        this.createStatement.addResources(stack.formatArn({ service: 'kafka', region, resource: 'replicator', resourceName: '*' }));
+        this.clusterStatement.addResources(stack.formatArn({ service: 'kafka', region, resource: 'cluster', resourceName: '*' }));
+      }
+      if (side.vpcId !== undefined) {
+        this.grantByVpc(region, side.vpcId);
+      } else {
+        this.grantBySubnets(region, side);
+      }
+    }
+    acknowledgeHandlerPolicy(this.onEventPolicy, this.acknowledged);
+    acknowledgeHandlerPolicy(this.isCompletePolicy, this.acknowledged);
+  }
+
+  /**
+   * A separate policy holding one replicator's log-delivery permissions, for both functions (onEvent sets up
+   * delivery at creation, isComplete changes or removes it and deletes a replicator that has it). It exists
+   * only while the replicator has `logDelivery`; the custom resource depends on it, so CloudFormation creates
+   * it before a deployment that adds delivery and deletes it in the cleanup phase after the deployment that
+   * removes delivery ("Update behaviors of stack resources": removed resources are deleted after the update),
+   * and after the cleanup delete of a replaced replicator, its dependent.
+   */
+  public logDeliveryPolicy(scope: Construct, id: string, delivery: ReplicatorLogDelivery): iam.Policy {
+    const policy = new iam.Policy(scope, id, {
+      roles: [this.onEventRole, this.isCompleteRole],
+      statements: logDeliveryStatements(delivery),
+    });
+    acknowledgeHandlerPolicy(policy, new Set());
+    return policy;
+  }
+
+  /**
+   * onEvent: MSK creates the replicator's network interfaces with the caller's credentials (CALLER_POLICY_DOC,
+   * Sid MSKReplicatorEC2Actions: network-interface, subnet and security-group resources). Instead of listing
+   * every subnet and security group, one statement allows the subnets and security groups of the replicators'
+   * VPCs, with the condition key `ec2:Vpc` (the VPC of a subnet or security group: "Example policies for
+   * working with the AWS CLI or an AWS SDK" of the Amazon VPC User Guide, "Launch instances into a specific VPC",
+   * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-policy-examples.html). The new interface itself is allowed
+   * in a second statement without that condition, `network-interface/*` (its id does not exist before the call):
+   * an interface cannot be created without a subnet, so the subnet statement is what confines it, whether or not
+   * EC2 offers `ec2:Vpc` for the interface resource too.
+   */
+  private grantByVpc(region: string, vpcId: string): void {
+    const stack = Stack.of(this);
+    if (this.vpcStatement === undefined) {
+      this.vpcStatement = new iam.PolicyStatement({ sid: 'CreateNetworkInterfacesInReplicatorVpcs', actions: ['ec2:CreateNetworkInterface'] });
+      this.interfaceStatement = new iam.PolicyStatement({ sid: 'CreateReplicatorNetworkInterfaces', actions: ['ec2:CreateNetworkInterface'] });
+      this.onEventPolicy.addStatements(this.interfaceStatement, this.vpcStatement);
+    }
+    if (this.networkRegions.add(region)) {
+      this.interfaceStatement!.addResources(stack.formatArn({ service: 'ec2', region, resource: 'network-interface', resourceName: '*' }));
+      this.vpcStatement.addResources(...['subnet', 'security-group']
+        .map((resource) => stack.formatArn({ service: 'ec2', region, resource, resourceName: '*' })));
+    }
+    if (this.vpcArns.add(stack.formatArn({ service: 'ec2', region, resource: 'vpc', resourceName: vpcId }))) {
+      this.vpcStatement.addCondition('ArnEquals', { 'ec2:Vpc': this.vpcArns.list });
+    }
+  }
+
+  /** The fallback when a side's VPC is unknown: its own subnets and security groups, listed. */
+  private grantBySubnets(region: string | undefined, side: ReplicatorNetworkSide): void {
+    const stack = Stack.of(this);
+    if (this.subnetStatement === undefined) {
+      this.subnetStatement = new iam.PolicyStatement({ sid: 'CreateNetworkInterfacesInReplicatorSubnets', actions: ['ec2:CreateNetworkInterface'] });
+      this.onEventPolicy.addStatements(this.subnetStatement);
+    }
+    const arns = [
+      stack.formatArn({ service: 'ec2', region, resource: 'network-interface', resourceName: '*' }),
+      ...side.subnetIds.map((subnetId) => stack.formatArn({ service: 'ec2', region, resource: 'subnet', resourceName: subnetId })),
+      ...(side.securityGroupIds ?? []).map((groupId) => stack.formatArn({ service: 'ec2', region, resource: 'security-group', resourceName: groupId })),
+    ];
+    const fresh = arns.filter((arn) => this.listedNetwork.add(arn));
+    if (fresh.length > 0) this.subnetStatement.addResources(...fresh);
+  }
+}
+
+/**
+ * What MSK asks of the caller to set up, change and remove vended log delivery: "Additional permissions for
+ * log delivery" (https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-create-iam-perms-logs.html)
+ * and the update/delete permissions of AWS's own AWS::MSK::Replicator handler (its CloudFormation resource
+ * schema: logs:DeleteLogDelivery for update and delete). The CloudWatch Logs delivery APIs have no
+ * resource-level permissions.
  */
 function logDeliveryStatements(delivery: ReplicatorLogDelivery): iam.PolicyStatement[] {
   const statements = [new iam.PolicyStatement({
@@ -51,73 +287,4 @@ function logDeliveryStatements(delivery: ReplicatorLogDelivery): iam.PolicyState
     }));
   }
   return statements;
-}
-
-/**
- * The least-privilege policy the shared provider's handlers need for ONE replicator, attached to both
- * handler roles. The custom resource depends on it, so the permissions outlive the replicator's deletion.
- */
-export function createHandlerPolicy(scope: Construct, id: string, options: HandlerPolicyOptions): iam.Policy {
-  const stack = Stack.of(scope);
-  const policy = new iam.Policy(scope, id, {
-    roles: options.handlerRoles,
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'ManageThisReplicator',
-        actions: [
-          'kafka:CreateReplicator', 'kafka:DescribeReplicator', 'kafka:UpdateReplicationInfo', 'kafka:DeleteReplicator',
-          'kafka:TagResource', 'kafka:UntagResource', 'kafka:ListTagsForResource',
-        ],
-        resources: [options.replicatorArnPattern],
-      }),
-      new iam.PolicyStatement({
-        // ListReplicators has no resource-level permissions; it finds a replicator a retried create already made.
-        sid: 'FindReplicatorByName',
-        actions: ['kafka:ListReplicators'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadReplicatedClusters',
-        actions: HANDLER_CLUSTER_ACTIONS,
-        resources: options.mskClusterArns,
-      }),
-      new iam.PolicyStatement({
-        sid: 'PassServiceExecutionRole',
-        actions: ['iam:PassRole'],
-        resources: [options.serviceExecutionRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'kafka.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'KafkaServiceLinkedRole',
-        actions: ['iam:CreateServiceLinkedRole'],
-        resources: [stack.formatArn({
-          service: 'iam',
-          region: '',
-          account: Aws.ACCOUNT_ID,
-          resource: 'role',
-          resourceName: 'aws-service-role/kafka.amazonaws.com/AWSServiceRoleForKafka*',
-        })],
-        conditions: { StringLike: { 'iam:AWSServiceName': 'kafka.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        // EC2 Describe* actions support no resource-level permissions.
-        sid: 'DescribeReplicatorNetwork',
-        actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'CreateReplicatorNetworkInterfaces',
-        actions: ['ec2:CreateNetworkInterface'],
-        // the replicator's own subnets and security groups; the new interface's id does not exist before the call
-        resources: options.networkInterfaces.flatMap(({ region, subnetIds, securityGroupIds }) => [
-          stack.formatArn({ service: 'ec2', region, resource: 'network-interface', resourceName: '*' }),
-          ...subnetIds.map((subnetId) => stack.formatArn({ service: 'ec2', region, resource: 'subnet', resourceName: subnetId })),
-          ...securityGroupIds.map((groupId) => stack.formatArn({ service: 'ec2', region, resource: 'security-group', resourceName: groupId })),
-        ]),
-      }),
-      ...(options.logDelivery !== undefined ? logDeliveryStatements(options.logDelivery) : []),
-    ],
-  });
-  acknowledgeHandlerPolicy(policy);
-  return policy;
 }

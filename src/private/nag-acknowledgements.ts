@@ -88,8 +88,8 @@ export function acknowledgeProvider(handlers: lambda.Function[], framework: ICon
       + '(esbuild node22, with a pinned @aws-sdk/client-kafka inside) and the runtime the library documents; moving to a '
       + 'newer runtime is a deliberate change of the library, not a silent one.');
     acknowledge(handler, basicExecutionRole, 'AWSLambdaBasicExecutionRole only lets the handler write its CloudWatch Logs '
-      + '(logs:CreateLogGroup, CreateLogStream, PutLogEvents); its MSK, IAM and EC2 permissions come from each '
-      + 'replicator\'s own scoped policy.');
+      + '(logs:CreateLogGroup, CreateLogStream, PutLogEvents); its MSK, IAM and EC2 permissions come from the '
+      + 'provider\'s scoped handler policies.');
   }
   const frameworkFunctions = framework.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
   for (const fn of frameworkFunctions) {
@@ -129,31 +129,46 @@ export function acknowledgeProvider(handlers: lambda.Function[], framework: ICon
   }
 }
 
-/** Why the handler policy needs each wildcard resource, by statement id (see `createHandlerPolicy`). */
+/** Why the handler policies need each wildcard resource, by statement id (see `HandlerPolicies`). */
 const HANDLER_POLICY_WILDCARDS = new Map<string, string>([
-  ['ManageThisReplicator', 'A replicator ARN ends in an id MSK generates (`replicator/<name>/<id>`) and a generated '
-    + 'name gets a request-specific suffix at creation, so the ARN is unknown at synthesis; the pattern is limited to '
-    + 'this replicator: its fixed name (`<name>/*`) or its construct-unique name prefix (`<prefix>-*`).'],
+  ['CreateReplicators', 'A replicator ARN ends in an id MSK generates (`replicator/<name>/<id>`), so it is unknown at '
+    + 'synthesis, and a replacement or a rename works on two names at once (the new one, and the old one it reads and '
+    + 'CloudFormation then deletes): `replicator/*` of this account and Region, as in AWS\'s documented caller policy.'],
+  ['ManageReplicators', 'isComplete updates, tags and deletes replicators whose ARN ends in an id MSK generates, '
+    + 'including the replaced one CloudFormation deletes in its cleanup phase after the template no longer names it: '
+    + '`replicator/*` of this account and Region, as in AWS\'s documented caller policy.'],
+  ['UseReplicatedClusters', 'MSK checks the caller for kafka:DescribeClusterV2, GetBootstrapBrokers (and, per an AWS '
+    + 'example policy, CreateReplicator and TagResource) on the clusters of a replicator it creates: granted on '
+    + '`cluster/*` of this account and the replicators\' Regions because one ARN per cluster would grow the shared policy '
+    + 'by ~200 characters per replicator and cap a stack at ~28 replicators under IAM\'s 10,240-character limit; creating '
+    + 'a replicator also needs `replicator/*` and passing a service execution role, which is granted per role, and data '
+    + 'access stays with each service execution role, scoped per cluster.'],
   ['FindReplicatorByName', 'kafka:ListReplicators has no resource-level permissions (a retried create uses it to '
     + 'find the replicator it already made).'],
   ['DescribeReplicatorNetwork', 'ec2:DescribeSubnets, DescribeSecurityGroups and DescribeVpcs have no resource-level '
     + 'permissions (MSK validates the replicator\'s network configuration with them).'],
   ['SetUpLogDelivery', 'The vended log delivery actions are granted on `*` as AWS documents them (the CloudWatch Logs '
-    + 'delivery APIs have no resource-level permissions), and only when the replicator delivers logs.'],
-  ['CreateReplicatorNetworkInterfaces', 'ec2:CreateNetworkInterface authorizes the new network interface too, whose id '
-    + 'does not exist before the call: `network-interface/*` in the replicator\'s Region(s); the subnets and security '
-    + 'groups of the statement are the replicator\'s own.'],
+    + 'delivery APIs have no resource-level permissions), and only while the replicator delivers logs.'],
+  ['CreateNetworkInterfacesInReplicatorVpcs', 'ec2:CreateNetworkInterface authorizes the subnet and security groups '
+    + 'the new interface uses: `subnet/*` and `security-group/*` of the replicators\' Regions, limited by the condition '
+    + 'ec2:Vpc to the VPCs of the replicators of this stack.'],
+  ['CreateReplicatorNetworkInterfaces', 'ec2:CreateNetworkInterface also authorizes the new network interface, whose id '
+    + 'does not exist before the call: `network-interface/*` of the replicators\' Regions; an interface is always created '
+    + 'in a subnet, which the statement limited to the replicators\' VPCs must allow as well.'],
+  ['CreateNetworkInterfacesInReplicatorSubnets', 'ec2:CreateNetworkInterface authorizes the new network interface too, '
+    + 'whose id does not exist before the call: `network-interface/*` in the replicator\'s Region(s); the subnets and '
+    + 'security groups of the statement are the replicators\' own.'],
   ['KafkaServiceLinkedRole', 'iam:CreateServiceLinkedRole is granted on the ARN AWS documents for the MSK service-linked '
     + 'role (`aws-service-role/kafka.amazonaws.com/AWSServiceRoleForKafka*`), conditioned on iam:AWSServiceName '
     + 'kafka.amazonaws.com; MSK creates that role on first use.'],
 ]);
 
 /**
- * The wildcard resources of a replicator's handler policy. A finding is acknowledged only when every
- * statement that contributes to it has a reason above: a new wildcard, or one in another statement, stays
- * reported.
+ * The wildcard resources of a handler policy. A finding is acknowledged only when every statement that
+ * contributes to it has a reason above: a new wildcard, or one in another statement, stays reported. `done`
+ * holds what was already acknowledged on this policy (shared policies are revisited as replicators register).
  */
-export function acknowledgeHandlerPolicy(policy: iam.Policy): void {
+export function acknowledgeHandlerPolicy(policy: iam.Policy, done: Set<string>): void {
   const reasons = new Map<string, string[] | undefined>();
   for (const statement of wildcardStatementsOf(policy)) {
     if (statement.Effect !== 'Allow') continue;
@@ -166,7 +181,9 @@ export function acknowledgeHandlerPolicy(policy: iam.Policy): void {
     }
   }
   for (const [id, parts] of reasons) {
-    if (parts === undefined) continue;
+    const key = `${policy.node.path}|${id}`;
+    if (parts === undefined || done.has(key)) continue;
+    done.add(key);
     const reason = parts.join(' ');
     acknowledge(policy, id, id === finding('IAM5', 'Resource::*')
       ? `Resource "*" is used only for actions without resource-level permissions. ${reason}` : reason);

@@ -6,12 +6,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { HandlerPolicies } from '../private/handler-policy';
 import { acknowledgeProvider } from '../private/nag-acknowledgements';
 
 /**
  * The stack-singleton custom resource provider behind every `MskReplicator` of a stack: one onEvent and one
  * isComplete function (sharing one pre-bundled asset) wrapped by the `custom-resources` Provider framework.
- * It has no per-replicator configuration; each replicator attaches its own policy to the two handler roles.
+ * It has no per-replicator configuration; each replicator registers what it needs with the provider's two shared
+ * handler policies (`handlerPolicies`), which grow by de-duplicated ARNs, not by statements.
  */
 export class ReplicatorProvider extends Construct {
   /**
@@ -38,8 +40,10 @@ export class ReplicatorProvider extends Construct {
 
   /** The token the `Custom::MskReplicator` resources use. */
   public readonly serviceToken: string;
-  /** The roles of the two handler functions, to which each replicator attaches its policy. */
+  /** The roles of the two handler functions. */
   public readonly handlerRoles: iam.IRole[];
+  /** The handler functions' permissions, shared by the replicators of the stack. */
+  public readonly handlerPolicies: HandlerPolicies;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -79,6 +83,7 @@ export class ReplicatorProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     this.handlerRoles = [onEvent.role!, isComplete.role!];
+    this.handlerPolicies = new HandlerPolicies(this, 'HandlerPolicies', onEvent.role!, isComplete.role!);
     acknowledgeProvider([onEvent, isComplete], provider);
   }
 }
