@@ -235,8 +235,11 @@ async function runFramework(handler: Handler, event: ProviderEvent, options: Pro
   // framework.ts `onTimeout`: the waiter gave up; FAILED with the isComplete event's physical id (onEvent's) and
   // the fixed reason "Operation timed out".
   return deliver(completeEvent, {
-    status: 'FAILED', physicalResourceId, data: completeEvent.Data as unknown as Record<string, string>,
-    reason: 'Operation timed out', polls: maxPolls,
+    status: 'FAILED',
+    physicalResourceId,
+    data: completeEvent.Data as unknown as Record<string, string>,
+    reason: 'Operation timed out',
+    polls: maxPolls,
   });
 }
 
