@@ -355,20 +355,38 @@ export class CloudFormationResource {
       if (result.physicalResourceId !== oldId) await this.cleanup(oldProps, oldId);
       return result;
     }
-    const recorded = result.physicalResourceId || oldId;
+    await this.rollBack(props, oldProps, result.physicalResourceId || oldId);
+    return result;
+  }
+
+  /**
+   * An update of this resource that succeeds, then a rollback of the stack because another resource failed, before
+   * the cleanup phase (nothing deleted yet): the same rollback as after a failed update, sent to the id the
+   * successful update recorded (CloudFormation User Guide, "Monitor the progress of a stack update": a failed
+   * update rolls back every resource updated so far, and deletes the new physical resources afterwards).
+   */
+  public async updateThenRollBack(props: Properties): Promise<ProviderResult> {
+    const oldProps = this.properties!;
+    const oldId = this.physicalResourceId!;
+    const result = await this.send(this.event('Update', props, oldProps, oldId), 'update');
+    this.physicalResourceId = result.physicalResourceId || oldId;
+    await this.rollBack(props, oldProps, this.physicalResourceId);
+    return result;
+  }
+
+  private async rollBack(failedProps: Properties, oldProps: Properties, recorded: string): Promise<void> {
     this.physicalResourceId = recorded;
-    const rollback = await this.send(this.event('Update', oldProps, props, recorded), 'rollback');
+    const rollback = await this.send(this.event('Update', oldProps, failedProps, recorded), 'rollback');
     this.properties = oldProps;
     if (rollback.status !== 'SUCCESS') {
       this.status = 'UPDATE_ROLLBACK_FAILED';
       this.physicalResourceId = rollback.physicalResourceId || recorded;
-      return result;
+      return;
     }
     this.status = 'UPDATE_ROLLBACK_COMPLETE';
     this.physicalResourceId = rollback.physicalResourceId;
     this.attributes = rollback.data;
-    if (rollback.physicalResourceId !== recorded) await this.cleanup(props, recorded);
-    return result;
+    if (rollback.physicalResourceId !== recorded) await this.cleanup(failedProps, recorded);
   }
 
   private async cleanup(props: Properties, physicalResourceId: string): Promise<void> {

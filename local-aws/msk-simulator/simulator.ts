@@ -151,9 +151,11 @@ export class MskSimulator {
     this.faults.push({ operation: fault.operation, error: fault.error, remaining: times });
   }
 
-  /** Drops faults that have not fired yet. */
+  /** Drops faults that have not fired yet: injected errors, creation failures and invisibility. */
   public clearFaults(): void {
     this.faults.length = 0;
+    this.creationFailures.length = 0;
+    this.pendingInvisibility.length = 0;
   }
 
   /** The next created replicator ends FAILED with this state info once creatingMs elapsed. */
