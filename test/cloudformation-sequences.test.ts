@@ -52,7 +52,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A stack of its own per test (its own owner tag), so replicators of other tests never count. */
 function newStack(options: ProviderOptions = {}): CloudFormationResource {
   stackCount += 1;
-  return new CloudFormationResource(handler, { queryIntervalMs: 10, onLog: (line) => logs.push(line), ...options },
+  // the same object, so that a test may change maxPolls once CloudFormation has a response
+  const all = Object.assign(options, { queryIntervalMs: options.queryIntervalMs ?? 10, onLog: (line: string) => logs.push(line) });
+  return new CloudFormationResource(handler, all,
     `arn:aws:cloudformation:us-east-1:123456789012:stack/Sequences${stackCount}/0a1b2c3d-${stackCount}`);
 }
 
@@ -317,5 +319,49 @@ describe('6. failure reasons', () => {
     expectConciseReason(result);
     // the rollback Delete reached the replicator: nothing is left
     expect(await settledOwnedBy(resource)).toEqual([]);
+  });
+});
+
+describe('RETAIN keeps only what deployed (found by the property test)', () => {
+  const retain = { removalPolicy: RemovalPolicy.RETAIN };
+
+  test('a create that times out: the rollback Delete deletes the half-made replicator despite RETAIN', async () => {
+    // the framework gives up after 3 polls; once CloudFormation has the failure, the replicator may progress again
+    const options = {
+      maxPolls: 3,
+      onResponse: () => {
+        sim.holdState('*', false);
+        options.maxPolls = 400;
+      },
+    };
+    const resource = newStack(options);
+    sim.holdState('*', true);
+
+    const result = await resource.create(props(retain));
+
+    expect(result.reason).toBe('Operation timed out');
+    expect(phases(resource)).toEqual([['create', 'Create', 'FAILED'], ['rollback', 'Delete', 'SUCCESS']]);
+    expect(logs.some((l) => /never completed a deployment .* deleted despite the RETAIN removal policy/.test(l))).toBe(true);
+    expect(await settledOwnedBy(resource)).toEqual([]);
+  });
+
+  test('a replacement that times out: the cleanup deletes the replacement despite RETAIN, the original stays', async () => {
+    const { resource, arn: original } = await deployed(retain, { maxPolls: 20, onResponse: () => sim.holdState('*', false) });
+    sim.holdState('*', true);
+
+    const result = await resource.update(props({ ...retain, targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(result.reason).toBe('Operation timed out');
+    expect(resource.physicalResourceId).toBe(original);
+    expect((await settledOwnedBy(resource)).map((r) => r.arn)).toEqual([original]);
+  });
+
+  test('a deployed replicator is retained when the stack is deleted', async () => {
+    const { resource, arn } = await deployed(retain);
+
+    expect((await resource.delete()).status).toBe('SUCCESS');
+
+    expect(sim.replicator(arn)!.state).toBe('RUNNING');
+    expect(sim.replicator(arn)!.tags['cdk-msk-replicator:retained']).toBe('true');
   });
 });

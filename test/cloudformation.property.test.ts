@@ -18,13 +18,15 @@ import { MskSimulator, ReplicatorRecord } from '../local-aws/msk-simulator';
  * a rollback caused by another resource), the rollbacks CloudFormation sends, and a final delete.
  *
  * After every step: no *_FAILED stack state, no failed cleanup, at most one replicator owned by the stack, and it is
- * the one CloudFormation tracks, holding the last template that deployed successfully. After the delete: nothing.
+ * the one CloudFormation tracks, holding the last template that deployed successfully; with RETAIN, every retained
+ * replicator is one CloudFormation had deployed. After the delete: nothing owned (retained ones aside).
  *
  * Bounded in time for CI: as many sequences as fit in TIME_LIMIT_MS (the count is printed).
  */
 
 const TIME_LIMIT_MS = 40_000;
 const OWNER_TAG = 'cdk-msk-replicator:owner';
+const RETAINED_TAG = 'cdk-msk-replicator:retained';
 const TOPICS = { 1: ['orders\\..*'], 2: ['orders\\..*', 'payments\\..*'] } as const;
 
 interface Template {
@@ -49,7 +51,9 @@ const templateArb: fc.Arbitrary<Template> = fc.record({
 });
 const faultArb: fc.Arbitrary<Fault> = fc.constantFrom<Fault>(
   'none', 'none', 'failCreation', 'failCreationLater', 'timeout', 'invisibleAfterCreate', 'otherResourceFails');
-const sequenceArb = fc.array(fc.record({ template: templateArb, fault: faultArb }), { minLength: 1, maxLength: 5 });
+const historyArb = fc.array(fc.record({ template: templateArb, fault: faultArb }), { minLength: 1, maxLength: 5 });
+/** A history, and the removal policy of the resource (RETAIN keeps replicators CloudFormation deletes running). */
+const sequenceArb = fc.record({ history: historyArb, retain: fc.boolean() });
 
 let sim: MskSimulator;
 let handler: Handler;
@@ -69,7 +73,7 @@ afterAll(async () => {
   console.info(`CloudFormation property test: ${sequences} sequences, ${steps} steps; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
 });
 
-function render(t: Template, sequence: number, waitForRunning = true): Properties {
+function render(t: Template, sequence: number, retain: boolean, waitForRunning = true): Properties {
   const p = JSON.parse(JSON.stringify(base)) as Record<string, any>;
   delete p.ReplicatorName;
   delete p.ReplicatorNamePrefix;
@@ -79,6 +83,7 @@ function render(t: Template, sequence: number, waitForRunning = true): Propertie
   p.TopicReplication.TopicsToReplicate = [...TOPICS[t.topics]];
   p.Tags = { team: t.team };
   p.WaitForRunning = String(waitForRunning);
+  p.DeletionBehaviour = retain ? 'retain' : 'destroy';
   return p;
 }
 
@@ -88,11 +93,19 @@ function ownerOf(resource: CloudFormationResource): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The replicators the stack owns: its owner tag and not retained. A retained one was deleted from the stack by a
+ * RETAIN removal policy; it must have been the tracked one after some successful step (see `violation`).
+ */
 async function owned(resource: CloudFormationResource): Promise<ReplicatorRecord[]> {
-  const owner = ownerOf(resource);
-  const mine = () => sim.replicators().filter((r) => r.tags[OWNER_TAG] === owner);
+  const mine = () => ownerTagged(resource).filter((r) => r.tags[RETAINED_TAG] === undefined);
   for (let i = 0; i < 50 && mine().some((r) => r.state === 'DELETING'); i++) await sleep(10);
   return mine();
+}
+
+function ownerTagged(resource: CloudFormationResource): ReplicatorRecord[] {
+  const owner = ownerOf(resource);
+  return sim.replicators().filter((r) => r.tags[OWNER_TAG] === owner);
 }
 
 function holds(r: ReplicatorRecord, t: Template, sequence: number): boolean {
@@ -104,10 +117,18 @@ function holds(r: ReplicatorRecord, t: Template, sequence: number): boolean {
 }
 
 /** Checks the invariants; returns a description of the first violation. */
-async function violation(resource: CloudFormationResource, deployed: Template | undefined, sequence: number): Promise<string | undefined> {
+async function violation(
+  resource: CloudFormationResource,
+  deployed: Template | undefined,
+  sequence: number,
+  everTracked: Set<string>,
+): Promise<string | undefined> {
   if (resource.status?.endsWith('_FAILED')) return `stack ${resource.status}`;
   if (resource.cleanupFailures.length > 0) return `cleanup failed: ${JSON.stringify(resource.cleanupFailures)}`;
   const mine = await owned(resource);
+  // RETAIN keeps only what CloudFormation had deployed: never a replacement it rolled back from
+  const strays = ownerTagged(resource).filter((r) => r.tags[RETAINED_TAG] !== undefined && !everTracked.has(r.arn));
+  if (strays.length > 0) return `retained a replicator that was never deployed: ${strays.map((r) => r.name).join(', ')}`;
   if (deployed === undefined) {
     return mine.length === 0 ? undefined : `left behind: ${mine.map((r) => `${r.name} ${r.state}`).join(', ')}`;
   }
@@ -118,8 +139,8 @@ async function violation(resource: CloudFormationResource, deployed: Template | 
 }
 
 /** Plays one step with its fault; returns whether the template is now what CloudFormation considers deployed. */
-async function play(resource: CloudFormationResource, options: MutableOptions, step: Step, sequence: number): Promise<boolean> {
-  const properties = render(step.template, sequence, step.fault !== 'failCreationLater');
+async function play(resource: CloudFormationResource, options: MutableOptions, step: Step, sequence: number, retain: boolean) {
+  const properties = render(step.template, sequence, retain, step.fault !== 'failCreationLater');
   switch (step.fault) {
     case 'failCreation':
     case 'failCreationLater':
@@ -161,7 +182,7 @@ interface MutableOptions {
 test('random histories end with one tracked replicator holding the last deployed template, and nothing after delete', async () => {
   const started = Date.now();
   await fc.assert(
-    fc.asyncProperty(sequenceArb, async (history) => {
+    fc.asyncProperty(sequenceArb, async ({ history, retain }) => {
       sequences += 1;
       const sequence = sequences;
       const options: MutableOptions & ProviderOptions = {
@@ -179,13 +200,15 @@ test('random histories end with one tracked replicator holding the last deployed
       const resource = new CloudFormationResource(handler, options,
         `arn:aws:cloudformation:us-east-1:123456789012:stack/Property${sequence}/${sequence}`);
       let deployed: Template | undefined;
+      const everTracked = new Set<string>();
       for (const step of history) {
         steps += 1;
         const creating = resource.physicalResourceId === undefined || resource.status === 'ROLLBACK_COMPLETE';
-        const ok = await play(resource, options, step, sequence);
+        const ok = await play(resource, options, step, sequence, retain);
         if (ok) deployed = step.template;
         else if (creating) deployed = undefined;
-        const problem = await violation(resource, deployed, sequence);
+        if (deployed !== undefined) everTracked.add(resource.physicalResourceId!);
+        const problem = await violation(resource, deployed, sequence, everTracked);
         if (problem) throw new Error(`after ${JSON.stringify(step)}: ${problem}`);
       }
       if (deployed !== undefined) {
@@ -194,6 +217,8 @@ test('random histories end with one tracked replicator holding the last deployed
       }
       const left = await owned(resource);
       if (left.length > 0) throw new Error(`after delete: ${left.map((r) => `${r.name} ${r.state}`).join(', ')}`);
+      const problem = await violation(resource, undefined, sequence, everTracked);
+      if (problem) throw new Error(`after delete: ${problem}`);
     }),
     { numRuns: 10_000, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );

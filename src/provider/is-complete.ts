@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
-import { describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
+import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './on-event';
+import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 
 /**
@@ -84,6 +85,7 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
   }
   switch (live.ReplicatorState) {
     case 'RUNNING':
+      await markDeployed(decodeProperties(event.ResourceProperties), arn, client, log);
       return { IsComplete: true, Data: attributes(live) };
     case 'FAILED':
       throw new Error(`Replicator ${live.ReplicatorName} failed to create: ${failureReason(live)}. `
@@ -92,6 +94,7 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
       const props = decodeProperties(event.ResourceProperties);
       if (!props.WaitForRunning) {
         log(`${arn} is CREATING; not waiting for RUNNING (waitForRunning is false)`);
+        await markDeployed(props, arn, client, log);
         return { IsComplete: true, Data: attributes(live) };
       }
       return { IsComplete: false };
@@ -99,6 +102,13 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
     default:
       throw new Error(`Replicator ${arn} went ${live.ReplicatorState} while it was being created.`);
   }
+}
+
+/** Under RETAIN, marks a replicator whose creation completed, so that only deployed replicators are retained. */
+async function markDeployed(props: ReplicatorProperties, arn: string, client: KafkaClient, log: Logger) {
+  if (props.DeletionBehaviour !== 'retain') return;
+  log(`TagResource ${arn} keys=${DEPLOYED_TAG_KEY}`);
+  await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { [DEPLOYED_TAG_KEY]: 'true' } }));
 }
 
 /**
@@ -154,7 +164,11 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
     }
     return { IsComplete: false };
   }
-  const desiredTags = { ...desired.Tags, [OWNER_TAG_KEY]: ownerTagValue(event) };
+  const desiredTags = {
+    ...desired.Tags,
+    [OWNER_TAG_KEY]: ownerTagValue(event),
+    ...(desired.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {}),
+  };
   const tags = planTags(desiredTags, previous?.Tags, await listTags(client, arn));
   if (Object.keys(tags.toAdd).length > 0) {
     log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);

@@ -236,8 +236,17 @@ export const REPLACES_TAG_KEY = 'cdk-msk-replicator:replaces';
 /** The tag key marking a replicator left running by a RETAIN removal policy: no longer managed by the stack. */
 export const RETAINED_TAG_KEY = 'cdk-msk-replicator:retained';
 
+/**
+ * The tag key marking a replicator that completed a deployment while the template said RETAIN: a replicator of this
+ * handler without it never deployed (its create or replacement failed or timed out), and the Delete CloudFormation
+ * sends for it (a rollback) deletes it despite RETAIN. Only set under RETAIN, so DESTROY costs no extra write.
+ */
+export const DEPLOYED_TAG_KEY = 'cdk-msk-replicator:deployed';
+
 /** Tags the handler sets for itself: never removed by a template change. */
-export const HANDLER_TAG_KEYS: readonly string[] = [OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY];
+export const HANDLER_TAG_KEYS: readonly string[] = [
+  OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY,
+];
 
 /**
  * Tag changes that bring the live tags to the desired ones. Only keys this resource manages are removed:

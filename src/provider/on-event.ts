@@ -3,6 +3,7 @@ import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagRe
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
 import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTags } from './kafka-calls';
 import {
+  DEPLOYED_TAG_KEY,
   immutableDifferences,
   OWNER_TAG_KEY,
   replacementBlocker,
@@ -194,7 +195,12 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // A replicator exists, so its properties were decoded when it was created.
   if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return deletion;
   try {
-    if (await isAbandonedReplacement(physicalId, event, client)) {
+    const tags = await listTags(client, physicalId);
+    if (tags[REQUEST_TAG_KEY] !== undefined && tags[DEPLOYED_TAG_KEY] === undefined) {
+      log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
+      return deletion;
+    }
+    if (await isAbandonedReplacement(tags, event, client)) {
       log(`${physicalId} is a replacement CloudFormation rolled back from: deleted despite the RETAIN removal policy`);
       return deletion;
     }
@@ -210,14 +216,18 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
 }
 
 /**
- * Whether the replicator to delete is a replacement whose original this resource still manages: the cleanup of a
+ * Whether the replicator to delete (carrying `tags`) is a replacement whose original this resource still manages: the cleanup of a
  * rolled-back replacement, which RETAIN must not keep (two replicators would write the same topics).
  */
-async function isAbandonedReplacement(arn: string, event: ProviderEvent, client: KafkaClient): Promise<boolean> {
-  const originalArn = (await listTags(client, arn))[REPLACES_TAG_KEY];
+async function isAbandonedReplacement(
+  tags: Record<string, string>,
+  event: ProviderEvent,
+  client: KafkaClient,
+): Promise<boolean> {
+  const originalArn = tags[REPLACES_TAG_KEY];
   if (!isReplicatorArn(originalArn)) return false;
   const original = await describeReplicator(client, originalArn);
   if (original === undefined || original.ReplicatorState === 'DELETING') return false;
-  const tags = await listTags(client, originalArn);
-  return tags[OWNER_TAG_KEY] === ownerTagValue(event) && tags[RETAINED_TAG_KEY] === undefined;
+  const originalTags = await listTags(client, originalArn);
+  return originalTags[OWNER_TAG_KEY] === ownerTagValue(event) && originalTags[RETAINED_TAG_KEY] === undefined;
 }
