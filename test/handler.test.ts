@@ -10,7 +10,7 @@ import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../ex
 import { TargetCompressionType } from '../src';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
-import { OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue, requestTagValue } from '../src/provider/on-event';
 
 const kafka = mockClient(KafkaClient);
@@ -189,6 +189,20 @@ describe('onEvent', () => {
     expect(logs.join('\n')).toMatch(/RETAIN: .* is left running/);
   });
 
+  test('Delete with RETAIN of a replicator that never completed a deployment deletes it', async () => {
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'abc' } });
+    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    expect(result.Data.LifecycleAction).toBe('delete');
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('Delete with RETAIN of a replicator that deployed retains it', async () => {
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'abc', [DEPLOYED_TAG_KEY]: 'true' } });
+    kafka.on(TagResourceCommand).resolves({});
+    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    expect(result.Data.LifecycleAction).toBe('retain');
+  });
+
   test('Delete of a physical id that is not a replicator ARN makes no call', async () => {
     const result = await onEvent(deleteEvent(exampleProperties(), 'req-1'), client, log);
     expect(result.Data.LifecycleAction).toBe('none');
@@ -208,6 +222,16 @@ describe('onEvent', () => {
 
 describe('isComplete', () => {
   const created: ResourceData = { ReplicatorArn: ARN, LifecycleAction: 'create' };
+
+  test('RUNNING under RETAIN marks the replicator deployed; under DESTROY no write', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(live());
+    kafka.on(TagResourceCommand).resolves({});
+    await isComplete(completeEvent(createEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), created), client, log);
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ARN, Tags: { [DEPLOYED_TAG_KEY]: 'true' } });
+    kafka.resetHistory();
+    await isComplete(completeEvent(createEvent(exampleProperties()), created), client, log);
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
 
   test('CREATING is not complete; RUNNING completes with the attributes', async () => {
     kafka.on(DescribeReplicatorCommand).resolvesOnce(live({ ReplicatorState: 'CREATING' })).resolves(live());
