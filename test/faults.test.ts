@@ -43,6 +43,7 @@ beforeEach(() => {
   logs = [];
 });
 afterEach(() => {
+  afterPollsHook = undefined;
   timers.splice(0).forEach(clearTimeout);
   sim.clearFaults();
   sim.holdState('*', false);
@@ -72,8 +73,26 @@ function later(ms: number, change: () => void): void {
   }, ms));
 }
 
+/** A change released after a number of isComplete polls (not after a time: polls slow down on a busy machine). */
+let afterPollsHook: { remaining: number; change: () => void } | undefined;
+
+/** Runs `change` once `polls` more isComplete calls have returned "not yet" or "done": the handler waited that long. */
+function afterPolls(polls: number, change: () => void): void {
+  afterPollsHook = { remaining: polls, change };
+}
+
+function countPoll(): void {
+  if (afterPollsHook === undefined) return;
+  afterPollsHook.remaining -= 1;
+  if (afterPollsHook.remaining <= 0) {
+    const { change } = afterPollsHook;
+    afterPollsHook = undefined;
+    change();
+  }
+}
+
 function newResource(options: ProviderOptions = {}): CloudFormationResource {
-  return new CloudFormationResource(handler, { queryIntervalMs: 10, onLog: (line) => logs.push(line), ...options });
+  return new CloudFormationResource(handler, { queryIntervalMs: 10, onLog: (line) => logs.push(line), onPoll: countPoll, ...options });
 }
 
 /** A resource whose creation succeeded, with the replicator RUNNING under `name`. */
@@ -460,7 +479,7 @@ describe('concurrent writers', () => {
   test('an update requested while the replicator is UPDATING waits, then is applied', async () => {
     const { resource, arn } = await created('faults-update-while-updating');
     sim.setState(arn, 'UPDATING');
-    later(150, () => sim.setState(arn, 'RUNNING'));
+    afterPolls(4, () => sim.setState(arn, 'RUNNING'));
 
     const result = await resource.update(props({
       replicatorName: 'faults-update-while-updating', topicReplication: { topicsToReplicate: TOPICS_V2 },
@@ -484,7 +503,7 @@ describe('concurrent writers', () => {
     sim.holdState(arn, true);
     sim.holdState('*', false);
     expect(sim.replicator(arn)!.state).toBe('CREATING');
-    later(150, () => sim.holdState(arn, false));
+    afterPolls(4, () => sim.holdState(arn, false));
 
     const result = await resource.update(props({
       replicatorName: 'faults-update-while-creating', waitForRunning: false, topicReplication: { topicsToReplicate: TOPICS_V2 },
@@ -624,7 +643,7 @@ describe('delete while the replicator is busy', () => {
     sim.holdState(arn, true);
     sim.holdState('*', false);
     expect(sim.replicator(arn)!.state).toBe('CREATING');
-    later(150, () => sim.holdState(arn, false));
+    afterPolls(4, () => sim.holdState(arn, false));
 
     const result = await resource.delete();
 
@@ -637,7 +656,7 @@ describe('delete while the replicator is busy', () => {
   test('requested while UPDATING: waits, then deletes; nothing left', async () => {
     const { resource, arn } = await created('faults-delete-while-updating');
     sim.setState(arn, 'UPDATING');
-    later(150, () => sim.setState(arn, 'RUNNING'));
+    afterPolls(4, () => sim.setState(arn, 'RUNNING'));
 
     const result = await resource.delete();
 
