@@ -9,7 +9,7 @@ import {
 import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
 import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
-import { ownerTagValue } from './on-event';
+import { ownerTagValue } from './ownership';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 

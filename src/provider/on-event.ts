@@ -12,8 +12,11 @@ import {
   REQUEST_TAG_KEY,
   RETAINED_TAG_KEY,
 } from './lifecycle';
+import { managedOriginal, ownerTagValue, requestTagValue } from './ownership';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
+
+export { ownerTagValue, requestTagValue } from './ownership';
 
 /**
  * onEvent: starts the change and returns at once; isComplete waits for it and finishes it.
@@ -45,16 +48,6 @@ async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger):
     case 'Delete':
       return remove(event, client, log);
   }
-}
-
-/** A value for the owner tag that only this CloudFormation resource produces. */
-export function ownerTagValue(event: ProviderEvent): string {
-  return createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}`).digest('hex').slice(0, 32);
-}
-
-/** A value for the request tag that only this request (and a retried delivery of it) produces. */
-export function requestTagValue(event: ProviderEvent): string {
-  return createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}|${event.RequestId}`).digest('hex').slice(0, 32);
 }
 
 /**
@@ -173,14 +166,10 @@ async function originalToReturnTo(
   client: KafkaClient,
   log: Logger,
 ): Promise<DescribeReplicatorResponse | undefined> {
-  const originalArn = (await listTags(client, replacementArn))[REPLACES_TAG_KEY];
-  if (!isReplicatorArn(originalArn)) return undefined;
-  const original = await describeReplicator(client, originalArn);
-  if (original === undefined || original.ReplicatorState === 'DELETING') return undefined;
-  const tags = await listTags(client, originalArn);
-  if (tags[OWNER_TAG_KEY] !== ownerTagValue(event) || tags[RETAINED_TAG_KEY] !== undefined) return undefined;
+  const original = await managedOriginal(await listTags(client, replacementArn), event, client);
+  if (original === undefined) return undefined;
   if (immutableDifferences(props, original).length > 0) return undefined;
-  log(`${replacementArn} replaced ${originalArn}, which has the requested configuration: returning to it; `
+  log(`${replacementArn} replaced ${original.ReplicatorArn}, which has the requested configuration: returning to it; `
     + 'CloudFormation deletes the replacement afterwards');
   return original;
 }
@@ -200,7 +189,7 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
       log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
       return deletion;
     }
-    if (await isAbandonedReplacement(tags, event, client)) {
+    if (await managedOriginal(tags, event, client) !== undefined) {
       log(`${physicalId} is a replacement CloudFormation rolled back from: deleted despite the RETAIN removal policy`);
       return deletion;
     }
@@ -213,21 +202,4 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
   }
   log(`removal policy RETAIN: ${physicalId} is left running and is no longer managed by this stack`);
   return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain' } };
-}
-
-/**
- * Whether the replicator to delete (carrying `tags`) is a replacement whose original this resource still manages: the cleanup of a
- * rolled-back replacement, which RETAIN must not keep (two replicators would write the same topics).
- */
-async function isAbandonedReplacement(
-  tags: Record<string, string>,
-  event: ProviderEvent,
-  client: KafkaClient,
-): Promise<boolean> {
-  const originalArn = tags[REPLACES_TAG_KEY];
-  if (!isReplicatorArn(originalArn)) return false;
-  const original = await describeReplicator(client, originalArn);
-  if (original === undefined || original.ReplicatorState === 'DELETING') return false;
-  const originalTags = await listTags(client, originalArn);
-  return originalTags[OWNER_TAG_KEY] === ownerTagValue(event) && originalTags[RETAINED_TAG_KEY] === undefined;
 }
