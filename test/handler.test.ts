@@ -10,8 +10,8 @@ import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../ex
 import { TargetCompressionType } from '../src';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
-import { OWNER_TAG_KEY } from '../src/provider/lifecycle';
-import { onEvent, ownerTagValue } from '../src/provider/on-event';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { onEvent, ownerTagValue, requestTagValue } from '../src/provider/on-event';
 
 const kafka = mockClient(KafkaClient);
 const client = new KafkaClient({ region: 'us-east-1' });
@@ -95,7 +95,9 @@ describe('onEvent', () => {
     expect(result).toEqual({ PhysicalResourceId: ARN, Data: expect.objectContaining({ ReplicatorArn: ARN, LifecycleAction: 'create' }) });
     const input = kafka.commandCalls(CreateReplicatorCommand)[0].args[0].input;
     expect(input.ReplicatorName).toMatch(/^OrdersReplication-Replicator-[0-9A-F]{8}-[0-9a-f]{12}$/);
-    expect(input.Tags).toEqual({ team: 'streaming', [OWNER_TAG_KEY]: ownerTagValue(event) });
+    expect(input.Tags).toEqual({
+      team: 'streaming', [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(event),
+    });
     expect(input.ReplicationInfoList![0].ConsumerGroupReplication!.ConsumerGroupsToReplicate).toEqual(['.*']);
   });
 
@@ -109,13 +111,40 @@ describe('onEvent', () => {
     expect(names[2]).not.toBe(names[0]);
   });
 
-  test('Create adopts a replicator with its own owner tag after a ConflictException', async () => {
+  test('Create adopts a replicator this very request created after a ConflictException (a retried delivery, not yet visible)', async () => {
     const event = createEvent(exampleProperties({ replicatorName: 'orders-dr' }));
     kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
     kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
-    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
+    kafka.on(ListTagsForResourceCommand).resolves({
+      Tags: { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(event) },
+    });
+    kafka.on(DescribeReplicatorCommand).rejects(new NotFoundException({ message: 'not found', $metadata: {} }));
 
     await expect(onEvent(event, client, log)).resolves.toMatchObject({ PhysicalResourceId: ARN });
+  });
+
+  test('Create fails on a name an earlier request of this resource created (a retained replicator)', async () => {
+    const event = createEvent(exampleProperties({ replicatorName: 'orders-dr' }));
+    kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
+    kafka.on(ListTagsForResourceCommand).resolves({
+      Tags: { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue({ ...event, RequestId: 'req-earlier' }) },
+    });
+
+    await expect(onEvent(event, client, log))
+      .rejects.toThrow(/A replicator named "orders-dr" already exists .* left by an earlier deployment of this resource/);
+  });
+
+  test('Create fails on a replicator this request created with another configuration', async () => {
+    const event = createEvent(exampleProperties({ replicatorName: 'orders-dr', targetCompressionType: TargetCompressionType.GZIP }));
+    kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
+    kafka.on(ListTagsForResourceCommand).resolves({
+      Tags: { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(event) },
+    });
+    kafka.on(DescribeReplicatorCommand).resolves(live());
+
+    await expect(onEvent(event, client, log)).rejects.toThrow(/differs from the template in .*targetCompressionType/);
   });
 
   test('Create fails on a name owned by someone else and touches nothing', async () => {
@@ -150,11 +179,28 @@ describe('onEvent', () => {
     expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
   });
 
-  test('Delete with RETAIN makes no call and says so', async () => {
+  test('Delete with RETAIN deletes nothing, marks the replicator retained and says so', async () => {
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+    kafka.on(TagResourceCommand).resolves({});
     const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
     expect(result.Data.LifecycleAction).toBe('retain');
-    expect(kafka.calls()).toHaveLength(0);
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
     expect(logs.join('\n')).toMatch(/RETAIN: .* is left running/);
+  });
+
+  test('Delete with RETAIN of a replicator that never completed a deployment deletes it', async () => {
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'abc' } });
+    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    expect(result.Data.LifecycleAction).toBe('delete');
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('Delete with RETAIN of a replicator that deployed retains it', async () => {
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'abc', [DEPLOYED_TAG_KEY]: 'true' } });
+    kafka.on(TagResourceCommand).resolves({});
+    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    expect(result.Data.LifecycleAction).toBe('retain');
   });
 
   test('Delete of a physical id that is not a replicator ARN makes no call', async () => {
@@ -176,6 +222,16 @@ describe('onEvent', () => {
 
 describe('isComplete', () => {
   const created: ResourceData = { ReplicatorArn: ARN, LifecycleAction: 'create' };
+
+  test('RUNNING under RETAIN marks the replicator deployed; under DESTROY no write', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(live());
+    kafka.on(TagResourceCommand).resolves({});
+    await isComplete(completeEvent(createEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), created), client, log);
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ARN, Tags: { [DEPLOYED_TAG_KEY]: 'true' } });
+    kafka.resetHistory();
+    await isComplete(completeEvent(createEvent(exampleProperties()), created), client, log);
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
 
   test('CREATING is not complete; RUNNING completes with the attributes', async () => {
     kafka.on(DescribeReplicatorCommand).resolvesOnce(live({ ReplicatorState: 'CREATING' })).resolves(live());
@@ -200,14 +256,14 @@ describe('isComplete', () => {
     await expect(isComplete(event, client, log)).resolves.toMatchObject({ IsComplete: true });
   });
 
-  test('FAILED throws the service reason and deletes the failed replicator', async () => {
+  test('FAILED throws the service reason and leaves the replicator for the Delete CloudFormation sends next', async () => {
     kafka.on(DescribeReplicatorCommand).resolves(live({
       ReplicatorState: 'FAILED', StateInfo: { Code: 'AUTH_ERROR', Message: 'cannot authenticate to the source cluster' },
     }));
-    kafka.on(DeleteReplicatorCommand).resolves({});
     await expect(isComplete(completeEvent(createEvent(), created), client, log))
       .rejects.toThrow('Replicator orders-dr failed to create: AUTH_ERROR: cannot authenticate to the source cluster');
-    expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ARN, CurrentVersion: 'V1' });
+    // deleting it here would lose the tag a rollback of a replacement needs to find the original
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
   });
 
   test('the replicator\'s timeout: onEvent sets a deadline, isComplete fails once it has passed', async () => {

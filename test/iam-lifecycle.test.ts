@@ -220,11 +220,12 @@ test('a replicator removed from the stack is deleted in the cleanup phase, after
 });
 
 /**
- * Known gap, kept visible: when a failed replacement also changed the service execution role, the rollback Update
- * (sent before CloudFormation restores the policy) creates with the OLD role, which the new policy no longer lets
- * the handler pass. Closing it needs the handler to find the old replicator without CreateReplicator on rollback.
+ * A failed replacement that also changed the service execution role: the rollback Update arrives (at the new
+ * replicator's id) before CloudFormation restores the policy, so the handler may no longer pass the OLD role. It
+ * need not: the rollback finds the original replicator (the `replaces` tag) and returns its ARN, without a
+ * CreateReplicator.
  */
-test.failing('rollback of a failed replacement that changed the service execution role may still pass the old role', async () => {
+test('rollback of a failed replacement that changed the service execution role returns to the original without passing the old role', async () => {
   const refsStack = new Stack(new App(), 'Roles');
   const byo = iam.Role.fromRoleArn(refsStack, 'Byo', `arn:aws:iam::${ACCOUNT}:role/byo-replicator-role`, { mutable: false });
   const stack = await deployed({ replicatorName: 'orders-role' });
@@ -232,6 +233,10 @@ test.failing('rollback of a failed replacement that changed the service executio
   await expect(stack.deploy(synth({ replicatorName: 'orders-role-byo', role: byo }))).resolves.toBe('UPDATE_ROLLBACK_COMPLETE');
   expect(denied()).toEqual([]);
   expect(live(stack)?.state).toBe('RUNNING');
+  // the original is tracked again and the failed replacement is gone: one replicator, one CreateReplicator
+  expect(live(stack)?.name).toBe('orders-role');
+  expect(sim.replicators().map((r) => r.name)).toEqual(['orders-role']);
+  expect(sim.callsTo('CreateReplicator').filter((c) => c.input.replicatorName === 'orders-role-byo')).toHaveLength(1);
   await stack.destroy();
 });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => sim.stop());
 afterEach(() => sim.holdState('*', false));
 
-test('RETAIN: deleting the resource makes no delete call, the replicator keeps running, and the log says so', async () => {
+test('RETAIN: deleting the resource makes no delete call, the replicator keeps running, marked retained, and the log says so', async () => {
   const logs: string[] = [];
   const resource = new CloudFormationResource(handler, { queryIntervalMs: 5, onLog: (l) => logs.push(l) });
   await resource.create(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN }));
@@ -26,7 +26,10 @@ test('RETAIN: deleting the resource makes no delete call, the replicator keeps r
   const result = await resource.delete();
 
   expect(result.status).toBe('SUCCESS');
-  expect(sim.calls).toEqual([]);
+  // no delete; the only write marks the replicator as retained, so that no later rollback returns to it
+  expect(sim.callsTo('DeleteReplicator')).toEqual([]);
+  expect(sim.calls.filter((c) => c.method !== 'GET').map((c) => [c.operation, c.input]))
+    .toEqual([['TagResource', { tags: { 'cdk-msk-replicator:retained': 'true' } }]]);
   expect(sim.replicator(arn)!.state).toBe('RUNNING');
   expect(logs.join('\n')).toContain(`removal policy RETAIN: ${arn} is left running`);
 });

@@ -194,7 +194,9 @@ describe('IAM', () => {
         clusterArn: westCluster,
         // subnets of the source Region (MSK developer guide, "Network requirements")
         vpc: ec2.Vpc.fromVpcAttributes(stack, 'West', {
-          region: 'us-west-2', vpcId: 'vpc-0west', availabilityZones: ['us-west-2a', 'us-west-2b'],
+          region: 'us-west-2',
+          vpcId: 'vpc-0west',
+          availabilityZones: ['us-west-2a', 'us-west-2b'],
           privateSubnetIds: ['subnet-0westa', 'subnet-0westb'],
         }),
       }),

@@ -4,6 +4,7 @@ import { operationModel } from './api-model';
 import { AuthorizationScope, Authorizer, NetworkDirectory, requiredPermissions } from './authorization';
 import {
   matchRoute,
+  notFound,
   parseJsonBody,
   queryInput,
   sendError,
@@ -94,11 +95,16 @@ export class MskSimulator {
   private readonly creationFailures: StateInfo[] = [];
   private authorizer?: Authorizer;
   private network: NetworkDirectory = {};
+  private readonly pendingInvisibility: number[] = [];
+  /** ARN -> epoch ms from which a just-created replicator is visible to reads. */
+  private readonly visibleFrom = new Map<string, number>();
+  private readonly now: () => number;
 
   private constructor(private readonly server: Server, options: MskSimulatorOptions) {
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '123456789012';
     this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.now = options.clock ?? Date.now;
     this.store = new ReplicatorStore(
       this.region,
       this.account,
@@ -149,9 +155,11 @@ export class MskSimulator {
     this.faults.push({ operation: fault.operation, error: fault.error, remaining: times });
   }
 
-  /** Drops faults that have not fired yet. */
+  /** Drops faults that have not fired yet: injected errors, creation failures and invisibility. */
   public clearFaults(): void {
     this.faults.length = 0;
+    this.creationFailures.length = 0;
+    this.pendingInvisibility.length = 0;
   }
 
   /** The next created replicator ends FAILED with this state info once creatingMs elapsed. */
@@ -168,6 +176,18 @@ export class MskSimulator {
   public enforceIam(authorizer: Authorizer | undefined, network: NetworkDirectory = {}): void {
     this.authorizer = authorizer;
     this.network = network;
+  }
+
+  /**
+   * Eventual consistency: the next created replicator is invisible for `ms` after CreateReplicator answered. Calls
+   * naming its ARN answer NotFoundException and ListReplicators leaves it out; its name is taken at once (a second
+   * CreateReplicator with that name gets ConflictException). Source: /work/shared DESIGN.md "A replicator just created
+   * may answer NotFound to DescribeReplicator for a short while"; Terraform's aws_msk_replicator create waiter
+   * (hashicorp/terraform-provider-aws internal/service/kafka/replicator.go) polls through NotFound for this reason.
+   * Modelled harshly: every read and write by ARN is affected, not only DescribeReplicator.
+   */
+  public hideNextCreation(ms: number): void {
+    this.pendingInvisibility.push(ms);
   }
 
   /** Runs `hook` once, just before the next request of `operation` is processed. */
@@ -312,7 +332,11 @@ export class MskSimulator {
         throw new ServiceError('BadRequestException', violations[0].message, violations[0].path);
       }
       this.authorize(operation, input);
+      if (labelArn !== undefined && this.invisible(labelArn)) {
+        throw notFound(`The replicator ${labelArn} does not exist`, route.labels.replicatorArn ? 'replicatorArn' : 'resourceArn');
+      }
       const result = HANDLERS[operation](input, this.context());
+      this.applyVisibility(operation, result.body);
       status = operationModel(operation).http.responseCode ?? 200;
       sendJson(res, status, result.body);
       const created = (result.body as { replicatorArn?: unknown } | undefined)?.replicatorArn;
@@ -357,6 +381,27 @@ export class MskSimulator {
         throw new ServiceError('ForbiddenException', `User: ${principalArn} is not authorized to perform: ${permission.action} `
           + `on resource: ${permission.resource} because no identity-based policy allows the ${permission.action} action`);
       }
+    }
+  }
+
+  private invisible(arn: string): boolean {
+    const from = this.visibleFrom.get(arn);
+    if (from === undefined) return false;
+    if (this.now() >= from) {
+      this.visibleFrom.delete(arn);
+      return false;
+    }
+    return true;
+  }
+
+  /** Starts the invisibility of a replicator just created; hides invisible ones from a ListReplicators page. */
+  private applyVisibility(operation: OperationName, body: unknown): void {
+    const b = body as { replicatorArn?: string; replicators?: Array<{ replicatorArn?: string }> } | undefined;
+    if (operation === 'CreateReplicator' && b?.replicatorArn !== undefined && this.pendingInvisibility.length > 0) {
+      this.visibleFrom.set(b.replicatorArn, this.now() + this.pendingInvisibility.shift()!);
+    }
+    if (operation === 'ListReplicators' && b?.replicators) {
+      b.replicators = b.replicators.filter((r) => r.replicatorArn === undefined || !this.invisible(r.replicatorArn));
     }
   }
 

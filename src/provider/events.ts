@@ -23,6 +23,8 @@ export interface ResourceData {
   readonly SourceClusterAlias?: string;
   readonly TargetClusterAlias?: string;
   readonly LifecycleAction: LifecycleAction;
+  /** Epoch milliseconds when onEvent started the change (a replicator just created may not be visible yet). */
+  readonly RequestedAt?: string;
   /** Epoch milliseconds after which isComplete gives up on this request. */
   readonly Deadline?: string;
 }

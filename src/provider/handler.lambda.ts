@@ -1,5 +1,6 @@
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEvent } from './events';
+import { conciseError } from './failure-reason';
 import { isComplete } from './is-complete';
 import { onEvent } from './on-event';
 
@@ -15,10 +16,20 @@ const client = new KafkaClient({ maxAttempts: 6 });
 /** Logs the request type, the physical id and each API call; never the event (it carries ARNs and tags). */
 const log = (message: string) => console.log(message);
 
+/** Runs one step; a failure is logged in full, then thrown as the short reason CloudFormation shows. */
+async function step<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    throw conciseError(error);
+  }
+}
+
 export async function onEventHandler(event: ProviderEvent): Promise<OnEventResponse> {
-  return onEvent(event, client, log);
+  return step(() => onEvent(event, client, log));
 }
 
 export async function isCompleteHandler(event: IsCompleteEvent): Promise<IsCompleteResponse> {
-  return isComplete(event, client, log);
+  return step(() => isComplete(event, client, log));
 }

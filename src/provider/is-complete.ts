@@ -8,9 +8,10 @@ import {
 } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
-import { describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
-import { ownerTagValue } from './on-event';
-import { decodeProperties } from './properties';
+import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
+import { ownerTagValue } from './ownership';
+import type { ReplicatorProperties } from './properties';
+import { decodePreviousProperties, decodeProperties } from './properties';
 
 /**
  * isComplete: polled by the Provider framework until it returns true or throws.
@@ -67,24 +68,40 @@ async function describe(client: KafkaClient, arn: string, log: Logger) {
   return live;
 }
 
-/** Waits for a new replicator to run; a replicator that ends FAILED is deleted (this request made it). */
+/**
+ * How long a replicator just created may answer NotFound before isComplete believes it: DescribeReplicator is
+ * eventually consistent right after CreateReplicator (Terraform's aws_msk_replicator create waiter polls through
+ * NotFound for the same reason). Bounded, so that a replicator deleted meanwhile still fails the request.
+ */
+export const VISIBILITY_GRACE_MS = 2 * 60 * 1000;
+
+/**
+ * Waits for a new replicator to run. One that ends FAILED is left for CloudFormation, which always deletes it next:
+ * the rollback Delete of a create, or the cleanup Delete after the rollback of a replacement.
+ */
 async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const arn = event.PhysicalResourceId;
   const live = await describe(client, arn, log);
-  if (live === undefined) throw new Error(`Replicator ${arn} disappeared while it was being created.`);
+  if (live === undefined) {
+    const requestedAt = Number(event.Data.RequestedAt ?? 0);
+    if (Date.now() - requestedAt < VISIBILITY_GRACE_MS) {
+      log(`${arn} is not visible yet (just created): trying again at the next poll`);
+      return { IsComplete: false };
+    }
+    throw new Error(`Replicator ${arn} disappeared while it was being created.`);
+  }
   switch (live.ReplicatorState) {
     case 'RUNNING':
+      await markDeployed(decodeProperties(event.ResourceProperties), arn, client, log);
       return { IsComplete: true, Data: attributes(live) };
-    case 'FAILED': {
-      const reason = failureReason(live);
-      await deleteQuietly(client, live, log);
-      throw new Error(`Replicator ${live.ReplicatorName} failed to create: ${reason}. `
-        + 'The failed replicator is being deleted; fix the cause and deploy again.');
-    }
+    case 'FAILED':
+      throw new Error(`Replicator ${live.ReplicatorName} failed to create: ${failureReason(live)}. `
+        + 'CloudFormation deletes it as it rolls back; fix the cause and deploy again.');
     case 'CREATING': {
       const props = decodeProperties(event.ResourceProperties);
       if (!props.WaitForRunning) {
         log(`${arn} is CREATING; not waiting for RUNNING (waitForRunning is false)`);
+        await markDeployed(props, arn, client, log);
         return { IsComplete: true, Data: attributes(live) };
       }
       return { IsComplete: false };
@@ -94,14 +111,11 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
   }
 }
 
-async function deleteQuietly(client: KafkaClient, live: DescribeReplicatorResponse, log: Logger) {
-  try {
-    log(`DeleteReplicator ${live.ReplicatorArn} CurrentVersion=${live.CurrentVersion}`);
-    await client.send(new DeleteReplicatorCommand({ ReplicatorArn: live.ReplicatorArn, CurrentVersion: live.CurrentVersion }));
-  } catch (error) {
-    // CloudFormation's rollback deletes it in any case; the failure reason matters more than this error.
-    log(`DeleteReplicator of the failed replicator: ${errorName(error)} (${errorMessage(error)})`);
-  }
+/** Under RETAIN, marks a replicator whose creation completed, so that only deployed replicators are retained. */
+async function markDeployed(props: ReplicatorProperties, arn: string, client: KafkaClient, log: Logger) {
+  if (props.DeletionBehaviour !== 'retain') return;
+  log(`TagResource ${arn} keys=${DEPLOYED_TAG_KEY}`);
+  await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { [DEPLOYED_TAG_KEY]: 'true' } }));
 }
 
 /**
@@ -111,7 +125,7 @@ async function deleteQuietly(client: KafkaClient, live: DescribeReplicatorRespon
 async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const arn = event.PhysicalResourceId;
   const desired = decodeProperties(event.ResourceProperties);
-  const previous = event.OldResourceProperties ? decodeProperties(event.OldResourceProperties) : undefined;
+  const previous = decodePreviousProperties(event.OldResourceProperties);
   const live = await describe(client, arn, log);
   if (live === undefined) {
     throw new Error(`Replicator ${arn} was deleted outside CloudFormation during the update. `
@@ -119,12 +133,11 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
   }
   switch (live.ReplicatorState) {
     case 'RUNNING':
+    case 'FAILED':
       break;
     case 'CREATING':
     case 'UPDATING':
       return { IsComplete: false };
-    case 'FAILED':
-      throw new Error(`Replicator ${live.ReplicatorName} is FAILED: ${failureReason(live)}`);
     default:
       throw new Error(`Replicator ${live.ReplicatorName} is ${live.ReplicatorState}; it cannot be updated.`);
   }
@@ -132,7 +145,16 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
     log(`WARNING: ${arn} differs from the template in ${drift}; this cannot change in place and is left as it is`);
   }
   const request = planInPlaceUpdate(desired, live);
-  if (request !== undefined) {
+  if (live.ReplicatorState === 'FAILED') {
+    // Nothing can change in place on a FAILED replicator; an update that changes nothing there (tags, a
+    // reconciliation on every deployment, CloudFormation's rollback) still succeeds instead of failing the stack.
+    if (request !== undefined) {
+      throw new Error(`Replicator ${live.ReplicatorName} is FAILED (${failureReason(live)}) and cannot be updated in place. `
+        + 'Fix the cause, then deploy a change that creates a new replicator (for example a new `replicatorName`, or '
+        + 'omit it to generate one together with another `description`); CloudFormation then deletes the failed one.');
+    }
+    log(`WARNING: ${arn} is FAILED (${failureReason(live)}); nothing to change in place, applying tags only`);
+  } else if (request !== undefined) {
     log(`UpdateReplicationInfo ${arn} CurrentVersion=${request.CurrentVersion} changes=${describeUpdate(request).join(',')}`);
     try {
       await client.send(new UpdateReplicationInfoCommand(request));
@@ -149,7 +171,11 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
     }
     return { IsComplete: false };
   }
-  const desiredTags = { ...desired.Tags, [OWNER_TAG_KEY]: ownerTagValue(event) };
+  const desiredTags = {
+    ...desired.Tags,
+    [OWNER_TAG_KEY]: ownerTagValue(event),
+    ...(desired.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {}),
+  };
   const tags = planTags(desiredTags, previous?.Tags, await listTags(client, arn));
   if (Object.keys(tags.toAdd).length > 0) {
     log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);

@@ -147,7 +147,11 @@ export function immutableDrift(desired: ReplicatorProperties, live: DescribeRepl
  * Why a replacement cannot go ahead, or undefined when it can: a replacement creates the new replicator
  * before CloudFormation deletes the old one, and names are unique, so a fixed name must change too.
  */
-export function replacementBlocker(causes: string[], oldProps: ReplicatorProperties, newProps: ReplicatorProperties) {
+export function replacementBlocker(
+  causes: string[],
+  oldProps: Pick<ReplicatorProperties, 'ReplicatorName'>,
+  newProps: ReplicatorProperties,
+) {
   if (causes.length === 0 || newProps.ReplicatorName === undefined) return undefined;
   if (newProps.ReplicatorName !== oldProps.ReplicatorName) return undefined;
   return `Changing ${causes.map((c) => `\`${c}\``).join(', ')} requires a new replicator, which is created before `
@@ -218,6 +222,33 @@ export function describeUpdate(request: UpdateReplicationInfoRequest): string[] 
 export const OWNER_TAG_KEY = 'cdk-msk-replicator:owner';
 
 /**
+ * The tag key naming the request that created a replicator: a create adopts an existing replicator of the same
+ * name only when this very request created it (a retried delivery, or a response lost on the way back).
+ */
+export const REQUEST_TAG_KEY = 'cdk-msk-replicator:request';
+
+/**
+ * The tag key a replacement carries with the ARN of the replicator it replaces, so that CloudFormation's
+ * rollback (an Update sent to the replacement's ARN with the old properties) can return to the original.
+ */
+export const REPLACES_TAG_KEY = 'cdk-msk-replicator:replaces';
+
+/** The tag key marking a replicator left running by a RETAIN removal policy: no longer managed by the stack. */
+export const RETAINED_TAG_KEY = 'cdk-msk-replicator:retained';
+
+/**
+ * The tag key marking a replicator that completed a deployment while the template said RETAIN: a replicator of this
+ * handler without it never deployed (its create or replacement failed or timed out), and the Delete CloudFormation
+ * sends for it (a rollback) deletes it despite RETAIN. Only set under RETAIN, so DESTROY costs no extra write.
+ */
+export const DEPLOYED_TAG_KEY = 'cdk-msk-replicator:deployed';
+
+/** Tags the handler sets for itself: never removed by a template change. */
+export const HANDLER_TAG_KEYS: readonly string[] = [
+  OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY,
+];
+
+/**
  * Tag changes that bring the live tags to the desired ones. Only keys this resource manages are removed:
  * keys in the previous properties that are gone from the new ones. Tags someone else added are kept.
  */
@@ -231,7 +262,7 @@ export function planTags(
     if (live[key] !== value) toAdd[key] = value;
   }
   const toRemove = Object.keys(previouslyManaged ?? {})
-    .filter((key) => !(key in desired) && key in live && key !== OWNER_TAG_KEY)
+    .filter((key) => !(key in desired) && key in live && !HANDLER_TAG_KEYS.includes(key))
     .sort();
   return { toAdd, toRemove };
 }

@@ -1,10 +1,22 @@
 import { createHash } from 'crypto';
-import { CreateReplicatorCommand, KafkaClient } from '@aws-sdk/client-kafka';
+import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
-import { describeReplicator, errorName, findReplicatorByName, isReplicatorArn, listTags } from './kafka-calls';
-import { OWNER_TAG_KEY, replacementBlocker, replacementCauses } from './lifecycle';
-import { decodeProperties, ReplicatorProperties } from './properties';
+import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTags } from './kafka-calls';
+import {
+  DEPLOYED_TAG_KEY,
+  immutableDifferences,
+  OWNER_TAG_KEY,
+  replacementBlocker,
+  replacementCauses,
+  REPLACES_TAG_KEY,
+  REQUEST_TAG_KEY,
+  RETAINED_TAG_KEY,
+} from './lifecycle';
+import { managedOriginal, ownerTagValue, requestTagValue } from './ownership';
+import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
+
+export { ownerTagValue, requestTagValue } from './ownership';
 
 /**
  * onEvent: starts the change and returns at once; isComplete waits for it and finishes it.
@@ -20,10 +32,11 @@ export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Lo
   // The replicator's own `timeout`, enforced by isComplete; the provider's total timeout bounds it anyway.
   // Only requests that wait on a replicator have one (their properties were decoded already).
   const waits = ['create', 'update', 'delete'].includes(response.Data.LifecycleAction);
-  const timeoutSeconds = waits ? decodeProperties(event.ResourceProperties).TimeoutSeconds : undefined;
-  return timeoutSeconds !== undefined
-    ? { ...response, Data: { ...response.Data, Deadline: String(Date.now() + timeoutSeconds * 1000) } }
-    : response;
+  if (!waits) return response;
+  const now = Date.now();
+  const timeoutSeconds = decodeProperties(event.ResourceProperties).TimeoutSeconds;
+  const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
+  return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline } };
 }
 
 async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
@@ -33,13 +46,8 @@ async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger):
     case 'Update':
       return update(event, client, log);
     case 'Delete':
-      return remove(event, log);
+      return remove(event, client, log);
   }
-}
-
-/** A value for the owner tag that only this CloudFormation resource produces. */
-export function ownerTagValue(event: ProviderEvent): string {
-  return createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}`).digest('hex').slice(0, 32);
 }
 
 /**
@@ -52,15 +60,24 @@ export function generatedName(prefix: string, event: ProviderEvent): string {
   return `${prefix.slice(0, 128 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
 }
 
+/**
+ * CreateReplicator. A replacement (`replaces` set) is tagged with the ARN of the replicator it replaces, so that a
+ * rollback sent to the replacement can return to the original (see `originalToReturnTo`).
+ */
 async function create(
   event: ProviderEvent,
   props: ReplicatorProperties,
   client: KafkaClient,
   log: Logger,
+  replaces?: string,
 ): Promise<OnEventResponse> {
   const name = props.ReplicatorName ?? generatedName(props.ReplicatorNamePrefix!, event);
-  const owner = ownerTagValue(event);
-  const tags = { ...props.Tags, [OWNER_TAG_KEY]: owner };
+  const tags = {
+    ...props.Tags,
+    [OWNER_TAG_KEY]: ownerTagValue(event),
+    [REQUEST_TAG_KEY]: requestTagValue(event),
+    ...(replaces !== undefined ? { [REPLACES_TAG_KEY]: replaces } : {}),
+  };
   let arn: string | undefined;
   try {
     log(`CreateReplicator ${name}`);
@@ -68,23 +85,41 @@ async function create(
     arn = response.ReplicatorArn;
   } catch (error) {
     if (errorName(error) !== 'ConflictException') throw error;
-    // The name exists. Either this very request already created it (a retried delivery, or a response lost
-    // on the way back), or it belongs to someone else: adopt only what carries this resource's owner tag.
-    arn = await findReplicatorByName(client, name);
-    const ownerOfExisting = arn ? (await listTags(client, arn))[OWNER_TAG_KEY] : undefined;
-    if (arn === undefined || ownerOfExisting !== owner) {
-      throw new Error(`A replicator named "${name}" already exists in this account and Region and was not created by `
-        + 'this resource. Replicator names are unique: choose another `replicatorName`, or omit it to generate one.');
-    }
-    log(`CreateReplicator ${name}: already created by this resource, adopting ${arn}`);
+    arn = await ownCreation(event, props, name, client, log);
   }
   if (!isReplicatorArn(arn)) throw new Error(`CreateReplicator returned no replicator ARN for ${name}`);
   return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: name, LifecycleAction: 'create' } };
 }
 
+/**
+ * The name exists. Adopt it only when this very request created it (a retried delivery, or a response lost on the
+ * way back) with the requested configuration: a replicator an earlier deployment left behind (RETAIN, or a name
+ * used before) may hold another configuration, and adopting it would report a change that was never made.
+ */
+async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, name: string, client: KafkaClient, log: Logger) {
+  const arn = await findReplicatorByName(client, name);
+  const tags = arn !== undefined ? await listTags(client, arn) : {};
+  if (arn === undefined || tags[REQUEST_TAG_KEY] !== requestTagValue(event)) {
+    const origin = tags[OWNER_TAG_KEY] === ownerTagValue(event)
+      ? 'and was left by an earlier deployment of this resource (retained or replaced)'
+      : 'and was not created by this resource';
+    throw new Error(`A replicator named "${name}" already exists in this account and Region ${origin}. Replicator `
+      + 'names are unique: choose another `replicatorName`, omit it to generate one, or delete the existing replicator.');
+  }
+  const live = await describeReplicator(client, arn);
+  const differences = live !== undefined ? immutableDifferences(props, live).map((d) => d.prop) : [];
+  if (differences.length > 0) {
+    throw new Error(`The replicator "${name}" this request created differs from the template in ${differences.join(', ')}; `
+      + 'delete it and deploy again.');
+  }
+  log(`CreateReplicator ${name}: already created by this request, adopting ${arn}`);
+  return arn;
+}
+
 async function update(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   const props = decodeProperties(event.ResourceProperties);
-  const previous = decodeProperties(event.OldResourceProperties);
+  const previous = decodePreviousProperties(event.OldResourceProperties);
+  if (previous === undefined) log('OldResourceProperties do not match the contract: comparing with the live replicator instead');
   const physicalId = event.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): creating the replicator`);
@@ -96,34 +131,75 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
     log(`${physicalId} no longer exists (deleted outside CloudFormation): creating a new replicator`);
     return create(event, props, client, log);
   }
-  const causes = replacementCauses(previous, props, live);
-  if (causes.length > 0) {
-    const blocker = replacementBlocker(causes, previous, props);
-    if (blocker) throw new Error(blocker);
-    log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
-    return create(event, props, client, log);
-  }
+  const causes = previous !== undefined
+    ? replacementCauses(previous, props, live)
+    : immutableDifferences(props, live).map((d) => d.prop);
+  if (causes.length === 0) return inPlace(live);
+  // a fixed name that stays cannot be the original's either (names are unique): fail before any call
+  const blocker = replacementBlocker(causes, previous ?? { ReplicatorName: live.ReplicatorName }, props);
+  if (blocker) throw new Error(blocker);
+  const original = await originalToReturnTo(physicalId, props, event, client, log);
+  if (original !== undefined) return inPlace(original);
+  log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
+  return create(event, props, client, log, physicalId);
+}
+
+function inPlace(live: DescribeReplicatorResponse): OnEventResponse {
+  const arn = live.ReplicatorArn!;
   return {
-    PhysicalResourceId: physicalId,
-    Data: {
-      ReplicatorArn: physicalId,
-      ReplicatorName: live.ReplicatorName,
-      CurrentVersion: live.CurrentVersion,
-      LifecycleAction: 'update',
-    },
+    PhysicalResourceId: arn,
+    Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion, LifecycleAction: 'update' },
   };
 }
 
-function remove(event: ProviderEvent, log: Logger): OnEventResponse {
+/**
+ * The replicator `replacementArn` replaced, when it still exists, belongs to this resource, was not retained and has
+ * exactly the requested configuration. CloudFormation's rollback of a replacement is an Update sent to the
+ * replacement's ARN (the id it recorded from the FAILED response, or from the successful one when another resource
+ * failed) with the old properties: answering with the original's ARN makes CloudFormation track it again and
+ * delete the replacement in its cleanup phase, instead of creating a third replicator and forgetting the original.
+ */
+async function originalToReturnTo(
+  replacementArn: string,
+  props: ReplicatorProperties,
+  event: ProviderEvent,
+  client: KafkaClient,
+  log: Logger,
+): Promise<DescribeReplicatorResponse | undefined> {
+  const original = await managedOriginal(await listTags(client, replacementArn), event, client);
+  if (original === undefined) return undefined;
+  if (immutableDifferences(props, original).length > 0) return undefined;
+  log(`${replacementArn} replaced ${original.ReplicatorArn}, which has the requested configuration: returning to it; `
+    + 'CloudFormation deletes the replacement afterwards');
+  return original;
+}
+
+async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): nothing to delete`);
     return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
   }
+  const deletion: OnEventResponse = { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'delete' } };
   // A replicator exists, so its properties were decoded when it was created.
-  if (decodeProperties(event.ResourceProperties).DeletionBehaviour === 'retain') {
-    log(`removal policy RETAIN: ${physicalId} is left running and is no longer managed by this stack`);
-    return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain' } };
+  if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return deletion;
+  try {
+    const tags = await listTags(client, physicalId);
+    if (tags[REQUEST_TAG_KEY] !== undefined && tags[DEPLOYED_TAG_KEY] === undefined) {
+      log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
+      return deletion;
+    }
+    if (await managedOriginal(tags, event, client) !== undefined) {
+      log(`${physicalId} is a replacement CloudFormation rolled back from: deleted despite the RETAIN removal policy`);
+      return deletion;
+    }
+    log(`TagResource ${physicalId} keys=${RETAINED_TAG_KEY}`);
+    await client.send(new TagResourceCommand({ ResourceArn: physicalId, Tags: { [RETAINED_TAG_KEY]: 'true' } }));
+  } catch (error) {
+    if (!isGone(error)) throw error;
+    log(`${physicalId} no longer exists: nothing to retain`);
+    return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
   }
-  return { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'delete' } };
+  log(`removal policy RETAIN: ${physicalId} is left running and is no longer managed by this stack`);
+  return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain' } };
 }

@@ -230,3 +230,19 @@ export function decodeProperties(value: unknown): ReplicatorProperties {
   }
   return props;
 }
+
+/**
+ * Parses `OldResourceProperties` leniently: undefined when they do not match the contract. They describe the
+ * template of the previous request, which may be the very update that failed because its properties were
+ * invalid (CloudFormation's rollback sends them back as OldResourceProperties). Failing on them would make
+ * the rollback fail too (UPDATE_ROLLBACK_FAILED); the live replicator is the better witness anyway.
+ */
+export function decodePreviousProperties(value: unknown): ReplicatorProperties | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeProperties(value);
+  } catch (error) {
+    if (error instanceof PropertiesError) return undefined;
+    throw error;
+  }
+}
