@@ -1,13 +1,17 @@
 /**
- * The offline demo: synthesize an example app with an MskReplicator, then play its CloudFormation lifecycle
- * (create, an in-place topic change, a change that needs a new replicator, delete) through the bundled handler
- * against the local MSK API simulator. Exits non-zero if any step does not end as it must.
+ * The offline demo: synthesize an example app with an MskReplicator, then deploy its templates (create, an
+ * in-place topic change, a deployment without changes, a change that needs a new replicator, delete) through the
+ * stack-level CloudFormation emulator and the bundled handler against the local MSK API simulator, with IAM
+ * enforced: every call is checked against the handler policies in force at that moment of the deployment. Exits
+ * non-zero if any step does not end as it must or any call is denied.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { exampleStack, ReplicatorOptions, synthesizedProperties } from '../examples/orders-replication';
-import { CloudFormationResource, loadBundledHandler, ProviderResult } from '../local-aws/cloudformation/provider-framework';
+import { ACCOUNT, EXAMPLE_SUBNET_VPCS, exampleStack, REGION, ReplicatorOptions } from '../examples/orders-replication';
+import { iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
+import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { CfnTemplate, CloudFormationStack, StackStatus } from '../local-aws/cloudformation/stack';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
 
@@ -25,17 +29,22 @@ interface StepOutcome {
   readonly seconds: number;
 }
 
-function synthesize(label: string, options: ReplicatorOptions) {
-  const { stack } = exampleStack(options);
-  const template = JSON.stringify(Template.fromStack(stack).toJSON(), null, 2);
-  fs.writeFileSync(path.join(OUT_DIR, `${label}.template.json`), template);
-  return synthesizedProperties(stack);
+function synthesize(label: string, options: ReplicatorOptions): CfnTemplate {
+  const template = Template.fromStack(exampleStack(options).stack).toJSON() as CfnTemplate;
+  fs.writeFileSync(path.join(OUT_DIR, `${label}.template.json`), JSON.stringify(template, null, 2));
+  return template;
+}
+
+/** The replicator's physical id (its ARN) as the stack tracks it. */
+function replicatorArn(stack: CloudFormationStack, template: CfnTemplate): string | undefined {
+  const [id] = Object.entries(template.Resources).find(([, r]) => r.Type === 'Custom::MskReplicator')!;
+  return stack.resource(id)?.physicalId;
 }
 
 function callSummary(sim: MskSimulator): string {
   const counts = new Map<string, number>();
   for (const call of sim.calls) counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);
-  return [...counts.entries()].map(([op, n]) => `${op}×${n}`).join(', ');
+  return [...counts.entries()].map(([op, n]) => `${op}×${n}`).join(', ') || 'none';
 }
 
 async function main(): Promise<number> {
@@ -63,61 +72,66 @@ async function main(): Promise<number> {
     say(`    handler | ${line}`);
   };
 
-  const resource = new CloudFormationResource(handler, { queryIntervalMs: 250, onLog });
+  const v1 = synthesize('1-create', { tags: { team: 'streaming' }, topicReplication: { topicsToReplicate: ['orders\\..*'] } });
+  const stack = iamEnforcingStack(sim, handler, networkOf(v1, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT }), {
+    region: REGION, account: ACCOUNT, stackName: 'OrdersReplication', provider: { queryIntervalMs: 250, onLog },
+  });
+  say('IAM enforced: each call is authorized by the policies attached to the calling function\'s role at that moment');
   const outcomes: StepOutcome[] = [];
-  const step = async (name: string, run: () => Promise<ProviderResult>, check: (r: ProviderResult) => string | undefined) => {
+  const step = async (name: string, expected: StackStatus, run: () => Promise<StackStatus>, check: () => string | undefined) => {
     say(`\n▶ ${name}`);
     sim.resetCalls();
     const started = Date.now();
-    const result = await run();
+    const status = await run();
     flush();
     lastLine = '';
-    const problem = result.status !== 'SUCCESS' ? `${result.status}: ${result.reason}` : check(result);
+    const denied = sim.calls.filter((c) => c.status === 403);
+    const problem = denied.length > 0 ? `denied: ${denied[0].operation}: ${denied[0].errorMessage}`
+      : status !== expected ? `${status}, expected ${expected}: ${stack.events.filter((e) => e.reason).map((e) => e.reason).pop() ?? ''}`
+        : check();
     const writes = sim.calls.filter((c) => WRITE_OPERATIONS.includes(c.operation))
       .map((c) => `${c.operation}${c.input.currentVersion ? `(CurrentVersion=${String(c.input.currentVersion)})` : ''}`);
     say(`  writes: ${writes.join(', ') || 'none'}`);
-    say(`  ${problem ? `✗ ${problem}` : `✓ ${result.status} physical id ${result.physicalResourceId}`}`);
+    say(`  ${problem ? `✗ ${problem}` : `✓ ${status}`}`);
     outcomes.push({
-      step: name,
-      ok: problem === undefined,
-      detail: problem ?? result.physicalResourceId,
-      calls: callSummary(sim),
-      seconds: (Date.now() - started) / 1000,
+      step: name, ok: problem === undefined, detail: problem ?? status, calls: callSummary(sim), seconds: (Date.now() - started) / 1000,
     });
   };
 
-  const v1 = synthesize('1-create', { tags: { team: 'streaming' }, topicReplication: { topicsToReplicate: ['orders\\..*'] } });
-  await step('create the replicator', () => resource.create(v1), (r) => {
-    const live = sim.replicator(r.physicalResourceId);
+  await step('create the replicator', 'CREATE_COMPLETE', () => stack.deploy(v1), () => {
+    const live = sim.replicator(replicatorArn(stack, v1) ?? '');
     return live?.state === 'RUNNING' ? undefined : `expected RUNNING, found ${live?.state ?? 'nothing'}`;
   });
-  const createdArn = resource.physicalResourceId;
+  const createdArn = replicatorArn(stack, v1);
 
   const v2 = synthesize('2-topics', {
     tags: { team: 'streaming' }, topicReplication: { topicsToReplicate: ['orders\\..*', 'payments\\..*'] },
   });
-  await step('change the replicated topics (in place)', () => resource.update(v2), (r) => {
-    const live = sim.replicator(r.physicalResourceId);
-    if (r.physicalResourceId !== createdArn) return 'the replicator was replaced instead of updated in place';
+  await step('change the replicated topics (in place)', 'UPDATE_COMPLETE', () => stack.deploy(v2), () => {
+    const arn = replicatorArn(stack, v2);
+    if (arn !== createdArn) return 'the replicator was replaced instead of updated in place';
     if (sim.callsTo('UpdateReplicationInfo').length !== 1) return 'expected exactly one UpdateReplicationInfo';
-    return live?.replicationInfo.topicReplication.topicsToReplicate.includes('payments\\..*') ? undefined : 'topics not applied';
+    const topics = sim.replicator(arn!)?.replicationInfo.topicReplication.topicsToReplicate ?? [];
+    return topics.includes('payments\\..*') ? undefined : 'topics not applied';
   });
 
-  await step('deploy again without changes (no-op)', () => resource.update(v2), () =>
-    sim.calls.some((c) => WRITE_OPERATIONS.includes(c.operation)) ? 'a no-op deployment made a write call' : undefined);
+  // CloudFormation does not call a custom resource whose properties did not change: no MSK call at all.
+  await step('deploy again without changes (no-op)', 'UPDATE_COMPLETE', () => stack.deploy(v2), () =>
+    sim.calls.length > 0 ? `a no-op deployment made ${sim.calls.length} MSK call(s)` : undefined);
 
   const v3 = synthesize('3-compression', {
     tags: { team: 'streaming' },
     topicReplication: { topicsToReplicate: ['orders\\..*', 'payments\\..*'] },
     targetCompressionType: TargetCompressionType.ZSTD,
   });
-  await step('change the target compression (needs a new replicator)', () => resource.update(v3), (r) => {
-    if (r.physicalResourceId === createdArn) return 'expected a new physical id';
-    if (sim.replicator(createdArn!) !== undefined) return 'the old replicator was not deleted';
-    return sim.replicator(r.physicalResourceId)?.replicationInfo.targetCompressionType === 'ZSTD' ? undefined : 'ZSTD not applied';
+  await step('change the target compression (needs a new replicator)', 'UPDATE_COMPLETE', () => stack.deploy(v3), () => {
+    const arn = replicatorArn(stack, v3);
+    if (arn === createdArn) return 'expected a new physical id';
+    if (sim.replicator(createdArn!) !== undefined) return 'the old replicator was not deleted in the cleanup phase';
+    return sim.replicator(arn!)?.replicationInfo.targetCompressionType === 'ZSTD' ? undefined : 'ZSTD not applied';
   });
 
-  await step('delete the stack', () => resource.delete(), () =>
+  await step('delete the stack', 'DELETE_COMPLETE', () => stack.destroy(), () =>
     sim.replicators().length === 0 ? undefined : `${sim.replicators().length} replicator(s) left behind`);
 
   await sim.stop();

@@ -20,6 +20,11 @@ export function clusterVpc(scope: Stack, id: string, cidr: string, subnetPrefix:
   });
 }
 
+/** The VPC of each subnet of the example (what EC2 would answer for the `ec2:Vpc` condition key). */
+export const EXAMPLE_SUBNET_VPCS: Record<string, string> = {
+  'subnet-0primarya': 'vpc-0primary', 'subnet-0primaryb': 'vpc-0primary', 'subnet-0dra': 'vpc-0dr', 'subnet-0drb': 'vpc-0dr',
+};
+
 export type ReplicatorOptions = Omit<MskReplicatorProps, 'source' | 'target'>;
 
 /** A stack with one replicator from the primary to the DR cluster, with `options` on top. */

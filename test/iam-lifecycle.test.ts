@@ -4,12 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { manyClusterArn } from '../examples/many-replicators';
-import { ACCOUNT, clusterVpc, exampleStack, REGION, ReplicatorOptions } from '../examples/orders-replication';
-import { resolveIntrinsics } from '../local-aws/cloudformation/intrinsics';
+import { ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, exampleStack, REGION, ReplicatorOptions } from '../examples/orders-replication';
+import { iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
 import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
-import { evaluate } from '../local-aws/iam/policy-evaluator';
-import { MskSimulator, NetworkDirectory } from '../local-aws/msk-simulator';
+import { MskSimulator } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster } from '../src';
 
 /**
@@ -48,30 +47,10 @@ function synthWithSecond(): CfnTemplate {
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 
-/** Where the example's subnets and the stack's security groups live, as EC2 would answer. */
-function networkOf(template: CfnTemplate): NetworkDirectory {
-  const directory: Record<string, { vpcId: string }> = {
-    'subnet-0primarya': { vpcId: 'vpc-0primary' },
-    'subnet-0primaryb': { vpcId: 'vpc-0primary' },
-    'subnet-0dra': { vpcId: 'vpc-0dr' },
-    'subnet-0drb': { vpcId: 'vpc-0dr' },
-  };
-  for (const [id, r] of Object.entries(template.Resources)) {
-    if (r.Type !== 'AWS::EC2::SecurityGroup') continue;
-    const groupId = resolveIntrinsics({ 'Fn::GetAtt': [id, 'GroupId'] }, { region: REGION, account: ACCOUNT }) as string;
-    directory[groupId] = { vpcId: r.Properties!.VpcId as string };
-  }
-  return directory;
-}
-
 /** A stack whose handler calls are authorized by the policies CloudFormation has in force at the moment. */
-function iamStack(): CloudFormationStack {
-  const stack = new CloudFormationStack(loadBundledHandler(sim.endpoint), { provider: { queryIntervalMs: 5 }, stackName: 'OrdersReplication' });
-  sim.enforceIam((permission) => ({
-    allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
-    principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
-  }), networkOf(synth()));
-  return stack;
+function iamStack(template: CfnTemplate = synth()): CloudFormationStack {
+  return iamEnforcingStack(sim, loadBundledHandler(sim.endpoint), networkOf(template, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT }),
+    { provider: { queryIntervalMs: 5 }, stackName: 'OrdersReplication' });
 }
 
 const denied = () => sim.calls.filter((c) => c.status === 403).map((c) => `${c.operation}: ${c.errorMessage}`);
@@ -197,12 +176,8 @@ test('rollback of a failed replacement that added log delivery: the custom resou
 });
 
 test('a replicator removed from the stack is deleted in the cleanup phase, after its role left the shared policy', async () => {
-  const stack = iamStack();
   const two = synthWithSecond();
-  sim.enforceIam((permission) => ({
-    allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
-    principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
-  }), networkOf(two));
+  const stack = iamStack(two);
   await expect(stack.deploy(two)).resolves.toBe('CREATE_COMPLETE');
   const secondId = Object.entries(two.Resources).find(([id, r]) => r.Type === 'Custom::MskReplicator' && id.startsWith('Second'))![0];
   const secondArn = stack.resource(secondId)!.physicalId;

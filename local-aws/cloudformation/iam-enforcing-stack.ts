@@ -1,0 +1,37 @@
+import { resolveIntrinsics } from './intrinsics';
+import { Handler } from './provider-framework';
+import { CfnTemplate, CloudFormationStack, StackOptions } from './stack';
+import { evaluate } from '../iam/policy-evaluator';
+import { MskSimulator, NetworkDirectory } from '../msk-simulator';
+
+/**
+ * A stack whose handler calls are authorized by IAM: every MSK call (and each action MSK performs with the
+ * caller's credentials, see msk-simulator/authorization.ts) is evaluated against the policies attached to the
+ * calling function's role at that moment of the deployment, in CloudFormation's order (stack.ts). A call AWS would
+ * deny answers 403 ForbiddenException. `network` tells the simulator which VPC each subnet and security group is in.
+ */
+export function iamEnforcingStack(sim: MskSimulator, handler: Handler, network: NetworkDirectory, options: StackOptions = {}): CloudFormationStack {
+  const stack = new CloudFormationStack(handler, options);
+  const account = options.account ?? '123456789012';
+  sim.enforceIam((permission) => ({
+    allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
+    principalArn: `arn:aws:sts::${account}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
+  }), network);
+  return stack;
+}
+
+/**
+ * Where subnets and the template's security groups live, as EC2 would answer: `subnets` maps the (imported) subnet
+ * ids to their VPC ids; each `AWS::EC2::SecurityGroup` of the template is in its `VpcId`, under the physical id
+ * `resolveIntrinsics` gives it.
+ */
+export function networkOf(template: CfnTemplate, subnets: Record<string, string>, context: { region: string; account: string }): NetworkDirectory {
+  const directory: Record<string, { vpcId: string }> = {};
+  for (const [subnetId, vpcId] of Object.entries(subnets)) directory[subnetId] = { vpcId };
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type !== 'AWS::EC2::SecurityGroup') continue;
+    const groupId = resolveIntrinsics({ 'Fn::GetAtt': [id, 'GroupId'] }, context) as string;
+    directory[groupId] = { vpcId: r.Properties!.VpcId as string };
+  }
+  return directory;
+}
