@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
 import { ConsumerGroupOffsetSyncMode, StartingPosition, TopicNameConfiguration } from './replication';
 import { MskReplicator } from './replicator';
@@ -132,7 +133,7 @@ export interface ActiveActiveReplicationProps {
  * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-active-active.html
  * @see https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-bidirectional-offset-sync.html
  */
-export class ActiveActiveReplication {
+export class ActiveActiveReplication extends Construct {
   /**
    * The replicator from cluster A to cluster B, in B's stack.
    */
@@ -154,9 +155,13 @@ export class ActiveActiveReplication {
   public readonly sourceClusterPolicyB?: ReplicatorSourceClusterPolicy;
 
   /**
-   * @param id the construct id of each replicator in its stack (`<id>AToB` in B's stack, `<id>BToA` in A's)
+   * @param scope the construct that holds both clusters' stacks, usually the `App` (or a `Stage`): this construct
+   * groups the pair in the tree; the replicators and policies live in the clusters' stacks
+   * @param id the construct id of the pair, and of each replicator in its stack (`<id>AToB` in B's stack, `<id>BToA`
+   * in A's)
    */
-  constructor(id: string, props: ActiveActiveReplicationProps) {
+  constructor(scope: Construct, id: string, props: ActiveActiveReplicationProps) {
+    super(scope, id);
     const a = props.clusterA;
     const b = props.clusterB;
     const regionA = a.stack.region;

@@ -88,7 +88,7 @@ describe('synth', () => {
     const app = new App();
     const stackA = new Stack(app, 'A', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     const stackB = new Stack(app, 'B', { env: { account: ACCOUNT, region: 'eu-central-1' } });
-    new lib.ActiveActiveReplication('Orders', {
+    new lib.ActiveActiveReplication(app, 'Orders', {
       clusterA: { stack: stackA, clusterArn: ARN_A, vpc: vpc(stackA, 'a', 'eu-west-1') },
       clusterB: { stack: stackB, clusterArn: ARN_B, vpc: vpc(stackB, 'b', 'eu-central-1') },
       createSourceClusterPolicies: false,
@@ -103,13 +103,13 @@ describe('synth', () => {
     const app = new App();
     const one = new Stack(app, 'One', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     const two = new Stack(app, 'Two', { env: { account: ACCOUNT, region: 'eu-west-1' } });
-    expect(() => new lib.ActiveActiveReplication('Orders', {
+    expect(() => new lib.ActiveActiveReplication(app, 'Orders', {
       clusterA: { stack: one, clusterArn: ARN_A, vpc: vpc(one, 'a', 'eu-west-1') },
       clusterB: { stack: two, clusterArn: ARN_B, vpc: vpc(two, 'b', 'eu-west-1') },
     })).toThrow('`clusterA.stack` and `clusterB.stack` must be in two different Regions known at synth (set their `env.region`), '
       + 'got eu-west-1 and eu-west-1');
     const agnostic = new Stack(app, 'Agnostic');
-    expect(() => new lib.ActiveActiveReplication('Orders', {
+    expect(() => new lib.ActiveActiveReplication(app, 'OrdersAgnostic', {
       clusterA: { stack: one, clusterArn: ARN_A, vpc: vpc(one, 'a2', 'eu-west-1') },
       clusterB: { stack: agnostic, clusterArn: ARN_B, vpc: vpc(agnostic, 'b', 'eu-central-1') },
     })).toThrow(/got eu-west-1 and \(resolved at deploy time\)/);
