@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { addNewestAwsCdkRuns } from './projenrc/newest-aws-cdk';
 
 // The version of @aws-sdk/client-kafka bundled into the handler. Pinned exactly: the Lambda runtime's
 // own SDK lags the MSK API and silently drops request fields it does not know.
@@ -163,5 +164,9 @@ const demo = project.addTask('demo', {
 });
 demo.spawn(project.tasks.tryFind('bundle')!);
 demo.exec('ts-node --project tsconfig.dev.json demo/main.ts');
+
+// The runs on the newest aws-cdk-lib and CDK CLI of the registry (the main suite runs on the floor): see
+// projenrc/newest-aws-cdk.ts. `.ci/run` calls them after the build.
+addNewestAwsCdkRuns(project);
 
 project.synth();
