@@ -37,7 +37,7 @@ export const USER_VISIBLE_TESTS = [
   'test/limits.test.ts',
   'test/public-errors.test.ts',
   'test/provider-logs.test.ts',
-  'test/source-cluster-policy.test.ts',
+  'test/misconfigurations.test.ts',
 ];
 
 export function addNewestAwsCdkRuns(project: awscdk.AwsCdkConstructLibrary): void {

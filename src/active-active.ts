@@ -1,7 +1,12 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Errors, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
+import { parseClusterArn } from './private/cluster-arns';
+import { validationError, withScope } from './private/errors';
+import { SOURCE_CLUSTER_POLICY_MISSING } from './private/source-cluster-policy-link';
+import { addStackDependency } from './private/stack-dependency';
+import { reportAll } from './private/validate';
 import { ConsumerGroupOffsetSyncMode, StartingPosition, TopicNameConfiguration } from './replication';
 import { MskReplicator } from './replicator';
 import { ReplicatorSourceClusterPolicy } from './source-cluster-policy';
@@ -104,6 +109,15 @@ export interface ActiveActiveReplicationProps {
   readonly createSourceClusterPolicies?: boolean;
 
   /**
+   * The stack for cluster A's cluster policy: in cluster A's Region, and not `clusterA.stack` (A's stack deploys last,
+   * and A's policy must exist before B's stack creates the replicator A to B). B's stack is made to depend on it.
+   * Ignored when `createSourceClusterPolicies` is false.
+   *
+   * @default - a stack `<clusterA.stack's id><id>SourceAccess` in A's account and Region, next to `clusterA.stack`
+   */
+  readonly clusterAPolicyStack?: Stack;
+
+  /**
    * Tags of both replicators.
    *
    * @default - no tags
@@ -117,8 +131,8 @@ export interface ActiveActiveReplicationProps {
  * offset synchronisation, the source cluster policies, and the deployment order AWS prescribes.
  *
  * Order (MSK developer guide, "Active-active replication": create B to A only after A to B was created):
- * 1. a stack `<A's stack id><id>SourceAccess` in A's Region with A's cluster policy (it cannot live in A's stack,
- *    which deploys last);
+ * 1. A's cluster policy, in `clusterAPolicyStack` (by default a stack `<A's stack id><id>SourceAccess` in A's Region,
+ *    created next to A's stack; it cannot be A's stack, which deploys last);
  * 2. B's stack: B's cluster policy and the replicator A to B (the deployment waits until it is RUNNING);
  * 3. A's stack: the replicator B to A.
  *
@@ -155,6 +169,12 @@ export class ActiveActiveReplication extends Construct {
   public readonly sourceClusterPolicyB?: ReplicatorSourceClusterPolicy;
 
   /**
+   * The stack that holds cluster A's cluster policy (`clusterAPolicyStack`, or the one created), when the policies
+   * are created. It deploys first: `cdk deploy --all` deploys it, then B's stack, then A's stack.
+   */
+  public readonly clusterAPolicyStack?: Stack;
+
+  /**
    * @param scope the construct that holds both clusters' stacks, usually the `App` (or a `Stage`): this construct
    * groups the pair in the tree; the replicators and policies live in the clusters' stacks
    * @param id the construct id of the pair, and of each replicator in its stack (`<id>AToB` in B's stack, `<id>BToA`
@@ -164,47 +184,121 @@ export class ActiveActiveReplication extends Construct {
     super(scope, id);
     const a = props.clusterA;
     const b = props.clusterB;
+    withScope(this, () => validateClusters(a, b));
     const regionA = a.stack.region;
-    const regionB = b.stack.region;
-    if (Token.isUnresolved(regionA) || Token.isUnresolved(regionB) || regionA === regionB) {
-      throw new Error('`clusterA.stack` and `clusterB.stack` must be in two different Regions known at synth (set their '
-        + `\`env.region\`), got ${Token.isUnresolved(regionA) ? '(resolved at deploy time)' : regionA} and `
-        + `${Token.isUnresolved(regionB) ? '(resolved at deploy time)' : regionB}`);
-    }
 
     if (props.createSourceClusterPolicies ?? true) {
-      // A's policy must exist before A to B (in B's stack), and A's stack deploys after B's: its own stack.
-      const accessStack = new Stack(a.stack.node.scope!, `${a.stack.node.id}${id}SourceAccess`, {
+      // A's policy must exist before A to B (in B's stack), and A's stack deploys after B's: a stack of its own.
+      const policyStack = props.clusterAPolicyStack ?? new Stack(a.stack.node.scope!, `${a.stack.node.id}${id}SourceAccess`, {
         env: { account: a.stack.account, region: regionA },
       });
-      this.sourceClusterPolicyA = new ReplicatorSourceClusterPolicy(accessStack, `${id}SourceClusterPolicy`, { clusterArn: a.clusterArn });
+      withScope(this, () => validatePolicyStack(policyStack, a.stack));
+      this.clusterAPolicyStack = policyStack;
+      this.sourceClusterPolicyA = new ReplicatorSourceClusterPolicy(policyStack, `${id}SourceClusterPolicy`, { clusterArn: a.clusterArn });
       this.sourceClusterPolicyB = new ReplicatorSourceClusterPolicy(b.stack, `${id}SourceClusterPolicy`, { clusterArn: b.clusterArn });
-      b.stack.addDependency(accessStack, 'the source cluster policy of A must exist before the replicator A to B is created');
+      addStackDependency(b.stack, policyStack, 'the source cluster policy of A must exist before the replicator A to B is created');
     }
 
-    const replicator = (stack: Stack, replicatorId: string, source: ActiveActiveClusterOptions, target: ActiveActiveClusterOptions) =>
-      new MskReplicator(stack, replicatorId, {
-        source: ReplicatorCluster.fromMskCluster({ clusterArn: source.clusterArn, vpc: source.vpc, vpcSubnets: source.vpcSubnets }),
-        target: ReplicatorCluster.fromMskCluster({
-          clusterArn: target.clusterArn, vpc: target.vpc, vpcSubnets: target.vpcSubnets, clusterSecurityGroups: target.clusterSecurityGroups,
-        }),
-        topicReplication: {
-          topicsToReplicate: props.topicsToReplicate,
-          topicsToExclude: props.topicsToExclude,
-          startingPosition: props.startingPosition,
-          // Loop safety and ENHANCED offset sync both need IDENTICAL names in both directions: fixed, not a prop.
-          topicNameConfiguration: TopicNameConfiguration.IDENTICAL,
-        },
-        consumerGroupReplication: {
-          consumerGroupsToReplicate: props.consumerGroupsToReplicate,
-          consumerGroupsToExclude: props.consumerGroupsToExclude,
-          offsetSyncMode: ConsumerGroupOffsetSyncMode.ENHANCED,
-        },
-        tags: props.tags,
-      });
-    this.replicatorAToB = replicator(b.stack, `${id}AToB`, a, b);
-    this.replicatorBToA = replicator(a.stack, `${id}BToA`, b, a);
+    const replicator = (stack: Stack, replicatorId: string, source: ActiveActiveClusterOptions, target: ActiveActiveClusterOptions,
+      names: { source: string; target: string }) => this.inTermsOfProps(names, () => new MskReplicator(stack, replicatorId, {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: source.clusterArn, vpc: source.vpc, vpcSubnets: source.vpcSubnets }),
+      target: ReplicatorCluster.fromMskCluster({
+        clusterArn: target.clusterArn, vpc: target.vpc, vpcSubnets: target.vpcSubnets, clusterSecurityGroups: target.clusterSecurityGroups,
+      }),
+      topicReplication: {
+        topicsToReplicate: props.topicsToReplicate,
+        topicsToExclude: props.topicsToExclude,
+        startingPosition: props.startingPosition,
+        // Loop safety and ENHANCED offset sync both need IDENTICAL names in both directions: fixed, not a prop.
+        topicNameConfiguration: TopicNameConfiguration.IDENTICAL,
+      },
+      consumerGroupReplication: {
+        consumerGroupsToReplicate: props.consumerGroupsToReplicate,
+        consumerGroupsToExclude: props.consumerGroupsToExclude,
+        offsetSyncMode: ConsumerGroupOffsetSyncMode.ENHANCED,
+      },
+      tags: props.tags,
+    }));
+    this.replicatorAToB = replicator(b.stack, `${id}AToB`, a, b, { source: 'clusterA', target: 'clusterB' });
+    this.replicatorBToA = replicator(a.stack, `${id}BToA`, b, a, { source: 'clusterB', target: 'clusterA' });
+    if (!(props.createSourceClusterPolicies ?? true)) {
+      // the user manages the clusters' policies elsewhere (the prop's contract): nothing to warn about
+      for (const r of [this.replicatorAToB, this.replicatorBToA]) {
+        Annotations.of(r).acknowledgeWarning(SOURCE_CLUSTER_POLICY_MISSING, 'createSourceClusterPolicies is false: the cluster policies are managed elsewhere');
+      }
+    }
     // AWS: create the replicator B to A only after A to B was created (A to B waits for RUNNING).
-    a.stack.addDependency(b.stack, 'the replicator B to A is created after the replicator A to B');
+    addStackDependency(a.stack, b.stack, 'the replicator B to A is created after the replicator A to B');
+  }
+
+  /**
+   * Creates a replicator; a validation error it raises about its `source.*` / `target.*` props (or the replication
+   * props) is raised again by this construct, naming the props of `ActiveActiveReplicationProps` the user gave.
+   */
+  private inTermsOfProps(names: { source: string; target: string }, create: () => MskReplicator): MskReplicator {
+    try {
+      return create();
+    } catch (error) {
+      if (!Errors.isValidationError(error)) throw error;
+      const message = (error as Error).message
+        .replace(/`source\./g, `\`${names.source}.`).replace(/`target\./g, `\`${names.target}.`)
+        .replace(/`source`/g, `\`${names.source}\``).replace(/`target`/g, `\`${names.target}\``)
+        .replace(/`topicReplication\./g, '`').replace(/`consumerGroupReplication\./g, '`');
+      throw validationError(this, `${message} (in the replicator from ${names.source} to ${names.target})`);
+    }
+  }
+}
+
+/** The Region of a resource, when known at synth. */
+function regionOf(resource: { env: { region: string } }): string | undefined {
+  return Token.isUnresolved(resource.env.region) ? undefined : resource.env.region;
+}
+
+/**
+ * The two stacks in two Regions known at synth; each cluster's ARN and VPC in its own stack's Region (a swap of the
+ * stacks, or of the ARNs, is named as such).
+ */
+function validateClusters(a: ActiveActiveClusterOptions, b: ActiveActiveClusterOptions): void {
+  const regionA = regionOf(a.stack);
+  const regionB = regionOf(b.stack);
+  if (regionA === undefined || regionB === undefined || regionA === regionB) {
+    throw new Error('`clusterA.stack` and `clusterB.stack` must be in two different Regions known at synth (set their '
+      + `\`env.region\`), got ${regionA ?? '(resolved at deploy time)'} and ${regionB ?? '(resolved at deploy time)'}`);
+  }
+  const arnRegionA = parseClusterArn(a.clusterArn)?.region;
+  const arnRegionB = parseClusterArn(b.clusterArn)?.region;
+  if (arnRegionA === regionB && arnRegionB === regionA) {
+    throw new Error(`\`clusterA.clusterArn\` is a cluster of ${regionB} and \`clusterB.clusterArn\` one of ${regionA}, but `
+      + `\`clusterA.stack\` is in ${regionA} and \`clusterB.stack\` in ${regionB}: each cluster's \`stack\` must be in that `
+      + 'cluster\'s Region (it holds the replicator that writes into the cluster); swap the two stacks, or the two ARNs');
+  }
+  reportAll(...([['clusterA', a, regionA], ['clusterB', b, regionB]] as const).flatMap(([prop, cluster, region]) => [
+    () => {
+      const arnRegion = parseClusterArn(cluster.clusterArn)?.region;
+      if (arnRegion !== undefined && arnRegion !== region) {
+        throw new Error(`\`${prop}.clusterArn\` must be a cluster of \`${prop}.stack\`'s Region ${region} (that stack holds the `
+          + `replicator that writes into it), got a cluster of ${arnRegion}: ${cluster.clusterArn}`);
+      }
+    },
+    () => {
+      const vpcRegion = regionOf(cluster.vpc);
+      if (vpcRegion !== undefined && vpcRegion !== region) {
+        throw new Error(`\`${prop}.vpc\` must be a VPC of \`${prop}.stack\`'s Region ${region} (import it into that stack), `
+          + `got a VPC of ${vpcRegion}`);
+      }
+    },
+  ]));
+}
+
+/** The stack of cluster A's policy: in A's Region, and not A's stack, which deploys after B's. */
+function validatePolicyStack(policyStack: Stack, stackA: Stack): void {
+  if (policyStack === stackA) {
+    throw new Error('`clusterAPolicyStack` must not be `clusterA.stack`: A\'s stack deploys after B\'s stack, and cluster A\'s '
+      + 'policy must exist before B\'s stack creates the replicator from A to B');
+  }
+  const region = regionOf(policyStack);
+  if (region !== regionOf(stackA)) {
+    throw new Error(`\`clusterAPolicyStack\` must be in cluster A's Region ${regionOf(stackA)} (a cluster policy is attached in `
+      + `the cluster's Region), got ${region ?? '(resolved at deploy time)'}: ${policyStack.node.path}`);
   }
 }

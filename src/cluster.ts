@@ -4,11 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { KafkaClusterAuthentication } from './authentication';
-import { clusterChildArn, parseClusterArn } from './private/cluster-arns';
+import { clusterChildArn, parseClusterArn, regionOfReferencedResource } from './private/cluster-arns';
 import { ClusterBindContext, ClusterPlacement, ReplicatorClusterConfig } from './private/cluster-config';
+import { unscopedValidationError } from './private/errors';
 import { renderValue } from './private/render-value';
 import { allowEgressToMskCluster, selectReplicatorSubnets } from './private/replicator-network';
-import { validateNoCrossRegionSourceSecurityGroups, validateResourceRegion } from './private/validate-network';
+import { allBrokenRules, brokenRules } from './private/validate';
+import { validateNoCrossRegionSourceSecurityGroups, validateResourceRegion, validateSubnets } from './private/validate-network';
 
 /**
  * Actions the replicator needs on the SOURCE cluster: connect, read topics and their configuration, and use
@@ -80,8 +82,8 @@ export interface MskClusterOptions {
    * brokers on port 9098 (IAM authentication). Not allowed for a source in another Region: MSK takes no
    * security group for it.
    *
-   * @default - one is created (shared by both sides when they are in the same VPC) with egress to
-   * `clusterSecurityGroups` on TCP 9098, else to the VPC's CIDR block, else to any IPv4 address on TCP 9098
+   * @default - one is created for this side (each side gets its own, also when both sides are in the same VPC) with
+   * egress to `clusterSecurityGroups` on TCP 9098, else to the VPC's CIDR block, else to any IPv4 address on TCP 9098
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
@@ -240,7 +242,11 @@ class MskReplicatorCluster extends ReplicatorCluster {
   }
 
   public _placement(): ClusterPlacement {
-    return { region: parseClusterArn(this.clusterArn)?.region ?? regionOf(this.options.vpc) };
+    // The ARN's Region, else the Region of the stack of the resource a deploy-time ARN refers to (a cluster of the
+    // app), else the VPC's: a same-stack CfnCluster is in the stack's Region whatever the VPC was imported with.
+    return {
+      region: parseClusterArn(this.clusterArn)?.region ?? regionOfReferencedResource(this.clusterArn) ?? regionOf(this.options.vpc),
+    };
   }
 
   public _bind(scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig {
@@ -271,8 +277,12 @@ class MskReplicatorCluster extends ReplicatorCluster {
     let securityGroups = this.options.securityGroups;
     if (securityGroups === undefined) {
       if (vpc === undefined) {
-        throw new Error(`\`${prop}.securityGroups\` is required when \`${prop}.subnetIds\` is given in the replicator's Region: `
-          + 'a security group cannot be created without `vpc`');
+        // with the subnet count, so that both mistakes are reported at once
+        throw allBrokenRules([
+          ...brokenRules(() => validateSubnets(prop, subnets.subnetIds)),
+          `\`${prop}.securityGroups\` is required when \`${prop}.subnetIds\` is given in the replicator's Region: `
+            + 'a security group cannot be created without `vpc`',
+        ]);
       }
       const group = context.securityGroup(vpc);
       allowEgressToMskCluster(scope, group, vpc, this.options.clusterSecurityGroups, port, prop);
@@ -329,7 +339,7 @@ class ApacheKafkaReplicatorCluster extends ReplicatorCluster {
     super();
     this.clusterId = options.clusterId;
     if (options.rootCaCertificate !== undefined && options.encryptionInTransit === false) {
-      throw new Error('`rootCaCertificate` requires `encryptionInTransit` (TLS) on the Apache Kafka cluster '
+      throw unscopedValidationError('`rootCaCertificate` requires `encryptionInTransit` (TLS) on the Apache Kafka cluster '
         + `${options.clusterId}, but encryptionInTransit is false`);
     }
   }
@@ -347,7 +357,8 @@ class ApacheKafkaReplicatorCluster extends ReplicatorCluster {
   }
 
   public grantReplicationTarget(_grantee: iam.IGrantable): iam.Grant {
-    throw new Error(`A replicator's target must be an Amazon MSK cluster; ${this.clusterId} is a self-managed Apache Kafka cluster`);
+    throw unscopedValidationError(`\`grantReplicationTarget()\` needs an Amazon MSK cluster: a replicator's target must be one, and `
+      + `${this.clusterId} is a self-managed Apache Kafka cluster`);
   }
 
   public _placement(): ClusterPlacement {

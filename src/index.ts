@@ -7,3 +7,4 @@ export * from './log-delivery';
 export * from './recommended-alarms';
 export * from './source-cluster-policy';
 export * from './active-active';
+export * from './provider-logs';

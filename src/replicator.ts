@@ -16,9 +16,10 @@ import { defaultStatistic } from './private/metric-catalog';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
 import { createRecommendedAlarms } from './private/recommended-alarms';
 import { securityGroupFactory } from './private/replicator-network';
+import { linkSourceClusterPolicy } from './private/source-cluster-policy-link';
 import { tagViolations, validateReplicatorArn, validateSchemaConstraints } from './private/schema-constraints';
 import {
-  validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
+  reportAll, validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
   validateTargetRegion, validateTimeout, validateLogDelivery,
 } from './private/validate';
 import {
@@ -29,6 +30,7 @@ import {
   ReplicatorProperties,
 } from './provider/properties';
 import { ReplicatorProvider } from './provider/replicator-provider';
+import { ReplicatorProviderLogOptions } from './provider-logs';
 import { RecommendedAlarmsOptions } from './recommended-alarms';
 import {
   ConsumerGroupOffsetSyncMode, ConsumerGroupReplicationOptions, StartingPosition, TargetCompressionType,
@@ -497,6 +499,15 @@ export interface MskReplicatorProps {
    * @default false - the replicator is reconciled only when its properties change
    */
   readonly reconcileOnEveryDeployment?: boolean;
+
+  /**
+   * Retention and removal of the log groups of the provider that the stack's replicators share (its two handler
+   * functions, the custom-resources Provider framework's functions and its waiter). Set it on one replicator of the
+   * stack, or on several with the same values: it applies to the stack's provider, whichever replicator sets it.
+   *
+   * @default - logs kept one year, and deleted with the stack
+   */
+  readonly providerLogs?: ReplicatorProviderLogOptions;
 }
 
 /**
@@ -619,6 +630,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     this.tags = new TagManager(TagType.MAP, 'Custom::MskReplicator', props.tags);
 
     const provider = ReplicatorProvider.getOrCreate(this);
+    if (props.providerLogs !== undefined) provider.configureLogs(props.providerLogs, this);
     const namePrefix = props.replicatorName === undefined
       ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-', allowedSpecialCharacters: '-' }).replace(/^[^0-9A-Za-z]+/, '')
       : undefined;
@@ -710,8 +722,9 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
    */
   public allowSourceClusterAccess(clusterSecurityGroup: ec2.ISecurityGroup, port?: ec2.Port): void {
     if (this.crossRegionSource) {
-      throw new Error('A source in another Region has no replicator security group to allow: MSK reaches it through the '
-        + 'source cluster\'s multi-VPC private connectivity (see ReplicatorSourceClusterPolicy)');
+      throw validationError(this, '`allowSourceClusterAccess()` cannot be used with a source in another Region: it has no '
+        + 'replicator security group to allow, MSK reaches it through the source cluster\'s multi-VPC private connectivity '
+        + '(see ReplicatorSourceClusterPolicy)');
     }
     clusterSecurityGroup.connections.allowFrom(this.sourceConnections, port ?? ec2.Port.tcp(9098),
       'MSK Replicator (source side)');
@@ -751,12 +764,17 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       && replicatorRegion !== undefined && sourceRegion !== replicatorRegion;
     const source = props.source._bind(this, 'Source', { replicatorRegion, crossRegion: crossRegionSource, securityGroup: securityGroupFactory(this, 'Source') });
     const target = props.target._bind(this, 'Target', { replicatorRegion, crossRegion: false, securityGroup: securityGroupFactory(this, 'Target') });
-    validateSubnets('source', source.spec.SubnetIds);
-    validateSubnets('target', target.spec.SubnetIds);
-    if (!crossRegionSource) validateSecurityGroupCount('source', source.spec.SecurityGroupIds);
-    validateSecurityGroupCount('target', target.spec.SecurityGroupIds);
+    reportAll(
+      () => validateSubnets('source', source.spec.SubnetIds),
+      () => validateSubnets('target', target.spec.SubnetIds),
+      () => { if (!crossRegionSource) validateSecurityGroupCount('source', source.spec.SecurityGroupIds); },
+      () => validateSecurityGroupCount('target', target.spec.SecurityGroupIds),
+    );
     if (source.region !== undefined && source.region === replicatorRegion) {
       validateSharedAvailabilityZones(source.availabilityZones, target.availabilityZones);
+    }
+    if (crossRegionSource) {
+      linkSourceClusterPolicy(this, { clusterArn: props.source.clusterArn!, region: sourceRegion!, replicatorRegion: replicatorRegion! });
     }
     return { source, target, crossRegionSource };
   }

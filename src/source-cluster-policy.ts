@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import { parseClusterArn } from './private/cluster-arns';
+import { withScope } from './private/errors';
 import { validateClusterArn } from './private/validate-network';
 
 /**
@@ -37,8 +38,9 @@ export interface ReplicatorSourceClusterPolicyProps {
  * MSK does not satisfy would make the replicator's creation fail. Reading and writing data stays governed by the
  * replicator's service execution role (`kafka-cluster:` actions).
  *
- * Deploy it in the source cluster's stack (the source cluster's Region), before the replicator's stack in the
- * target Region. An MSK cluster has a single cluster policy: put other statements in `additionalStatements`.
+ * Put it in a stack of the source cluster's Region. When a replicator of the same app (and stage) reads from this
+ * cluster, the replicator's stack is made to depend on this policy's stack, so that `cdk deploy` deploys the policy
+ * first. An MSK cluster has a single cluster policy: put other statements in `additionalStatements`.
  *
  * A provisioned source cluster also needs multi-VPC private connectivity turned on for IAM (a serverless one does
  * not). With aws-cdk-lib's `CfnCluster`, set
@@ -56,15 +58,23 @@ export class ReplicatorSourceClusterPolicy extends Construct {
    */
   public readonly document: iam.PolicyDocument;
 
+  /**
+   * The ARN of the cluster the policy is attached to.
+   */
+  public readonly clusterArn: string;
+
   constructor(scope: Construct, id: string, props: ReplicatorSourceClusterPolicyProps) {
     super(scope, id);
     const stackRegion = Stack.of(this).region;
-    validateClusterArn('clusterArn', props.clusterArn, stackRegion);
-    const clusterRegion = parseClusterArn(props.clusterArn)?.region;
-    if (clusterRegion !== undefined && !Token.isUnresolved(stackRegion) && clusterRegion !== stackRegion) {
-      throw new Error(`\`clusterArn\` must be a cluster of this stack's Region ${stackRegion} (a cluster policy is `
-        + `attached in the cluster's Region), got a cluster of ${clusterRegion}: ${props.clusterArn}`);
-    }
+    withScope(this, () => {
+      validateClusterArn('clusterArn', props.clusterArn, stackRegion);
+      const clusterRegion = parseClusterArn(props.clusterArn)?.region;
+      if (clusterRegion !== undefined && !Token.isUnresolved(stackRegion) && clusterRegion !== stackRegion) {
+        throw new Error(`\`clusterArn\` must be a cluster of this stack's Region ${stackRegion} (a cluster policy is `
+          + `attached in the cluster's Region), got a cluster of ${clusterRegion}: ${props.clusterArn}`);
+      }
+    });
+    this.clusterArn = props.clusterArn;
     this.document = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({

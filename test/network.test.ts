@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -106,7 +108,7 @@ describe('cross-Region source (NETWORK_REQS, CREATE_CONSOLE)', () => {
     const stack = replicaStack();
     const replicator = replicate(stack, { clusterArn: WEST_SOURCE_ARN, vpc: westVpc(stack, { region: 'us-west-2' }) });
     expect(() => replicator.allowSourceClusterAccess(ec2.SecurityGroup.fromSecurityGroupId(stack, 'Brokers', 'sg-0brokers')))
-      .toThrow(/A source in another Region has no replicator security group to allow/);
+      .toThrow(/^`allowSourceClusterAccess\(\)` cannot be used with a source in another Region: it has no replicator security group to allow/);
   });
 
   test('fails if neither or both of vpc and subnetIds are given', () => {
@@ -145,6 +147,14 @@ describe('same Region (NETWORK_REQS)', () => {
     template.hasResourceProperties('Custom::MskReplicator', {
       Source: { SecurityGroupIds: [groupId('Source')] }, Target: { SecurityGroupIds: [groupId('Target')] },
     });
+  });
+
+  test('the API reference says so: the `securityGroups` default is one group per side, never shared', () => {
+    const apiMd = fs.readFileSync(path.join(__dirname, '..', 'API.md'), 'utf8');
+    const section = apiMd.slice(apiMd.indexOf('id="cdk-msk-replicator.MskClusterOptions.property.securityGroups"'));
+    const defaultLine = /^- \*Default:\* (.*)$/m.exec(section)![1];
+    expect(defaultLine).toMatch(/^one is created for this side \(each side gets its own, also when both sides are in the same VPC\)/);
+    expect(apiMd).not.toMatch(/shared by both sides/);
   });
 
   test('egress goes to the cluster\'s security groups when known, and they get ingress from the replicator on 9098', () => {

@@ -19,13 +19,16 @@ export function readmeSection(heading: string): string[] {
   return [...body.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
-/** Executes one code block with `scope` as its free names; `declare const x` lines take their value from `scope`. */
-export function runReadmeExample(code: string, scope: Record<string, unknown>): void {
+/**
+ * Executes one code block with `scope` as its free names; `declare const x` lines take their value from `scope`, and
+ * `this` is `self` (the fixture's stack, for the examples written inside it).
+ */
+export function runReadmeExample(code: string, scope: Record<string, unknown>, self?: unknown): void {
   const withoutDeclarations = code.replace(/^declare const .*$/gm, '');
   const js = ts.transpileModule(withoutDeclarations, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
   }).outputText;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const run = new Function(...Object.keys(scope), js);
-  run(...Object.values(scope));
+  run.apply(self, Object.values(scope));
 }

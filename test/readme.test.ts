@@ -3,7 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
-import { exampleStack } from '../examples/orders-replication';
+import * as cdk from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ACCOUNT, clusterVpc, exampleStack, REGION, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import * as lib from '../src';
+import { readmeSection, runReadmeExample } from './readme-examples';
 
 /**
  * The README's promises that a test can keep: its complete app synthesizes as written (with
@@ -51,11 +56,23 @@ test('the complete app of the README synthesizes a replicator with its alarms', 
   expect(resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.FromPort === 9098)).toHaveLength(2);
 });
 
-test('what the README says stays after cdk destroy: the provider log groups are retained', () => {
+test('what the README says about cdk destroy: the provider\'s four log groups are deleted with the stack', () => {
   const { stack } = exampleStack();
   const logGroups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
-  expect(Object.keys(logGroups).map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
-    ['cdkmskreplicatorReplicatorProviderIsCompleteLogs', 'cdkmskreplicatorReplicatorProviderOnEventLogs', 'cdkmskreplicatorReplicatorProviderWaiterLogs'].sort());
-  for (const group of Object.values(logGroups)) expect(group.DeletionPolicy).toBe('Retain');
-  expect(README).toContain('`OnEventLogs`, `IsCompleteLogs`, `WaiterLogs`');
+  const named = /\(`OnEventLogs`, `IsCompleteLogs`, `FrameworkLogs`, `WaiterLogs`\)/.exec(README)![0].match(/`(\w+)`/g)!.map((n) => n.slice(1, -1));
+  expect(Object.keys(logGroups).map((id) => id.replace(/^cdkmskreplicatorReplicatorProvider(\w+)[0-9A-F]{8}$/, '$1')).sort()).toEqual(named.sort());
+  for (const group of Object.values(logGroups)) expect(group.DeletionPolicy).toBe('Delete');
+});
+
+test('the README\'s providerLogs example keeps the provider\'s log groups after cdk destroy, ten years', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Audited', { env: { account: ACCOUNT, region: REGION } });
+  const [example] = readmeSection('After `cdk destroy`');
+  runReadmeExample(example, {
+    ...lib, ...cdk, logs,
+    primaryClusterArn: SOURCE_CLUSTER_ARN, drClusterArn: TARGET_CLUSTER_ARN,
+    primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'), drVpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
+  }, stack);
+  const logGroups = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'));
+  expect(logGroups.map((g) => [g.DeletionPolicy, g.Properties.RetentionInDays])).toEqual(Array(4).fill(['Retain', 3653]));
 });

@@ -327,7 +327,7 @@ describe('validation', () => {
 
   test('fails if replicatorName breaks the pattern', () => {
     expect(() => exampleStack({ replicatorName: 'my_name' })).toThrow(
-      '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ and be at most 128 characters, got: my_name');
+      '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ (letters, digits and hyphens, starting with a letter or a digit), got: my_name');
   });
 
   test('fails if two replicators of one account and Region share a fixed name', () => {

@@ -125,7 +125,7 @@ type Row =
 
 const ROWS: Record<string, Row> = {
   '.ReplicatorName minLength': { breaks: () => exampleStack({ replicatorName: '' }), fails: /`replicatorName` must match .*got: $/ },
-  '.ReplicatorName maxLength': { breaks: () => exampleStack({ replicatorName: long(129) }), fails: /`replicatorName` .*at most 128 characters, got: x{129}/ },
+  '.ReplicatorName maxLength': { breaks: () => exampleStack({ replicatorName: long(129) }), fails: /`replicatorName` must be at most 128 characters long \(it is 129 characters long\), got: x{129}$/ },
   '.ReplicatorName pattern': { breaks: () => exampleStack({ replicatorName: 'my_name' }), fails: /`replicatorName` must match .*got: my_name/ },
   '.Description maxLength': { breaks: () => exampleStack({ description: long(1025) }), fails: /`description` must be at most 1024 characters, got 1025/ },
   '.ServiceExecutionRoleArn pattern': {

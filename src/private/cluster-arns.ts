@@ -1,4 +1,4 @@
-import { Fn, Token } from 'aws-cdk-lib';
+import { Fn, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 
 /**
  * Token-safe derivations of MSK resource ARNs from a cluster ARN
@@ -30,4 +30,20 @@ export function parseClusterArn(clusterArn: string): { region: string; account: 
 /** Whether a resolved string is an MSK cluster ARN. */
 export function isClusterArn(value: string): boolean {
   return CLUSTER_ARN.test(value);
+}
+
+/**
+ * The Region of a cluster ARN known only at deploy time, when it refers to a resource of a stack (for example
+ * `CfnCluster.attrArn`, an `Fn::GetAtt`): a resource lives in its stack's Region, so that Region is known at synth
+ * even though the ARN is not. Undefined for other tokens (parameters, imports) or a stack without a concrete Region.
+ */
+export function regionOfReferencedResource(clusterArn: string): string | undefined {
+  if (!Token.isUnresolved(clusterArn)) return undefined;
+  const regions = new Set<string>();
+  for (const token of Tokenization.reverseString(clusterArn).tokens) {
+    if (!Reference.isReference(token)) continue;
+    const region = Stack.of(token.target).region;
+    if (!Token.isUnresolved(region)) regions.add(region);
+  }
+  return regions.size === 1 ? [...regions][0] : undefined;
 }

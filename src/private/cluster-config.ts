@@ -18,7 +18,7 @@ export interface ClusterBindContext {
    * connectivity, with subnets of the source Region and no security group.
    */
   readonly crossRegion: boolean;
-  /** The security group to create, or to share with the other side, for this side's network interfaces. */
+  /** Creates the security group of this side's network interfaces (each side has its own). */
   readonly securityGroup: (vpc: ec2.IVpc) => ec2.SecurityGroup;
 }
 

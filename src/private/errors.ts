@@ -17,15 +17,30 @@ import { IConstruct } from 'constructs';
 /** The name every validation error of this library carries (`error.name`). */
 export const VALIDATION_ERROR_NAME = 'MskReplicatorValidationError';
 
-type CdkValidationErrorClass = new (name: ConstructorParameters<typeof cdk.ValidationError>[0], msg: string, scope: IConstruct) => Error;
+type ErrorName = ConstructorParameters<typeof cdk.ValidationError>[0];
+type CdkValidationErrorClass = new (name: ErrorName, msg: string, scope: IConstruct) => Error;
+type CdkUnscopedValidationErrorClass = new (name: ErrorName, msg: string) => Error;
 
 /** A validation error of `scope`: the message names the prop, the rule and the value. */
 export function validationError(scope: IConstruct, message: string): Error {
   const CdkValidationError = (cdk as unknown as { ValidationError?: CdkValidationErrorClass }).ValidationError;
   if (typeof CdkValidationError === 'function') {
-    return new CdkValidationError(VALIDATION_ERROR_NAME as ConstructorParameters<typeof cdk.ValidationError>[0], message, scope);
+    return new CdkValidationError(VALIDATION_ERROR_NAME as ErrorName, message, scope);
   }
   const error = new Error(`${message} (at ${scope.node.path})`);
+  error.name = VALIDATION_ERROR_NAME;
+  return error;
+}
+
+/**
+ * A validation error raised where no construct is at hand (the static factories of `ReplicatorCluster`): aws-cdk-lib's
+ * `UnscopedValidationError` (same file, same `@internal` status), which `Errors.isValidationError()` recognises and
+ * renders "just my code" like a `ValidationError`.
+ */
+export function unscopedValidationError(message: string): Error {
+  const CdkUnscoped = (cdk as unknown as { UnscopedValidationError?: CdkUnscopedValidationErrorClass }).UnscopedValidationError;
+  if (typeof CdkUnscoped === 'function') return new CdkUnscoped(VALIDATION_ERROR_NAME as ErrorName, message);
+  const error = new Error(message);
   error.name = VALIDATION_ERROR_NAME;
   return error;
 }

@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { ReplicatorClusterSide } from '../cluster-side';
 import type { RecommendedAlarmsOptions } from '../recommended-alarms';
 import type { IMskReplicator } from '../replicator';
-import { validationError } from './errors';
+import { validationError, withScope } from './errors';
+import { durationIn } from './validate';
 
 /**
  * The alarms AWS's MSK Replicator documentation points at. Sources:
@@ -35,7 +36,7 @@ interface AlarmSpec {
 }
 
 function checkCount(scope: Construct, prop: string, value: number | undefined, min: number): void {
-  if (value === undefined) return;
+  if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isFinite(value) || value < min) {
     throw validationError(scope, `\`${prop}\` must be a number of at least ${min}, got: ${JSON.stringify(value)}`);
   }
@@ -91,6 +92,7 @@ export function createRecommendedAlarms(
     });
   }
   const latency = options.replicationLatencyThreshold ?? Duration.seconds(90);
+  const latencyMillis = withScope(scope, () => durationIn('replicationLatencyThreshold', latency, 'millis'));
   specs.push({
     id: 'MessageLag',
     metric: replicator.metricMessageLag({ period: PERIOD }),
@@ -102,11 +104,11 @@ export function createRecommendedAlarms(
   }, {
     id: 'ReplicationLatency',
     metric: replicator.metricReplicationLatency({ period: PERIOD }),
-    threshold: latency.toMilliseconds(),
+    threshold: latencyMillis,
     comparisonOperator: above,
     evaluationPeriods: sustained,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    description: `${name}: replication latency sustained above ${latency.toHumanString()}`,
+    description: `${name}: replication latency sustained above ${Token.isUnresolved(latencyMillis) ? 'the threshold' : latency.toHumanString()}`,
   });
   if (options.offsetSyncFailureAlarm ?? true) {
     specs.push({

@@ -11,10 +11,20 @@ function unresolved(value: unknown): boolean {
   return value === undefined || Token.isUnresolved(value);
 }
 
+/**
+ * The name's two rules (MSK API model, `ReplicatorName`: length 1 to 128, pattern `^[0-9A-Za-z][0-9A-Za-z-]{0,}$`),
+ * each named when broken, with the length when it is the length that is wrong.
+ */
 export function validateReplicatorName(name: string | undefined): void {
   if (unresolved(name)) return;
-  if (!NAME_PATTERN.test(name!) || name!.length > 128) {
-    throw new Error(`\`replicatorName\` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ and be at most 128 characters, got: ${name}`);
+  const broken: string[] = [];
+  if (!NAME_PATTERN.test(name!)) {
+    broken.push('match ^[0-9A-Za-z][0-9A-Za-z-]*$ (letters, digits and hyphens, starting with a letter or a digit)');
+  }
+  if (name!.length > 128) broken.push(`be at most 128 characters long (it is ${name!.length} characters long)`);
+  if (broken.length > 0) {
+    const shown = name!.length > 140 ? `${name!.slice(0, 140)}… (${name!.length} characters)` : name;
+    throw new Error(`\`replicatorName\` must ${broken.join(' and ')}, got: ${shown}`);
   }
 }
 
@@ -99,11 +109,54 @@ export function validateTargetRegion(stackRegion: string, targetRegion: string |
   }
 }
 
+/**
+ * A duration in `unit`, for a prop whose value may be known only at deploy time. aws-cdk-lib converts a token duration
+ * only into its own unit and otherwise throws "Duration must be specified as 'Duration.seconds()' here ..." without
+ * saying which prop; this says it.
+ */
+export function durationIn(prop: string, duration: Duration, unit: 'seconds' | 'millis'): number {
+  try {
+    return unit === 'seconds' ? duration.toSeconds() : duration.toMilliseconds();
+  } catch {
+    throw new Error(`\`${prop}\` must be given as Duration.${unit}(...) when its value is known only at deploy time, got `
+      + `Duration.${duration.unitLabel()}((resolved at deploy time))`);
+  }
+}
+
 export function validateTimeout(timeout: Duration | undefined, queryInterval: Duration, maximum: Duration): void {
-  if (timeout === undefined || Token.isUnresolved(timeout.toSeconds())) return;
-  const seconds = timeout.toSeconds();
+  if (timeout === undefined) return;
+  const seconds = durationIn('timeout', timeout, 'seconds');
+  if (Token.isUnresolved(seconds)) return;
   if (seconds < queryInterval.toSeconds() || seconds > maximum.toSeconds()) {
     throw new Error(`\`timeout\` must be between ${queryInterval.toHumanString()} (the polling interval) and `
       + `${maximum.toHumanString()} (CloudFormation fails custom resources after one hour), got: ${timeout.toHumanString()}`);
   }
+}
+
+/** The messages of the checks that throw, in order: the rules they find broken. */
+export function brokenRules(...checks: Array<() => void>): string[] {
+  const messages: string[] = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      messages.push(error.message);
+    }
+  }
+  return messages;
+}
+
+/** One error for several broken rules; one broken rule keeps its own message. */
+export function allBrokenRules(messages: string[]): Error {
+  return new Error(messages.length === 1 ? messages[0] : `${messages.length} problems: ${messages.map((m, i) => `(${i + 1}) ${m}`).join('; ')}`);
+}
+
+/**
+ * Runs independent checks and reports every rule they find broken in one error, so that a user fixes them in one go
+ * instead of meeting the next one only after the first is fixed.
+ */
+export function reportAll(...checks: Array<() => void>): void {
+  const messages = brokenRules(...checks);
+  if (messages.length > 0) throw allBrokenRules(messages);
 }

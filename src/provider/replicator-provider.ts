@@ -1,19 +1,26 @@
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../private/errors';
 import { HandlerPolicies } from '../private/handler-policy';
 import { acknowledgeProvider } from '../private/nag-acknowledgements';
+import type { ReplicatorProviderLogOptions } from '../provider-logs';
+
+/** The provider's logs are kept a year, and deleted with the stack (see ReplicatorProviderLogOptions). */
+const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+const DEFAULT_LOG_REMOVAL_POLICY = RemovalPolicy.DESTROY;
 
 /**
  * The stack-singleton custom resource provider behind every `MskReplicator` of a stack: one onEvent and one
  * isComplete function (sharing one pre-bundled asset) wrapped by the `custom-resources` Provider framework.
- * It has no per-replicator configuration; each replicator registers what it needs with the provider's two shared
- * handler policies (`handlerPolicies`), which grow by de-duplicated ARNs, not by statements.
+ * Its one setting is the stack's choice for its log groups (`configureLogs`); each replicator registers what it needs
+ * with the provider's two shared handler policies (`handlerPolicies`), which grow by de-duplicated ARNs, not by
+ * statements.
  */
 export class ReplicatorProvider extends Construct {
   /**
@@ -44,9 +51,26 @@ export class ReplicatorProvider extends Construct {
   public readonly handlerRoles: iam.IRole[];
   /** The handler functions' permissions, shared by the replicators of the stack. */
   public readonly handlerPolicies: HandlerPolicies;
+  /** The provider's log groups: onEvent, isComplete, the Provider framework's functions, the waiter. */
+  public readonly logGroups: logs.LogGroup[];
+  /** The log options a replicator set, with its path (the provider is shared: they must agree). */
+  private logOptions?: { readonly options: ReplicatorProviderLogOptions; readonly setBy: string };
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Every function and the waiter log to a log group of the stack, with the default options below until a replicator
+    // sets its own (configureLogs). Without one, Lambda creates `/aws/lambda/<function>` itself, outside CloudFormation
+    // (aws-cdk-lib 2.257.0), or aws-cdk-lib adds a `LogGroup` with its defaults, RETAIN and 731 days (2.278.0 with the
+    // `@aws-cdk/aws-lambda:useCdkManagedLogGroup` feature flag that `cdk init` sets): either way it outlives the stack.
+    const logGroup = (id: string) => new logs.LogGroup(this, id, {
+      retention: DEFAULT_LOG_RETENTION,
+      removalPolicy: DEFAULT_LOG_REMOVAL_POLICY,
+    });
+    const onEventLogs = logGroup('OnEventLogs');
+    const isCompleteLogs = logGroup('IsCompleteLogs');
+    const waiterLogs = logGroup('WaiterLogs');
+    const frameworkLogs = logGroup('FrameworkLogs');
+    this.logGroups = [onEventLogs, isCompleteLogs, frameworkLogs, waiterLogs];
     const code = lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'provider', 'handler.lambda'));
     const common = {
       code,
@@ -59,24 +83,26 @@ export class ReplicatorProvider extends Construct {
       handler: 'index.onEventHandler',
       description: 'cdk-msk-replicator: starts create, update and delete of MSK replicators',
       timeout: Duration.minutes(2),
-      logGroup: new logs.LogGroup(this, 'OnEventLogs', { retention: logs.RetentionDays.ONE_YEAR }),
+      logGroup: onEventLogs,
     });
     const isComplete = new lambda.Function(this, 'IsCompleteHandler', {
       ...common,
       handler: 'index.isCompleteHandler',
       description: 'cdk-msk-replicator: waits for MSK replicators to reach the desired state',
       timeout: Duration.minutes(1),
-      logGroup: new logs.LogGroup(this, 'IsCompleteLogs', { retention: logs.RetentionDays.ONE_YEAR }),
+      logGroup: isCompleteLogs,
     });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       queryInterval: ReplicatorProvider.QUERY_INTERVAL,
       totalTimeout: ReplicatorProvider.TOTAL_TIMEOUT,
+      // the framework's onEvent, isComplete and onTimeout functions
+      logGroup: frameworkLogs,
       // Errors only: level ALL would log every state's input, i.e. whole CloudFormation events.
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: logs.RetentionDays.ONE_YEAR }),
+        destination: waiterLogs,
         level: sfn.LogLevel.ERROR,
         includeExecutionData: false,
       },
@@ -86,4 +112,33 @@ export class ReplicatorProvider extends Construct {
     this.handlerPolicies = new HandlerPolicies(this, 'HandlerPolicies', onEvent.role!, isComplete.role!);
     acknowledgeProvider([onEvent, isComplete], provider);
   }
+
+  /**
+   * Applies a replicator's `providerLogs` to the provider's log groups. The provider is shared by the stack's
+   * replicators, so replicators that set options must set the same ones; a replicator that sets none takes what
+   * another one set, whatever their order.
+   */
+  public configureLogs(options: ReplicatorProviderLogOptions, requester: IConstruct): void {
+    if (this.logOptions !== undefined) {
+      const same = this.logOptions.options.retention === options.retention
+        && this.logOptions.options.removalPolicy === options.removalPolicy;
+      if (!same) {
+        throw validationError(requester, `\`providerLogs\` must be the same for every replicator of the stack (they share one `
+          + `provider), got ${describeLogOptions(options)} here and ${describeLogOptions(this.logOptions.options)} at `
+          + `${this.logOptions.setBy}: set it on one replicator of the stack`);
+      }
+      return;
+    }
+    this.logOptions = { options, setBy: requester.node.path };
+    const retention = options.retention ?? DEFAULT_LOG_RETENTION;
+    for (const group of this.logGroups) {
+      // logs.LogGroup renders INFINITE as no RetentionInDays (aws-logs/lib/log-group.ts); the same here.
+      (group.node.defaultChild as logs.CfnLogGroup).retentionInDays = retention === logs.RetentionDays.INFINITE ? undefined : retention;
+      group.applyRemovalPolicy(options.removalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY);
+    }
+  }
+}
+
+function describeLogOptions(options: ReplicatorProviderLogOptions): string {
+  return `{ retention: ${options.retention ?? '(default)'}, removalPolicy: ${options.removalPolicy ?? '(default)'} }`;
 }
