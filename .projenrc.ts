@@ -24,6 +24,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   tsconfigDevFile: 'tsconfig.dev.json',
+  // The published lib/*.js carry no source map: jsii's default inline maps point stack traces at src/*.ts, which the
+  // package does not ship, so a user would be sent to files that are not there. The frames point at lib/*.js instead.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
 
   // The provider's single handler asset is bundled below (both Lambda functions share it), so auto-discovery
   // of *.lambda.ts files is off.

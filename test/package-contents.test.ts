@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 /**
@@ -18,4 +19,11 @@ test('npm pack contains the library, its assets and docs, and nothing else', () 
   const unexpected = files.filter((f) => !/^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|API\.md|LICENSE|README\.md|package\.json)$/.test(f));
   expect(unexpected).toEqual([]);
   expect(files.some((f) => /simulator|\.test\.|^test\/|^src\/|^demo\//.test(f))).toBe(false);
+});
+
+test('the compiled library carries no source map: stack traces point at lib/*.js, which the package ships, not at src/*.ts', () => {
+  const lib = path.join(__dirname, '..', 'lib');
+  const files = (fs.readdirSync(lib, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+  expect(files.length).toBeGreaterThan(10);
+  expect(files.filter((f) => fs.readFileSync(path.join(lib, f), 'utf8').includes('sourceMappingURL'))).toEqual([]);
 });

@@ -103,20 +103,33 @@ test.each([
 });
 
 describe('validation errors of the installed library', () => {
-  // A consumer's app (plain JavaScript, run with source maps on, as ts-node runs a CDK app) that makes a mistake.
+  // A consumer's app (plain JavaScript, run with source maps on, as ts-node and tsx run a CDK app) that makes one mistake
+  // per public construct.
   const APP = [
     "const { App, Errors, Stack } = require('aws-cdk-lib');",
     "const ec2 = require('aws-cdk-lib/aws-ec2');",
-    "const { MskReplicator, ReplicatorCluster } = require('cdk-msk-replicator');",
-    "const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });",
-    "const vpc = ec2.Vpc.fromVpcAttributes(stack, 'V', { vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16',",
-    "  availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });",
-    'const cluster = (name) => ReplicatorCluster.fromMskCluster({ clusterArn: `arn:aws:kafka:us-east-1:123456789012:cluster/${name}/1`, vpc });',
+    "const { ActiveActiveReplication, MskReplicator, ReplicatorCluster, ReplicatorSourceClusterPolicy } = require('cdk-msk-replicator');",
+    'const report = (e) => ({ validation: Errors.isValidationError(e), path: e.constructPath, message: e.message, stack: e.stack });',
+    'const mistakes = [];',
+    "const app = new App();",
+    "const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });",
+    "const west = new Stack(app, 'W', { env: { account: '123456789012', region: 'us-west-2' } });",
+    "const vpc = (s, id) => ec2.Vpc.fromVpcAttributes(s, id, { vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16',",
+    "  availabilityZones: [s.region + 'a', s.region + 'b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });",
+    'const cluster = (region, name) => `arn:aws:kafka:${region}:123456789012:cluster/${name}/1`;',
     'try {',
-    "  new MskReplicator(stack, 'Replicator', { replicatorName: 'my_name', source: cluster('a'), target: cluster('b') });",
-    '} catch (e) {',
-    '  console.log(JSON.stringify({ validation: Errors.isValidationError(e), path: e.constructPath, message: e.message, stack: e.stack }));',
-    '}',
+    "  new MskReplicator(stack, 'Replicator', { replicatorName: 'my_name',",
+    "    source: ReplicatorCluster.fromMskCluster({ clusterArn: cluster('us-east-1', 'a'), vpc: vpc(stack, 'V1') }),",
+    "    target: ReplicatorCluster.fromMskCluster({ clusterArn: cluster('us-east-1', 'b'), vpc: vpc(stack, 'V2') }) });",
+    '} catch (e) { mistakes.push(report(e)); }',
+    'try {',
+    "  new ReplicatorSourceClusterPolicy(stack, 'Access', { clusterArn: cluster('us-west-2', 'a') });",
+    '} catch (e) { mistakes.push(report(e)); }',
+    'try {',
+    "  new ActiveActiveReplication(app, 'Pair', { clusterA: { stack: west, clusterArn: cluster('us-east-1', 'a'), vpc: vpc(west, 'VA') },",
+    "    clusterB: { stack, clusterArn: cluster('us-west-2', 'b'), vpc: vpc(stack, 'VB') } });",
+    '} catch (e) { mistakes.push(report(e)); }',
+    'console.log(JSON.stringify(mistakes));',
   ].join('\n');
 
   test('name the construct path, and their stack starts at the line of the app, not at a file the package does not ship', () => {
@@ -127,13 +140,16 @@ describe('validation errors of the installed library', () => {
     }
     fs.writeFileSync(path.join(scratch, 'app.js'), APP);
     const output = execFileSync(process.execPath, ['--enable-source-maps', 'app.js'], { cwd: scratch, encoding: 'utf8' });
-    const error = JSON.parse(output);
-    expect(error.validation).toBe(true);
-    expect(error.path).toBe('S/Replicator');
-    expect(error.message).toMatch(/^`replicatorName` must match .* got: my_name/);
-    const frames = (error.stack as string).split('\n').filter((line) => /^\s+at /.test(line));
-    expect(frames[0]).toContain(path.join(scratch, 'app.js'));
-    expect(error.stack).not.toMatch(/cdk-msk-replicator[\\/]src[\\/]/);
-    expect(error.stack).toContain('Relates to construct');
+    const mistakes = JSON.parse(output) as Array<{ validation: boolean; path: string; message: string; stack: string }>;
+    expect(mistakes.map((m) => [m.validation, m.path])).toEqual([[true, 'S/Replicator'], [true, 'S/Access'], [true, 'Pair']]);
+    expect(mistakes[0].message).toMatch(/^`replicatorName` must match .* got: my_name/);
+    expect(mistakes[1].message).toMatch(/^`clusterArn` must be a cluster of this stack's Region us-east-1/);
+    expect(mistakes[2].message).toMatch(/^`clusterA.clusterArn` is a cluster of us-east-1 and `clusterB.clusterArn` one of us-west-2/);
+    for (const mistake of mistakes) {
+      const frames = mistake.stack.split('\n').filter((line) => /^\s+at /.test(line));
+      expect(frames[0]).toContain(path.join(scratch, 'app.js'));
+      expect(mistake.stack).not.toMatch(/cdk-msk-replicator[\\/]src[\\/]/);
+      expect(mistake.stack).toContain('Relates to construct');
+    }
   });
 });
