@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     `@aws-sdk/client-kafka@${CLIENT_KAFKA_VERSION}`,
+    // the drift command finds a replicator from its stack and logical id (bundled into the command, like client-kafka)
+    `@aws-sdk/client-cloudformation@${CLIENT_KAFKA_VERSION}`,
     // the only credential provider the handler bundles (the version client-kafka's default chain resolves to)
     '@aws-sdk/credential-provider-env@3.972.85',
     '@types/aws-lambda',
@@ -126,7 +128,7 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/'
 
 // The handler imports the SDK that is bundled into its asset: a build-time dependency, never loaded by the
 // construct library itself.
-for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli']) {
+for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli', 'cli/deployed-stack', 'cli/aws-errors']) {
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 

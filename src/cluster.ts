@@ -357,7 +357,7 @@ class ApacheKafkaReplicatorCluster extends ReplicatorCluster {
   }
 
   public grantReplicationTarget(_grantee: iam.IGrantable): iam.Grant {
-    throw unscopedValidationError(`\`grantReplicationTarget()\` needs an Amazon MSK cluster: a replicator's target must be one, and `
+    throw unscopedValidationError('`grantReplicationTarget()` needs an Amazon MSK cluster: a replicator\'s target must be one, and '
       + `${this.clusterId} is a self-managed Apache Kafka cluster`);
   }
 

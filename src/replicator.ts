@@ -16,8 +16,8 @@ import { defaultStatistic } from './private/metric-catalog';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
 import { createRecommendedAlarms } from './private/recommended-alarms';
 import { securityGroupFactory } from './private/replicator-network';
-import { linkSourceClusterPolicy } from './private/source-cluster-policy-link';
 import { tagViolations, validateReplicatorArn, validateSchemaConstraints } from './private/schema-constraints';
+import { linkSourceClusterPolicy } from './private/source-cluster-policy-link';
 import {
   reportAll, validateDescription, validateDistinctClusters, validateOffsetSyncMode, validatePatterns, validateReplicatorName,
   validateTargetRegion, validateTimeout, validateLogDelivery,

@@ -50,7 +50,9 @@ describe('a source cluster of the same stack, with a VPC imported with another R
   test('fails: the cluster is in the stack\'s Region, so its VPC must be too', () => {
     const stack = drStack(new App());
     const cluster = new msk.CfnCluster(stack, 'Orders', {
-      clusterName: 'orders', kafkaVersion: '3.6.0', numberOfBrokerNodes: 2,
+      clusterName: 'orders',
+      kafkaVersion: '3.6.0',
+      numberOfBrokerNodes: 2,
       brokerNodeGroupInfo: { instanceType: 'kafka.m5.large', clientSubnets: ['subnet-0b0000000000001', 'subnet-0b0000000000002'] },
     });
     let thrown: unknown;
@@ -70,7 +72,9 @@ describe('a source cluster of the same stack, with a VPC imported with another R
   test('with a VPC of the stack\'s Region it is a same-Region source: a security group, subnets of that VPC', () => {
     const stack = drStack(new App());
     const cluster = new msk.CfnCluster(stack, 'Orders', {
-      clusterName: 'orders', kafkaVersion: '3.6.0', numberOfBrokerNodes: 2,
+      clusterName: 'orders',
+      kafkaVersion: '3.6.0',
+      numberOfBrokerNodes: 2,
       brokerNodeGroupInfo: { instanceType: 'kafka.m5.large', clientSubnets: ['subnet-0c0000000000001', 'subnet-0c0000000000002'] },
     });
     new MskReplicator(stack, 'Replicator', {

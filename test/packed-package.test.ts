@@ -3,26 +3,33 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { Template } from 'aws-cdk-lib/assertions';
-import { exampleProperties, exampleStack } from '../examples/orders-replication';
-import { CloudFormationResource, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { App } from 'aws-cdk-lib';
+import { ACCOUNT, exampleStack, REGION } from '../examples/orders-replication';
+import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
+import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { MskSimulator } from '../local-aws/msk-simulator';
 
 /**
  * The package as a user gets it. The drift command: the package is packed (`npm pack`), installed from the tarball into a
- * scratch project, and its bin runs against the simulator with a clean environment (no AWS_REGION: the Region
- * comes from the replicator ARN). The simulator rejects requests signed for another Region, as a regional AWS
- * endpoint does.
+ * scratch project, and its bin runs with a clean environment (no AWS_REGION, an empty HOME) against the local world over
+ * HTTP: the example app synthesized into the project's `cdk.out` (as `cdk synth` leaves it) and deployed through the
+ * CloudFormation stack emulator against the MSK simulator; the local CloudFormation API serves that stack's resources.
+ * Both reject requests signed for another Region, as regional AWS endpoints do.
  */
 const ROOT = path.join(__dirname, '..');
 let sim: MskSimulator;
+let cloudFormation: LocalCloudFormationApi;
 let bin: string;
 let templateFile: string;
+let logicalId: string;
 let arn: string;
 let scratch: string;
+let emptyHome: string;
 
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-package-'));
+  emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-home-'));
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
     cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
   }));
@@ -32,25 +39,40 @@ beforeAll(async () => {
     path.join(scratch, packed[0].filename)], { cwd: scratch, stdio: 'ignore' });
   bin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator-drift');
 
-  sim = await MskSimulator.start({ timing: { creatingMs: 20, updatingMs: 20, deletingMs: 20 } });
-  const options = { tags: { team: 'streaming' } };
-  const resource = new CloudFormationResource(loadBundledHandler(sim.endpoint), { queryIntervalMs: 5 });
-  expect((await resource.create(exampleProperties(options))).status).toBe('SUCCESS');
-  arn = resource.physicalResourceId!;
-  templateFile = path.join(scratch, 'OrdersReplication.template.json');
-  fs.writeFileSync(templateFile, JSON.stringify(Template.fromStack(exampleStack(options).stack).toJSON()));
+  sim = await MskSimulator.start({ region: REGION, timing: { creatingMs: 20, updatingMs: 20, deletingMs: 20 } });
+  const app = new App({ outdir: path.join(scratch, 'cdk.out') });
+  exampleStack({ tags: { team: 'streaming' } }, app);
+  const assembly = app.synth();
+  templateFile = path.join(assembly.directory, assembly.getStackByName('OrdersReplication').templateFile);
+  const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate;
+  logicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'Custom::MskReplicator')![0];
+  const stack = new CloudFormationStack(loadBundledHandler(sim.endpoint), {
+    region: REGION, account: ACCOUNT, stackName: 'OrdersReplication', provider: { queryIntervalMs: 5 },
+  });
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  arn = stack.resource(logicalId)!.physicalId;
+  cloudFormation = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack] });
 }, 120_000);
-afterAll(async () => sim?.stop());
+afterAll(async () => {
+  await cloudFormation?.stop();
+  await sim?.stop();
+});
 
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret' };
+
+/** Runs the installed bin in the scratch project, with `env` and nothing else of this process's environment. */
+async function run(args: string[], env: Record<string, string> = CREDENTIALS): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(bin, args, {
+      cwd: scratch,
       env: {
         PATH: process.env.PATH ?? '',
-        HOME: os.homedir(),
+        // no ~/.aws: only what `env` gives
+        HOME: emptyHome,
+        // no EC2 instance metadata to wait for
+        AWS_EC2_METADATA_DISABLED: 'true',
         AWS_ENDPOINT_URL_KAFKA: sim.endpoint,
-        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'example-secret',
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
         ...env,
       },
     });
@@ -61,6 +83,43 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
   }
 }
 
+describe('--stack: the replicator found from the deployed stack, the template and Region from ./cdk.out', () => {
+  test('no drift, exit 0, after DescribeStackResource of the stack\'s one replicator', async () => {
+    const { code, stdout, stderr } = await run(['--stack', 'OrdersReplication']);
+    expect(stderr).not.toMatch(/cdk-msk-replicator-drift:/);
+    expect(stdout).toMatch(new RegExp(`^no drift: OrdersReplication-Replicator-[0-9A-F]{8}-\\w+ matches ${logicalId} of ${templateFile}\n$`));
+    expect(code).toBe(0);
+    expect(cloudFormation.calls.filter((c) => c.action === 'DescribeStackResource').pop()?.params)
+      .toMatchObject({ StackName: 'OrdersReplication', LogicalResourceId: logicalId });
+  });
+
+  test('a stack that is not deployed: exit 1, saying what to check', async () => {
+    // (the Region from the manifest next to the template)
+    const { code, stderr } = await run(['--stack', 'OrdersReplicaton', '--template', templateFile]);
+    expect(stderr).toContain(`cdk-msk-replicator-drift: CloudFormation has no stack OrdersReplicaton in ${REGION}`);
+    expect(code).toBe(1);
+  });
+
+  test('a stack that is not in ./cdk.out: exit 1, naming the stacks there', async () => {
+    const { code, stderr } = await run(['--stack', 'Orders']);
+    expect(stderr).toContain('has no stack Orders (its stacks: OrdersReplication): pass --template <file>');
+    expect(code).toBe(1);
+  });
+
+  test('a profile that does not exist: exit 1, and how to create or list profiles', async () => {
+    const { code, stderr } = await run(['--stack', 'OrdersReplication'], { AWS_PROFILE: 'ghost' });
+    expect(stderr).toMatch(/^cdk-msk-replicator-drift: the AWS profile "ghost" \(AWS_PROFILE\) does not exist: it is in neither ~\/.aws\/config nor ~\/.aws\/credentials .*`aws configure list-profiles` lists the profiles; `aws configure --profile ghost` or `aws configure sso --profile ghost` creates it/m);
+    expect(code).toBe(1);
+  });
+
+  test('no credentials at all: exit 1, and where the command looks for them', async () => {
+    const { code, stderr } = await run(['--stack', 'OrdersReplication'], {});
+    expect(stderr).toMatch(/^cdk-msk-replicator-drift: no AWS credentials found\. The command uses the standard AWS credential chain: set AWS_PROFILE/m);
+    expect(stderr).toContain('cloudformation:DescribeStackResource');
+    expect(code).toBe(1);
+  });
+});
+
 test('the installed bin takes the Region from the ARN: no drift, exit 0', async () => {
   const { code, stdout, stderr } = await run([arn, '--template', templateFile]);
   // (on Node 20 the bundled SDK prints a NodeVersionSupportWarning to stderr; nothing else may be there)
@@ -70,7 +129,7 @@ test('the installed bin takes the Region from the ARN: no drift, exit 0', async 
 });
 
 test('the ARN\'s Region wins over AWS_REGION, and --region overrides both', async () => {
-  expect((await run([arn, '--template', templateFile], { AWS_REGION: 'eu-west-1' })).code).toBe(0);
+  expect((await run([arn, '--template', templateFile], { ...CREDENTIALS, AWS_REGION: 'eu-west-1' })).code).toBe(0);
   const wrong = await run([arn, '--template', templateFile, '--region', 'eu-west-1']);
   expect(wrong.code).toBe(1);
   expect(wrong.stderr).toContain("Credential should be scoped to a valid region, not 'eu-west-1'");
@@ -81,17 +140,20 @@ test('drift is listed with exit 2', async () => {
   const { code, stdout } = await run([arn, '--template', templateFile]);
   expect(stdout).toContain('tags.team: template "streaming", live "hijacked" (fixed in place by the next update)');
   expect(code).toBe(2);
+  const byStack = await run(['--stack', 'OrdersReplication']);
+  expect(byStack.stdout).toBe(stdout);
+  expect(byStack.code).toBe(2);
 });
 
 test('--help prints the usage with the exit codes and exits 0', async () => {
   const { code, stdout } = await run(['--help']);
   expect(code).toBe(0);
-  expect(stdout).toMatch(/^usage: cdk-msk-replicator-drift <replicator-arn> --template/);
+  expect(stdout).toMatch(/^usage: cdk-msk-replicator-drift --stack <stack> .*\n {7}cdk-msk-replicator-drift <replicator-arn> --template/);
   expect(stdout).toMatch(/0 +no drift[\s\S]*2 +drift[\s\S]*1 +error[\s\S]*64 +invalid command line/);
 });
 
 test.each([
-  [[], 'the replicator ARN is missing'],
+  [[], 'the replicator is missing: give --stack <stack> or a replicator ARN'],
   [['arn:aws:kafka:us-east-1:123456789012:replicator/a/b'], '--template is missing'],
   [['not-an-arn', '--template', 't.json'], 'not-an-arn is not a replicator ARN'],
   [['--frobnicate'], 'unknown option --frobnicate'],
@@ -111,7 +173,7 @@ describe('validation errors of the installed library', () => {
     "const { ActiveActiveReplication, MskReplicator, ReplicatorCluster, ReplicatorSourceClusterPolicy } = require('cdk-msk-replicator');",
     'const report = (e) => ({ validation: Errors.isValidationError(e), path: e.constructPath, message: e.message, stack: e.stack });',
     'const mistakes = [];',
-    "const app = new App();",
+    'const app = new App();',
     "const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });",
     "const west = new Stack(app, 'W', { env: { account: '123456789012', region: 'us-west-2' } });",
     "const vpc = (s, id) => ec2.Vpc.fromVpcAttributes(s, id, { vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16',",

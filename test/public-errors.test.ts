@@ -58,7 +58,9 @@ describe('ActiveActiveReplication', () => {
     return { app, ireland, frankfurt };
   }
   const vpc = (stack: Stack, id: string) => ec2.Vpc.fromVpcAttributes(stack, id, {
-    vpcId: `vpc-0${id.toLowerCase()}000000000001`, vpcCidrBlock: '10.10.0.0/16', availabilityZones: [`${stack.region}a`, `${stack.region}b`],
+    vpcId: `vpc-0${id.toLowerCase()}000000000001`,
+    vpcCidrBlock: '10.10.0.0/16',
+    availabilityZones: [`${stack.region}a`, `${stack.region}b`],
     privateSubnetIds: [`subnet-0${id.toLowerCase()}00000000001`, `subnet-0${id.toLowerCase()}00000000002`],
   });
   const cluster = (stack: Stack, clusterArn: string, id: string): ActiveActiveClusterOptions => ({ stack, clusterArn, vpc: vpc(stack, id) });

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as ts from 'typescript';
 import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ts from 'typescript';
 import { ACCOUNT, clusterVpc, exampleStack, REGION, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import * as lib from '../src';
 import { readmeSection, runReadmeExample } from './readme-examples';
@@ -69,9 +69,13 @@ test('the README\'s providerLogs example keeps the provider\'s log groups after 
   const stack = new Stack(app, 'Audited', { env: { account: ACCOUNT, region: REGION } });
   const [example] = readmeSection('After `cdk destroy`');
   runReadmeExample(example, {
-    ...lib, ...cdk, logs,
-    primaryClusterArn: SOURCE_CLUSTER_ARN, drClusterArn: TARGET_CLUSTER_ARN,
-    primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'), drVpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
+    ...lib,
+    ...cdk,
+    logs,
+    primaryClusterArn: SOURCE_CLUSTER_ARN,
+    drClusterArn: TARGET_CLUSTER_ARN,
+    primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'),
+    drVpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
   }, stack);
   const logGroups = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'));
   expect(logGroups.map((g) => [g.DeletionPolicy, g.Properties.RetentionInDays])).toEqual(Array(4).fill(['Retain', 3653]));

@@ -16,9 +16,9 @@ import { exampleStack } from '../examples/orders-replication';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const FLOOR: string = require('../package.json').devDependencies['aws-cdk-lib'];
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RUNNING: string = require('aws-cdk-lib/package.json').version;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const FLOOR: string = require('../package.json').devDependencies['aws-cdk-lib'];
 const ON_FLOOR = RUNNING === FLOOR;
 const LAMBDA_LOG_GROUP_FLAG = '@aws-cdk/aws-lambda:useCdkManagedLogGroup';
 const STRICT_VALIDATION_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
@@ -55,7 +55,8 @@ describe('"Why not CfnReplicator": what aws-cdk-lib itself checks of a CfnReplic
     new msk.CfnReplicator(new Stack(app, 'L1'), 'Replicator', {
       replicatorName: 'r'.repeat(135),
       serviceExecutionRoleArn: 'arn:aws:iam::111111111111:role/replicator',
-      kafkaClusters: [], replicationInfoList: [],
+      kafkaClusters: [],
+      replicationInfoList: [],
     });
     let thrown: Error | undefined;
     try {
@@ -72,7 +73,7 @@ describe('"Why not CfnReplicator": what aws-cdk-lib itself checks of a CfnReplic
   test('the README row names both behaviours with their versions', () => {
     const row = README.split('\n').find((line) => line.startsWith('| Validation at synth |'))!;
     expect(row).toContain(`with aws-cdk-lib ${FLOOR}: required properties and types`);
-    expect(row).toContain(`with 2.278.0 also the resource schema's constraints`);
+    expect(row).toContain('with 2.278.0 also the resource schema\'s constraints');
     expect(row).toContain(`\`${finding}\``);
     expect(row).toContain(STRICT_VALIDATION_FLAG);
   });
@@ -127,8 +128,8 @@ describe('cdk-nag as a validation plugin (README, "Security by default")', () =>
       expect(JSON.stringify(nag)).toContain('NagPack requires a construct tree on the validation context');
       expect(nag.violations).toEqual([]);
     } else {
-      const paths = nag.violations.flatMap((v: { violatingConstructs?: Array<{ constructPath: string }>; violatingResources?: Array<{ constructPath: string }> }) =>
-        (v.violatingConstructs ?? v.violatingResources ?? []).map((c) => c.constructPath));
+      type Violation = { violatingConstructs?: Array<{ constructPath: string }>; violatingResources?: Array<{ constructPath: string }> };
+      const paths = nag.violations.flatMap((v: Violation) => (v.violatingConstructs ?? v.violatingResources ?? []).map((c) => c.constructPath));
       expect(paths.length).toBeGreaterThan(0);
       // only the test's bucket: the library's own findings are acknowledged, and the plugin sees the acknowledgements
       expect(paths.filter((p: string) => !p.startsWith('OrdersReplication/Unprotected'))).toEqual([]);

@@ -64,6 +64,14 @@ export interface StackEvent {
   readonly reason?: string;
 }
 
+/** A deployed resource as CloudFormation describes it (DescribeStackResource, ListStackResources). */
+export interface DeployedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly physicalId: string;
+  readonly status: 'CREATE_COMPLETE' | 'UPDATE_COMPLETE';
+}
+
 export type StackStatus = 'CREATE_COMPLETE' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
   | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
 
@@ -146,6 +154,22 @@ export class CloudFormationStack {
   /** The physical id and attributes of a resource, as deployed. */
   public resource(logicalId: string): LiveResource | undefined {
     return this.live.get(logicalId);
+  }
+
+  /**
+   * Read-only: every resource as deployed now, with the status its last successful change left it in (the local
+   * CloudFormation API, local-aws/cloudformation/query-api.ts, serves this view).
+   */
+  public deployedResources(): DeployedResource[] {
+    return [...this.live.entries()].map(([logicalId, resource]) => {
+      const last = [...this.events].reverse().find((e) => e.logicalId === logicalId && e.status === 'SUCCESS' && e.action !== 'Delete');
+      return {
+        logicalId,
+        type: resource.type,
+        physicalId: resource.physicalId,
+        status: last?.action === 'Update' ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
+      };
+    });
   }
 
   public async deploy(template: CfnTemplate): Promise<StackStatus> {

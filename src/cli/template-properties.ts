@@ -19,7 +19,8 @@ function replaceIntrinsics(value: Json): Json {
   return out;
 }
 
-export function replicatorProperties(template: Json, logicalId?: string): ReplicatorProperties {
+/** The `Custom::MskReplicator` of a template: `logicalId`, or the only one. */
+export function replicatorInTemplate(template: Json, logicalId?: string): { logicalId: string; properties: ReplicatorProperties } {
   const resources = (template as { Resources?: Record<string, { Type?: string; Properties?: Json }> }).Resources ?? {};
   const replicators = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::MskReplicator');
   const chosen = logicalId !== undefined ? replicators.filter(([id]) => id === logicalId) : replicators;
@@ -29,5 +30,5 @@ export function replicatorProperties(template: Json, logicalId?: string): Replic
       ? `No Custom::MskReplicator with logical id ${logicalId} in the template (found: ${ids})`
       : `The template has ${replicators.length} Custom::MskReplicator resources (${ids}): choose one with --logical-id`);
   }
-  return decodeProperties(replaceIntrinsics(chosen[0][1].Properties ?? {}));
+  return { logicalId: chosen[0][0], properties: decodeProperties(replaceIntrinsics(chosen[0][1].Properties ?? {})) };
 }

@@ -62,7 +62,7 @@ export class ReplicatorProvider extends Construct {
     // sets its own (configureLogs). Without one, Lambda creates `/aws/lambda/<function>` itself, outside CloudFormation
     // (aws-cdk-lib 2.257.0), or aws-cdk-lib adds a `LogGroup` with its defaults, RETAIN and 731 days (2.278.0 with the
     // `@aws-cdk/aws-lambda:useCdkManagedLogGroup` feature flag that `cdk init` sets): either way it outlives the stack.
-    const logGroup = (id: string) => new logs.LogGroup(this, id, {
+    const logGroup = (logGroupId: string) => new logs.LogGroup(this, logGroupId, {
       retention: DEFAULT_LOG_RETENTION,
       removalPolicy: DEFAULT_LOG_REMOVAL_POLICY,
     });
@@ -123,7 +123,7 @@ export class ReplicatorProvider extends Construct {
       const same = this.logOptions.options.retention === options.retention
         && this.logOptions.options.removalPolicy === options.removalPolicy;
       if (!same) {
-        throw validationError(requester, `\`providerLogs\` must be the same for every replicator of the stack (they share one `
+        throw validationError(requester, '`providerLogs` must be the same for every replicator of the stack (they share one '
           + `provider), got ${describeLogOptions(options)} here and ${describeLogOptions(this.logOptions.options)} at `
           + `${this.logOptions.setBy}: set it on one replicator of the stack`);
       }

@@ -25,7 +25,8 @@ function installedVersion(name: string): string | undefined {
 
 function main(): void {
   const floor = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string }).version;
-  const wanted = Object.fromEntries(Object.entries(PACKAGES).map(([key, name]) => [key, newestInRegistry(name)])) as Record<keyof typeof PACKAGES, string>;
+  const wanted = Object.fromEntries(Object.entries(PACKAGES).map(([key, name]) => [key, newestInRegistry(name)])) as
+    Record<keyof typeof PACKAGES, string>;
   const upToDate = Object.entries(PACKAGES).every(([key, name]) => installedVersion(name) === wanted[key as keyof typeof PACKAGES]);
   if (!upToDate) {
     fs.rmSync(NEWEST_DIR, { recursive: true, force: true });
