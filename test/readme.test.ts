@@ -34,26 +34,54 @@ test('the README starts with the contributor commands, then tells users how to i
   }
 });
 
-test('the complete app of the README synthesizes a replicator with its alarms', () => {
+/** The `cdk.context.json` the README gives for the complete app. */
+function completeAppContext(): Record<string, unknown> {
+  const section = README.slice(README.indexOf('## A complete app'), README.indexOf('## Scenarios'));
+  const match = /```json\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error('README: no ```json block (cdk.context.json) under "## A complete app"');
+  return JSON.parse(match[1]);
+}
+
+/** Runs the complete app as the CDK CLI does (context in CDK_CONTEXT_JSON, output in CDK_OUTDIR); its template. */
+function synthesizeCompleteApp(context: Record<string, unknown>): { template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }; missing: unknown[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
   const { outputText } = ts.transpileModule(completeApp(), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = (id: string) => (id === 'cdk-msk-replicator' ? require('../src') : require(id));
-  const previous = process.env.CDK_OUTDIR;
+  const previous = { outdir: process.env.CDK_OUTDIR, context: process.env.CDK_CONTEXT_JSON };
   process.env.CDK_OUTDIR = outdir;
+  process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
   try {
     new Function('require', 'exports', 'module', outputText)(load, {}, { exports: {} });
   } finally {
-    if (previous === undefined) delete process.env.CDK_OUTDIR; else process.env.CDK_OUTDIR = previous;
+    for (const [name, value] of [['CDK_OUTDIR', previous.outdir], ['CDK_CONTEXT_JSON', previous.context]] as const) {
+      if (value === undefined) delete process.env[name]; else process.env[name] = value;
+    }
   }
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'OrdersReplication.template.json'), 'utf8'));
-  const resources = Object.values(template.Resources) as Array<{ Type: string; Properties: Record<string, unknown> }>;
-  expect(resources.filter((r) => r.Type === 'Custom::MskReplicator')).toHaveLength(1);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  return { template: JSON.parse(fs.readFileSync(path.join(outdir, 'OrdersReplication.template.json'), 'utf8')), missing: manifest.missing ?? [] };
+}
+
+test('the complete app of the README, with the README\'s cdk.context.json, synthesizes a replicator with its alarms in that VPC', () => {
+  const { template, missing } = synthesizeCompleteApp(completeAppContext());
+  expect(missing).toEqual([]);
+  const resources = Object.values(template.Resources);
+  const [replicator] = resources.filter((r) => r.Type === 'Custom::MskReplicator');
+  // the private subnets of the looked-up VPC, on both sides
+  const privateSubnets = ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'];
+  expect(replicator.Properties).toMatchObject({ Source: { SubnetIds: privateSubnets }, Target: { SubnetIds: privateSubnets } });
+  expect(resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroup').map((r) => r.Properties.VpcId)).toEqual(['vpc-0a1b2c3d4e5f67890', 'vpc-0a1b2c3d4e5f67890']);
   expect(resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length).toBe(9);
   // both clusters' brokers let the replicator in on 9098
   expect(resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.FromPort === 9098)).toHaveLength(2);
+});
+
+test('the README\'s cdk.context.json is what the lookup of the complete app asks for: without it, the synth records it as missing', () => {
+  const { missing } = synthesizeCompleteApp({});
+  expect((missing as Array<{ key: string; provider: string }>).map((m) => [m.provider, m.key])).toEqual(
+    Object.keys(completeAppContext()).map((key) => ['vpc-provider', key]));
 });
 
 test('what the README says about cdk destroy: the provider\'s four log groups are deleted with the stack', () => {
