@@ -1,6 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { resolveIntrinsics, stringifyScalars } from '../local-aws/cloudformation/intrinsics';
 import { CloudFormationResource, Handler, loadBundledHandler, Properties } from '../local-aws/cloudformation/provider-framework';
@@ -84,6 +86,18 @@ describe('synth', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['OrdersFrankfurt', 'OrdersIreland', 'OrdersIrelandOrdersSourceAccess']);
   });
 
+  test('the README names the three stacks the example makes, in the order they deploy', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Active-active'), readme.indexOf('### A self-managed Apache Kafka source'));
+    const assembly = readmeApp().synth();
+    const names = assembly.stacks.map((s) => s.stackName);
+    expect(names.sort()).toEqual(['OrdersFrankfurt', 'OrdersIreland', 'OrdersIrelandOrdersSourceAccess']);
+    // each named, in deployment order: the policy's stack, then B's, then A's
+    expect(section).toMatch(/^1\. `<A's stack id><id>SourceAccess` \(here `OrdersIrelandOrdersSourceAccess`\), in A's Region: A's cluster policy/m);
+    expect(section).toMatch(/^2\. B's stack \(`OrdersFrankfurt`\): B's cluster policy and the replicator A to B/m);
+    expect(section).toMatch(/^3\. A's stack \(`OrdersIreland`\): the replicator B to A\./m);
+  });
+
   test('without source cluster policies: no extra stack, B to A still after A to B', () => {
     const app = new App();
     const stackA = new Stack(app, 'A', { env: { account: ACCOUNT, region: 'eu-west-1' } });
@@ -97,6 +111,10 @@ describe('synth', () => {
     expect(stackA.dependencies).toEqual([stackB]);
     expect(stackB.dependencies).toEqual([]);
     Template.fromStack(stackB).resourceCountIs('AWS::MSK::ClusterPolicy', 0);
+    // the policies are managed elsewhere, as the prop says: the replicators do not warn about them
+    for (const stack of [stackA, stackB]) {
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ReplicatorSourceClusterPolicy'))).toEqual([]);
+    }
   });
 
   test('fails if the two stacks are not in two different Regions known at synth', () => {
