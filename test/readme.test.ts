@@ -43,7 +43,9 @@ function completeAppContext(): Record<string, unknown> {
 }
 
 /** Runs the complete app as the CDK CLI does (context in CDK_CONTEXT_JSON, output in CDK_OUTDIR); its template. */
-function synthesizeCompleteApp(context: Record<string, unknown>): { template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }; missing: unknown[] } {
+type SynthesizedTemplate = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+function synthesizeCompleteApp(context: Record<string, unknown>): { template: SynthesizedTemplate; missing: unknown[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
   const { outputText } = ts.transpileModule(completeApp(), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
