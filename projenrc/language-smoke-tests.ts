@@ -34,4 +34,5 @@ export function addLanguageSmokeTests(project: awscdk.AwsCdkConstructLibrary): v
   // The TypeScript smoke app imports the package by its published name, which resolves only in its scratch project,
   // where `tsc --strict` checks it against the installed declarations.
   project.eslint?.addIgnorePattern('test/languages/typescript/');
+  project.tsconfigDev.addExclude('test/languages/typescript');
 }

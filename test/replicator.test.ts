@@ -130,6 +130,20 @@ describe('provider', () => {
     const [resource] = Object.values(template.findResources('Custom::MskReplicator'));
     expect(resource.DependsOn).toEqual(expect.arrayContaining(policyIds));
   });
+
+  test('the custom resource waits for its service execution role\'s policy; the role is ordered by the ARN it reads', () => {
+    // A DependsOn on the role itself would repeat what the GetAtt of its ARN already enforces (cfn-lint W3005).
+    const { stack } = exampleStack();
+    const template = Template.fromStack(stack);
+    const [[resourceId, resource]] = Object.entries(template.findResources('Custom::MskReplicator'));
+    const roleId = (resource.Properties.ServiceExecutionRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const rolePolicyIds = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }])).map(([id]) => id);
+    expect(rolePolicyIds).toHaveLength(1);
+    expect(resource.DependsOn).toEqual(expect.arrayContaining(rolePolicyIds));
+    expect(resource.DependsOn).not.toContain(roleId);
+    expect(resourceId).not.toBe(roleId);
+  });
 });
 
 describe('IAM', () => {
