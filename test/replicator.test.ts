@@ -2,7 +2,7 @@ import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { clusterVpc, exampleStack, exampleVpcId, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
 import { ReplicatorProvider } from '../src/provider/replicator-provider';
 
@@ -227,7 +227,7 @@ describe('IAM', () => {
     }
     const vpcs = JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition);
     expect(vpcs).toContain(':ec2:us-west-2:123456789012:vpc/vpc-0west');
-    expect(vpcs).toContain(':ec2:us-east-1:123456789012:vpc/vpc-0dr');
+    expect(vpcs).toContain(`:ec2:us-east-1:123456789012:vpc/${exampleVpcId('0dr')}`);
   });
 
   test('subnets given by id, without a VPC, are granted one by one, with the security groups', () => {
@@ -245,7 +245,7 @@ describe('IAM', () => {
     expect(listed).toContain('subnet/subnet-looseb');
     expect(listed).toContain('security-group/sg-0given');
     // the target side's VPC is known: granted by VPC
-    expect(JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition)).toContain('vpc/vpc-0dr');
+    expect(JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition)).toContain(`vpc/${exampleVpcId('0dr')}`);
   });
 
   test('a supplied role is used as is: no policy is added to it', () => {

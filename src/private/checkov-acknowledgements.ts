@@ -74,7 +74,8 @@ export function acknowledgeProviderForCheckov(scope: IConstruct, handlers: lambd
     acknowledge(resource, 'CKV_AWS_116', NO_DEAD_LETTER_QUEUE);
     acknowledge(resource, 'CKV_AWS_117', NO_VPC);
     acknowledge(resource, 'CKV_AWS_115', NO_RESERVED_CONCURRENCY);
-    if ((resource as lambda.CfnFunction).environment !== undefined) {
+    // the environment is a lazy value (aws-cdk-lib renders it from addEnvironment calls): undefined when empty
+    if (Stack.of(resource).resolve((resource as lambda.CfnFunction).environment) !== undefined) {
       acknowledge(resource, 'CKV_AWS_173', frameworkFunctions.includes(fn) ? ENVIRONMENT_WITHOUT_SECRETS
         : 'The handler\'s environment holds no secret; Lambda encrypts environment variables at rest with an AWS '
           + 'managed key (AWS Lambda Developer Guide, "Securing environment variables").');

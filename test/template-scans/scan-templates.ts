@@ -11,10 +11,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { EXAMPLES_OUT, SCANNED_DIRS, SCANS_OUT, UNACKNOWLEDGED_OUT } from './scan-layout';
 import { manyReplicatorsTemplate } from '../../examples/many-replicators';
 import { exampleStack } from '../../examples/orders-replication';
 import { REPO } from '../languages/smoke-layout';
-import { EXAMPLES_OUT, SCANNED_DIRS, SCANS_OUT, UNACKNOWLEDGED_OUT } from './scan-layout';
 
 const VENV = path.join(process.env.SMOKE_WORK_DIR
   ?? path.join(os.tmpdir(), `cdk-msk-replicator-smoke-${crypto.createHash('sha256').update(REPO).digest('hex').slice(0, 8)}`), 'scanners');
@@ -67,7 +67,7 @@ function withoutCheckovMetadata(files: string[]): string[] {
 
 function checkov(files: string[], output: string): void {
   // exit code 1: failed checks, which the test judges
-  const report = run(path.join(VENV, 'bin', 'checkov'), ['--framework', 'cloudformation', '--skip-download', '--quiet',
+  const report = run(path.join(VENV, 'bin', 'checkov'), ['--framework', 'cloudformation', '--skip-download',
     '--compact', '--output', 'json', ...files.flatMap((f) => ['--file', f])], [0, 1]);
   fs.writeFileSync(path.join(SCANS_OUT, output), report);
 }
