@@ -98,7 +98,8 @@ const INSTALL: Record<Language, (dir: string) => string> = {
     const jar = onlyFile(path.join(repository, 'io/github/cdk-msk-replicator/cdk-msk-replicator', LIBRARY_VERSION), /^cdk-msk-replicator-[^-]+\.jar$/);
     // A version of our own coordinates already in the local repository would shadow the jar just built: Maven takes
     // a release version it holds without asking any repository again. aws-cdk-lib and the plugins stay cached.
-    const localCopy = path.join(os.homedir(), '.m2', 'repository', 'io', 'github', 'cdk-msk-replicator');
+    const localRepository = /-Dmaven\.repo\.local=(\S+)/.exec(process.env.MAVEN_OPTS ?? '')?.[1] ?? path.join(os.homedir(), '.m2', 'repository');
+    const localCopy = path.join(localRepository, 'io', 'github', 'cdk-msk-replicator');
     fs.rmSync(localCopy, { recursive: true, force: true });
     fs.mkdirSync(path.join(dir, '.mvn'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.mvn', 'maven.config'),
@@ -157,7 +158,7 @@ function main(): void {
     }
   }
   fs.writeFileSync(path.join(languageOutDir(languages[0]), '..', 'smoke-apps.json'), JSON.stringify(summary, undefined, 2));
-  process.stdout.write(`smoke apps: ${languages.length - failed} passed, ${failed} failed\n`);
+  process.stdout.write(`languages: ${languages.length - failed} passed, ${failed} failed\n`);
   if (failed > 0) process.exitCode = 1;
 }
 
