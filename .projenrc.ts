@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { addLanguageSmokeTests } from './projenrc/language-smoke-tests';
 import { addNewestAwsCdkRuns } from './projenrc/newest-aws-cdk';
 
 // The version of @aws-sdk/client-kafka bundled into the handler. Pinned exactly: the Lambda runtime's
@@ -33,8 +34,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
 
   // Every jsii language, with its package name. Packaging them needs the languages' toolchains and
-  // registries; CI (CI=true) packages JavaScript only and checks the others through jsii-rosetta and
-  // jsii-docgen (see the docs:check task).
+  // registries: under CI=true the build packages JavaScript only, and `test:languages` then packages Python, Java
+  // and Go and runs a smoke app in each (projenrc/language-smoke-tests.ts). .NET is checked through jsii-rosetta.
   publishToPypi: { distName: 'cdk-msk-replicator', module: 'cdk_msk_replicator' },
   publishToMaven: {
     javaPackage: 'io.github.cdkmskreplicator',
@@ -58,6 +59,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     // the newest release in the registry for the 2.x line; its aws-cdk-lib peer range includes our floor
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The Go module's go.mod requires, as indirect dependencies, the Go modules of the npm packages installed here:
+    // pinning aws-cdk-lib's cloud assembly schema to 53.25.0, the version aws-cdk-go's awscdk v2.257.0 itself
+    // requires, keeps the Go module buildable against our aws-cdk-lib floor (the Go module proxy here serves
+    // awscdkcloudassemblyschema v53.25.0 and not the newer 53.28.0 npm would otherwise pick).
+    '@aws-cdk/cloud-assembly-schema@53.25.0',
+    // the CDK CLI, which synthesizes the language smoke apps as a user does (test/languages/)
+    'aws-cdk@2.1149.0',
   ],
 
   eslintOptions: {
@@ -169,6 +177,9 @@ const demo = project.addTask('demo', {
 });
 demo.spawn(project.tasks.tryFind('bundle')!);
 demo.exec('ts-node --project tsconfig.dev.json demo/main.ts');
+
+// Every jsii language's package built and run, and the template scans: see projenrc/language-smoke-tests.ts.
+addLanguageSmokeTests(project);
 
 // The runs on the newest aws-cdk-lib and CDK CLI of the registry (the main suite runs on the floor): see
 // projenrc/newest-aws-cdk.ts. `.ci/run` calls them after the build.

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,9 +12,17 @@ export const REGION = 'us-east-1';
 export const SOURCE_CLUSTER_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:cluster/orders-primary/11111111-2222-3333-4444-555555555555-1`;
 export const TARGET_CLUSTER_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:cluster/orders-dr/66666666-7777-8888-9999-000000000000-2`;
 
+/**
+ * The VPC id of the examples' VPC named by `subnetPrefix`: made up, but shaped like an EC2 id (17 hexadecimal digits), as
+ * the resource schemas' `AWS::EC2::VPC.Id` format requires (cfn-lint E1151 checks it in the example templates).
+ */
+export function exampleVpcId(subnetPrefix: string): string {
+  return `vpc-${createHash('sha256').update(subnetPrefix).digest('hex').slice(0, 17)}`;
+}
+
 export function clusterVpc(scope: Stack, id: string, cidr: string, subnetPrefix: string): ec2.IVpc {
   return ec2.Vpc.fromVpcAttributes(scope, id, {
-    vpcId: `vpc-${subnetPrefix}`,
+    vpcId: exampleVpcId(subnetPrefix),
     vpcCidrBlock: cidr,
     availabilityZones: ['us-east-1a', 'us-east-1b'],
     privateSubnetIds: [`subnet-${subnetPrefix}a`, `subnet-${subnetPrefix}b`],
@@ -22,7 +31,10 @@ export function clusterVpc(scope: Stack, id: string, cidr: string, subnetPrefix:
 
 /** The VPC of each subnet of the example (what EC2 would answer for the `ec2:Vpc` condition key). */
 export const EXAMPLE_SUBNET_VPCS: Record<string, string> = {
-  'subnet-0primarya': 'vpc-0primary', 'subnet-0primaryb': 'vpc-0primary', 'subnet-0dra': 'vpc-0dr', 'subnet-0drb': 'vpc-0dr',
+  'subnet-0primarya': exampleVpcId('0primary'),
+  'subnet-0primaryb': exampleVpcId('0primary'),
+  'subnet-0dra': exampleVpcId('0dr'),
+  'subnet-0drb': exampleVpcId('0dr'),
 };
 
 export type ReplicatorOptions = Omit<MskReplicatorProps, 'source' | 'target'>;

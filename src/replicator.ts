@@ -1,5 +1,5 @@
 import {
-  ArnFormat, CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType,
+  ArnFormat, CfnResource, CustomResource, Duration, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType,
   ITaggable, Token,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -700,8 +700,11 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     // and delete a removed one only after the replicator's own update or deletion.
     resource.node.addDependency(provider.handlerPolicies.onEventPolicy, provider.handlerPolicies.isCompletePolicy);
     if (logDeliveryPolicy) resource.node.addDependency(logDeliveryPolicy);
-    // The service execution role and its policy must exist before MSK is asked to assume it.
-    resource.node.addDependency(this.role);
+    // The service execution role and its policies must exist before MSK is asked to assume it. The role itself is
+    // ordered by the GetAtt of its ARN in the properties; a DependsOn on it would only repeat that (cfn-lint W3005),
+    // so the resource depends on the role's other resources: its policies.
+    const roleResource = this.role.node.defaultChild;
+    resource.node.addDependency(...this.role.node.findAll().filter((c) => c instanceof CfnResource && c !== roleResource));
 
     this.replicatorArn = resource.getAttString(ATTR_REPLICATOR_ARN);
     this.replicatorName = resource.getAttString(ATTR_REPLICATOR_NAME);

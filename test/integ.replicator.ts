@@ -28,11 +28,11 @@ const vpc = (id: string, vpcId: string, prefix: string) => ec2.Vpc.fromVpcAttrib
 const replicator = new MskReplicator(stack, 'Replicator', {
   source: ReplicatorCluster.fromMskCluster({
     clusterArn: context('sourceClusterArn', `arn:aws:kafka:${region}:${account}:cluster/integ-source/00000000-0000-0000-0000-000000000001-1`),
-    vpc: vpc('SourceVpc', context('sourceVpcId', 'vpc-0source'), '0source'),
+    vpc: vpc('SourceVpc', context('sourceVpcId', 'vpc-0a1b2c3d4e5f60101'), '0source'),
   }),
   target: ReplicatorCluster.fromMskCluster({
     clusterArn: context('targetClusterArn', `arn:aws:kafka:${region}:${account}:cluster/integ-target/00000000-0000-0000-0000-000000000002-1`),
-    vpc: vpc('TargetVpc', context('targetVpcId', 'vpc-0target'), '0target'),
+    vpc: vpc('TargetVpc', context('targetVpcId', 'vpc-0a1b2c3d4e5f60102'), '0target'),
   }),
   topicReplication: { topicsToReplicate: ['integ\\..*'], topicNameConfiguration: TopicNameConfiguration.IDENTICAL },
   consumerGroupReplication: { consumerGroupsToReplicate: [] },

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { clusterVpc, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { clusterVpc, exampleVpcId, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { MskClusterOptions, MskReplicator, ReplicatorCluster, ReplicatorSourceClusterPolicy } from '../src';
 import { renderValue } from '../src/private/render-value';
 
@@ -52,7 +52,7 @@ describe('cross-Region source (NETWORK_REQS, CREATE_CONSOLE)', () => {
     });
     // only the target side's group exists, in the target VPC
     template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0dr' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: exampleVpcId('0dr') });
   });
 
   test('subnet ids of the source Region work without a VPC object', () => {
@@ -75,7 +75,7 @@ describe('cross-Region source (NETWORK_REQS, CREATE_CONSOLE)', () => {
     expect(resources).toContain(':ec2:us-west-2:123456789012:subnet/*');
     expect(resources).toContain(':ec2:us-east-1:123456789012:subnet/*');
     expect(vpcs).toContain(':ec2:us-west-2:123456789012:vpc/vpc-0west');
-    expect(vpcs).toContain(':ec2:us-east-1:123456789012:vpc/vpc-0dr');
+    expect(vpcs).toContain(`:ec2:us-east-1:123456789012:vpc/${exampleVpcId('0dr')}`);
     expect(vpcs).not.toContain(':ec2:us-east-1:123456789012:vpc/vpc-0west');
   });
 
@@ -129,7 +129,7 @@ describe('same Region (NETWORK_REQS)', () => {
     expect(replicator.node.tryFindChild('TargetSecurityGroup')).toBeDefined();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
-    for (const [vpcId, cidr] of [['vpc-0primary', '10.1.0.0/16'], ['vpc-0dr', '10.2.0.0/16']]) {
+    for (const [vpcId, cidr] of [[exampleVpcId('0primary'), '10.1.0.0/16'], [exampleVpcId('0dr'), '10.2.0.0/16']]) {
       template.hasResourceProperties('AWS::EC2::SecurityGroup', {
         VpcId: vpcId,
         SecurityGroupEgress: [{ CidrIp: cidr, IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, Description: 'Kafka brokers' }],
@@ -235,7 +235,7 @@ describe('same Region (NETWORK_REQS)', () => {
   test('fails naming vpcSubnets if the selection matches no subnet', () => {
     const stack = replicaStack();
     expect(() => replicate(stack, { ...primary(stack), vpcSubnets: { subnetGroupName: 'nope' } }))
-      .toThrow(/^`source.vpcSubnets` selects no usable subnets of the VPC "vpc-0primary": /);
+      .toThrow(new RegExp(`^\`source.vpcSubnets\` selects no usable subnets of the VPC "${exampleVpcId('0primary')}": `));
   });
 
   test('fails if source and target subnets share no Availability Zone ("must be in the same Availability Zones")', () => {

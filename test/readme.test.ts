@@ -23,15 +23,35 @@ function completeApp(): string {
   return match[1];
 }
 
-test('the README starts with the contributor commands, then tells users how to install', () => {
+test('the README starts with the two fresh-clone commands, then at most one line about Node.js', () => {
   const lines = README.split('\n');
-  expect(lines.slice(0, 7).join('\n')).toContain(
-    '```sh\nnpm ci && npm run demo               # set up and run the offline demo');
-  expect(lines.slice(0, 7).join('\n')).toContain('npm ci && CI=true npx projen build   # set up and run the tests');
+  expect(lines.slice(0, 8)).toEqual([
+    '# cdk-msk-replicator',
+    '',
+    expect.stringMatching(/^## Contributors: from a fresh clone/),
+    '',
+    '```sh',
+    expect.stringMatching(/^npm ci && npm run demo +# set up and run the offline demo/),
+    expect.stringMatching(/^npm ci && CI=true npx projen build +# set up and run the tests/),
+    '```',
+  ]);
+  const beforeNextHeading = lines.slice(8, lines.findIndex((line, i) => i >= 8 && line.startsWith('## '))).filter((line) => line !== '');
+  expect(beforeNextHeading.length).toBeLessThanOrEqual(1);
+  expect(beforeNextHeading.join('')).toMatch(/Node\.js/);
+});
+
+test('the README tells users how to install in every language', () => {
   for (const install of ['npm install cdk-msk-replicator', 'pip install cdk-msk-replicator', '<artifactId>cdk-msk-replicator</artifactId>',
     'dotnet add package CdkMskReplicator', 'go get github.com/cdk-msk-replicator/cdk-msk-replicator-go/cdkmskreplicator']) {
     expect(README).toContain(install);
   }
+});
+
+test('the README\'s Development section says .NET is not built here, and that jsii-rosetta still checks it', () => {
+  const development = README.slice(README.indexOf('## Development'));
+  expect(development).toMatch(/\.NET is not built here/);
+  expect(development).toMatch(/jsii-rosetta still compiles the README's C#/);
+  expect(development).toContain('EBADENGINE');
 });
 
 /** The `cdk.context.json` the README gives for the complete app. */

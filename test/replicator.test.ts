@@ -2,7 +2,7 @@ import { App, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { clusterVpc, exampleStack, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { clusterVpc, exampleStack, exampleVpcId, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
 import { ReplicatorProvider } from '../src/provider/replicator-provider';
 
@@ -130,6 +130,20 @@ describe('provider', () => {
     const [resource] = Object.values(template.findResources('Custom::MskReplicator'));
     expect(resource.DependsOn).toEqual(expect.arrayContaining(policyIds));
   });
+
+  test('the custom resource waits for its service execution role\'s policy; the role is ordered by the ARN it reads', () => {
+    // A DependsOn on the role itself would repeat what the GetAtt of its ARN already enforces (cfn-lint W3005).
+    const { stack } = exampleStack();
+    const template = Template.fromStack(stack);
+    const [[resourceId, resource]] = Object.entries(template.findResources('Custom::MskReplicator'));
+    const roleId = (resource.Properties.ServiceExecutionRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const rolePolicyIds = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }])).map(([id]) => id);
+    expect(rolePolicyIds).toHaveLength(1);
+    expect(resource.DependsOn).toEqual(expect.arrayContaining(rolePolicyIds));
+    expect(resource.DependsOn).not.toContain(roleId);
+    expect(resourceId).not.toBe(roleId);
+  });
 });
 
 describe('IAM', () => {
@@ -213,7 +227,7 @@ describe('IAM', () => {
     }
     const vpcs = JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition);
     expect(vpcs).toContain(':ec2:us-west-2:123456789012:vpc/vpc-0west');
-    expect(vpcs).toContain(':ec2:us-east-1:123456789012:vpc/vpc-0dr');
+    expect(vpcs).toContain(`:ec2:us-east-1:123456789012:vpc/${exampleVpcId('0dr')}`);
   });
 
   test('subnets given by id, without a VPC, are granted one by one, with the security groups', () => {
@@ -231,7 +245,7 @@ describe('IAM', () => {
     expect(listed).toContain('subnet/subnet-looseb');
     expect(listed).toContain('security-group/sg-0given');
     // the target side's VPC is known: granted by VPC
-    expect(JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition)).toContain('vpc/vpc-0dr');
+    expect(JSON.stringify(statements.find((st) => st.Sid === 'CreateNetworkInterfacesInReplicatorVpcs')!.Condition)).toContain(`vpc/${exampleVpcId('0dr')}`);
   });
 
   test('a supplied role is used as is: no policy is added to it', () => {

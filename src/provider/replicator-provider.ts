@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeProviderForCheckov } from '../private/checkov-acknowledgements';
 import { validationError } from '../private/errors';
 import { HandlerPolicies } from '../private/handler-policy';
 import { acknowledgeProvider } from '../private/nag-acknowledgements';
@@ -111,6 +112,7 @@ export class ReplicatorProvider extends Construct {
     this.handlerRoles = [onEvent.role!, isComplete.role!];
     this.handlerPolicies = new HandlerPolicies(this, 'HandlerPolicies', onEvent.role!, isComplete.role!);
     acknowledgeProvider([onEvent, isComplete], provider);
+    acknowledgeProviderForCheckov(this, [onEvent, isComplete], provider);
   }
 
   /**
