@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { languageOutDir, REPO } from './smoke-layout';
+import { languageOutDir, readmeContext, REPO } from './smoke-layout';
 import {
   analyticsRuntime, CfnTemplateLike, decodedAnalytics, differences, NORMALIZATIONS, normalizedAssetManifest, normalizedTemplate,
 } from './template-normalization';
@@ -58,9 +58,28 @@ describe('the TypeScript smoke app (the reference)', () => {
     expect(types.filter((t) => t === 'Custom::MskReplicator')).toHaveLength(1);
   });
 
+  test('synthesized the complete app in the VPC of the README\'s cdk.context.json: its private subnets on both sides', () => {
+    type Lookup = { vpcId: string; subnetGroups: Array<{ type: string; subnets: Array<{ subnetId: string }> }> };
+    const [lookup] = Object.values(JSON.parse(readmeContext()) as Record<string, Lookup>);
+    const privateSubnets = lookup.subnetGroups.filter((g) => g.type === 'Private').flatMap((g) => g.subnets.map((sn) => sn.subnetId));
+    expect(privateSubnets.length).toBeGreaterThanOrEqual(2);
+    const resources = Object.values(readJson('typescript', 'OrdersReplication.template.json').Resources!);
+    const [replicator] = resources.filter((r) => r.Type === 'Custom::MskReplicator');
+    expect(replicator.Properties).toMatchObject({ Source: { SubnetIds: privateSubnets }, Target: { SubnetIds: privateSubnets } });
+    expect(resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroup').map((r) => r.Properties!.VpcId)).toEqual([lookup.vpcId, lookup.vpcId]);
+  });
+
+  test('passed providerLogs (aws-cdk-lib enums in a struct) to the provider of its stack: its four log groups kept ten years and retained', () => {
+    const resources = Object.entries(readJson('typescript', 'OrdersMigration.template.json').Resources!)
+      .filter(([id, r]) => r.Type === 'AWS::Logs::LogGroup' && id.startsWith('cdkmskreplicatorReplicatorProvider'))
+      .map(([, r]) => r as { DeletionPolicy?: string; Properties?: Record<string, unknown> });
+    expect(resources.map((r) => [r.DeletionPolicy, r.Properties?.RetentionInDays])).toEqual(Array(4).fill(['Retain', 3653]));
+  });
+
   test('caught the library\'s validation error', () => {
     expect(validationError('typescript')).toBe(
-      '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ and be at most 128 characters, got: orders_dr');
+      '`replicatorName` must match ^[0-9A-Za-z][0-9A-Za-z-]*$ (letters, digits and hyphens, starting with a letter or a digit), '
+      + 'got: orders_dr');
   });
 });
 

@@ -11,6 +11,9 @@
  * - Go: the module in dist/go (a `replace` directive, as for any module not yet published) and aws-cdk-go from the
  *   Go module proxy; `go vet`; `cdk synth` runs `go run .`.
  *
+ * Each app's `cdk.context.json` is the one the README gives for its complete app (the answer of the VPC lookup), so
+ * the CLI synthesizes offline what a user who saved that file would.
+ *
  * aws-cdk-lib is the version this repository's TypeScript tests use, in every language. Each app's cloud assembly and
  * the validation error it caught go to .languages-out/<language>/, which languages.smoke.ts and the template scans
  * read. Usage: `ts-node test/languages/synth-smoke-apps.ts [language...]` (all four by default).
@@ -20,7 +23,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LANGUAGES, Language, languageOutDir, REPO } from './smoke-layout';
+import { LANGUAGES, Language, languageOutDir, readmeContext, REPO } from './smoke-layout';
 
 const DIST = path.join(REPO, 'dist');
 const CDK_CLI = path.join(REPO, 'node_modules', '.bin', 'cdk');
@@ -60,13 +63,13 @@ function onlyFile(dir: string, pattern: RegExp): string {
   return path.join(dir, matches[0]);
 }
 
-/** A fresh copy of test/languages/<language> with the shared context, in the scratch directory. */
+/** A fresh copy of test/languages/<language> in the scratch directory, with the README's `cdk.context.json`. */
 function scratchProject(language: Language): string {
   const dir = path.join(WORK, language);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.cpSync(path.join(__dirname, language), dir, { recursive: true });
-  fs.copyFileSync(path.join(__dirname, 'cdk.context.json'), path.join(dir, 'cdk.context.json'));
+  fs.writeFileSync(path.join(dir, 'cdk.context.json'), readmeContext());
   return dir;
 }
 

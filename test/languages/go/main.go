@@ -75,6 +75,12 @@ func main() {
 
 	// ---- What crosses the language boundary ----
 
+	// An optional property that returns a Stack: the README names the stack of A's cluster policy.
+	if policyStack := activeActive.ClusterAPolicyStack(); policyStack == nil || *policyStack.StackName() != "OrdersIrelandOrdersSourceAccess" {
+		fmt.Fprintln(os.Stderr, "ClusterAPolicyStack is not the README's OrdersIrelandOrdersSourceAccess")
+		os.Exit(1)
+	}
+
 	// A metric helper's result, rendered into the template through an alarm.
 	activeActive.ReplicatorAToB().MetricReplicationLatency(nil).CreateAlarm(stackB, jsii.String("AToBLatency"),
 		&awscloudwatch.CreateAlarmOptions{Threshold: jsii.Number(90_000), EvaluationPeriods: jsii.Number(5)})
@@ -118,6 +124,10 @@ func main() {
 			CloudWatchLogGroup: awslogs.NewLogGroup(migration, jsii.String("ReplicatorLogs"), &awslogs.LogGroupProps{Retention: awslogs.RetentionDays_ONE_YEAR}),
 		},
 		Tags: &map[string]*string{"team": jsii.String("streaming")},
+		// a struct of aws-cdk-lib enums (README, "After `cdk destroy`")
+		ProviderLogs: &cdkmskreplicator.ReplicatorProviderLogOptions{
+			Retention: awslogs.RetentionDays_TEN_YEARS, RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		},
 	})
 
 	// A grant helper, and metric helpers that take an enum, on a new and on an imported replicator (a static method).

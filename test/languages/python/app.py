@@ -71,11 +71,16 @@ import aws_cdk.aws_cloudwatch as cloudwatch
 import aws_cdk.aws_iam as iam
 import aws_cdk.aws_logs as logs
 import aws_cdk.aws_secretsmanager as secretsmanager
+from aws_cdk import RemovalPolicy
 from cdk_msk_replicator import (
     ConsumerGroupOffsetSyncMode, ConsumerGroupReplicationOptions, KafkaClusterAuthentication, ReplicatorClusterSide,
-    ReplicatorLogDelivery, ScramMechanism, StartingPosition, TargetCompressionType, TopicNameConfiguration,
-    TopicReplicationOptions,
+    ReplicatorLogDelivery, ReplicatorProviderLogOptions, ScramMechanism, StartingPosition, TargetCompressionType,
+    TopicNameConfiguration, TopicReplicationOptions,
 )
+
+# An optional property that returns a Stack: the README names the stack of A's cluster policy.
+if active_active.cluster_a_policy_stack is None or active_active.cluster_a_policy_stack.stack_name != "OrdersIrelandOrdersSourceAccess":
+    raise SystemExit("cluster_a_policy_stack is not the README's OrdersIrelandOrdersSourceAccess")
 
 # A metric helper's result, rendered into the template through an alarm.
 active_active.replicator_a_to_b.metric_replication_latency().create_alarm(stack_b, "AToBLatency",
@@ -113,6 +118,8 @@ migration_replicator = MskReplicator(migration, "Migration",
     log_delivery=ReplicatorLogDelivery(
         cloud_watch_log_group=logs.LogGroup(migration, "ReplicatorLogs", retention=logs.RetentionDays.ONE_YEAR)),
     tags={"team": "streaming"},
+    # a struct of aws-cdk-lib enums (README, "After `cdk destroy`")
+    provider_logs=ReplicatorProviderLogOptions(retention=logs.RetentionDays.TEN_YEARS, removal_policy=RemovalPolicy.RETAIN),
 )
 
 # A grant helper, and metric helpers that take an enum, on a new and on an imported replicator (a static method).

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { MskReplicator, ReplicatorCluster } from 'cdk-msk-replicator';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -67,6 +68,11 @@ activeActive.replicatorAToB.metricReplicationLatency(); // in eu-central-1
 
 // ---- What crosses the language boundary ----
 
+// An optional property that returns a Stack: the README names the stack of A's cluster policy.
+if (activeActive.clusterAPolicyStack?.stackName !== 'OrdersIrelandOrdersSourceAccess') {
+  throw new Error(`clusterAPolicyStack is ${activeActive.clusterAPolicyStack?.stackName}, not the README's OrdersIrelandOrdersSourceAccess`);
+}
+
 // A metric helper's result, rendered into the template through an alarm.
 activeActive.replicatorAToB.metricReplicationLatency().createAlarm(stackB, 'AToBLatency', { threshold: 90_000, evaluationPeriods: 5 });
 
@@ -102,6 +108,8 @@ const migrationReplicator = new MskReplicator(migration, 'Migration', {
   targetCompressionType: TargetCompressionType.ZSTD,
   logDelivery: { cloudWatchLogGroup: new logs.LogGroup(migration, 'ReplicatorLogs', { retention: logs.RetentionDays.ONE_YEAR }) },
   tags: { team: 'streaming' },
+  // a struct of aws-cdk-lib enums (README, "After `cdk destroy`")
+  providerLogs: { retention: logs.RetentionDays.TEN_YEARS, removalPolicy: RemovalPolicy.RETAIN },
 });
 
 // A grant helper, and metric helpers that take an enum, on a new and on an imported replicator (a static method).

@@ -13,6 +13,7 @@ import io.github.cdkmskreplicator.ApacheKafkaClusterOptions;
 import io.github.cdkmskreplicator.ReplicatorCluster;
 import io.github.cdkmskreplicator.ReplicatorClusterSide;
 import io.github.cdkmskreplicator.ReplicatorLogDelivery;
+import io.github.cdkmskreplicator.ReplicatorProviderLogOptions;
 import io.github.cdkmskreplicator.SaslScramAuthenticationOptions;
 import io.github.cdkmskreplicator.ScramMechanism;
 import io.github.cdkmskreplicator.StartingPosition;
@@ -28,6 +29,7 @@ import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -112,6 +114,12 @@ public final class SmokeApp {
 
         // ---- What crosses the language boundary ----
 
+        // An optional property that returns a Stack: the README names the stack of A's cluster policy.
+        Stack policyStack = activeActive.getClusterAPolicyStack();
+        if (policyStack == null || !"OrdersIrelandOrdersSourceAccess".equals(policyStack.getStackName())) {
+            throw new IllegalStateException("clusterAPolicyStack is not the README's OrdersIrelandOrdersSourceAccess");
+        }
+
         // A metric helper's result, rendered into the template through an alarm.
         activeActive.getReplicatorAToB().metricReplicationLatency().createAlarm(stackB, "AToBLatency",
                 CreateAlarmOptions.builder().threshold(90_000).evaluationPeriods(5).build());
@@ -154,6 +162,9 @@ public final class SmokeApp {
                         .cloudWatchLogGroup(LogGroup.Builder.create(migration, "ReplicatorLogs").retention(RetentionDays.ONE_YEAR).build())
                         .build())
                 .tags(Map.of("team", "streaming"))
+                // a struct of aws-cdk-lib enums (README, "After `cdk destroy`")
+                .providerLogs(ReplicatorProviderLogOptions.builder()
+                        .retention(RetentionDays.TEN_YEARS).removalPolicy(RemovalPolicy.RETAIN).build())
                 .build();
 
         // A grant helper, and metric helpers that take an enum, on a new and on an imported replicator (a static method).
