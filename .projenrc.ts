@@ -35,7 +35,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Every jsii language, with its package name. Packaging them needs the languages' toolchains and
   // registries: under CI=true the build packages JavaScript only, and `test:languages` then packages Python, Java
-  // and Go and runs a smoke app in each (projenrc/language-smoke-tests.ts). .NET is checked through jsii-rosetta.
+  // and Go and runs a smoke app in each (projenrc/language-smoke-tests.ts). .NET is not built: jsii-rosetta only
+  // translates the README's examples to C#.
   publishToPypi: { distName: 'cdk-msk-replicator', module: 'cdk_msk_replicator' },
   publishToMaven: {
     javaPackage: 'io.github.cdkmskreplicator',
@@ -140,8 +141,9 @@ for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentia
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 
-// The README's TypeScript examples must compile (so their Python, Java, C# and Go translations on Construct Hub
-// are right), and the API must render for Python. Runs after compile, in every build.
+// The README's TypeScript examples must compile strictly, so that jsii-rosetta translates them to Python, Java, C# and
+// Go as Construct Hub shows them (it translates; it compiles none of the translations), and the API must render for
+// Python. Runs after compile, in every build.
 const docsCheck = project.addTask('docs:check', {
   description: 'Compile the README examples strictly with jsii-rosetta and render the Python API docs',
 });

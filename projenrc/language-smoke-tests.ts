@@ -6,8 +6,8 @@ import { awscdk } from 'projen';
  * - `test:languages`: packages JavaScript, Python, Java and Go with projen's own package tasks (jsii-pacmak), installs
  *   each language's smoke app (test/languages/<language>/) from those packages as a user would, synthesizes it with
  *   the CDK CLI, and checks that every language synthesizes the TypeScript app's templates and that the README's
- *   install table names what was built. .NET is not packaged: no .NET SDK on the project's machines (jsii-rosetta
- *   still compiles the README's C# translations in the build).
+ *   install table names what was built. .NET is not packaged: no .NET SDK on the project's machines (the build's
+ *   jsii-rosetta still translates the README's examples to C#, but nothing compiles that C#).
  * - `test:templates`: cfn-lint and checkov (from PyPI, pinned in test/template-scans/requirements.txt) over every
  *   synthesized example template: the smoke apps of all languages, the examples and the integration snapshot.
  */
