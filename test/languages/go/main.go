@@ -1,6 +1,6 @@
 // The Go smoke app: the README's complete app and its active-active example, then the features every jsii language
 // must carry across the boundary. It declares the same constructs with the same ids as ../typescript/app.ts;
-// languages.smoke.ts compares their templates.
+// same-templates.smoke.ts compares their templates.
 package main
 
 import (

@@ -1,7 +1,7 @@
 # The Python smoke app: the jsii-rosetta translations of the README's complete app and of its active-active example,
 # run as written (the README's blocks translated as Construct Hub shows them), then the features every jsii language
 # must carry across the boundary. The TypeScript app beside this one (../typescript/app.ts) declares the same
-# constructs with the same ids; languages.smoke.ts checks that both synthesize the same templates.
+# constructs with the same ids; same-templates.smoke.ts checks that both synthesize the same templates.
 
 # ---- README "A complete app", as jsii-rosetta translates it (its final `app.synth()` is at the end of this file) ----
 

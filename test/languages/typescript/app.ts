@@ -1,6 +1,6 @@
 // The TypeScript smoke app: the README's complete app and its active-active example as written there, then the
 // features every jsii language must carry across the boundary. The Python, Java and Go apps beside this one declare
-// the same constructs with the same ids, so that all four synthesize the same templates (languages.smoke.ts).
+// the same constructs with the same ids, so that all four synthesize the same templates (same-templates.smoke.ts).
 import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

@@ -50,7 +50,7 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 /**
  * The Java smoke app: the README's complete app and its active-active example (from their jsii-rosetta Java
  * translations, made to compile), then the features every jsii language must carry across the boundary. It declares
- * the same constructs with the same ids as ../typescript/app.ts; languages.smoke.ts compares their templates.
+ * the same constructs with the same ids as ../typescript/app.ts; same-templates.smoke.ts compares their templates.
  */
 public final class SmokeApp {
     private static final String ACCOUNT = "111111111111";

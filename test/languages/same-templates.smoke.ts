@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { languageOutDir, readmeContext, REPO } from './smoke-layout';
@@ -7,13 +6,11 @@ import {
 } from './template-normalization';
 
 /**
- * The smoke apps of every language, as synth-smoke-apps.ts synthesized them from the built packages: each language
- * synthesizes the TypeScript app's templates (but for NORMALIZATIONS), really ran in its own runtime, and got the
- * library's validation error as an exception; the README's install table names what was built.
- * Run by `npx projen test:languages`, after the packages are built.
+ * What the smoke apps synthesized (synth-smoke-apps.ts, from the built packages): each language synthesizes the
+ * TypeScript app's templates (but for NORMALIZATIONS), really ran in its own runtime, and got the library's
+ * validation error as an exception. Run by `npx projen test:languages`, after the packages are built.
  */
 
-const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
 const CDK_VERSION = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version as string;
 
 function assemblyDir(language: string): string {
@@ -122,93 +119,5 @@ describe.each(['python', 'java', 'go'])('the %s smoke app', (language) => {
     // carries the message as a line of its own.
     const message = validationError('typescript');
     expect(validationError(language).split('\n').some((line) => line === message || line.endsWith(`» ${message}`))).toBe(true);
-  });
-});
-
-describe('the smoke apps follow the README', () => {
-  function readmeBlock(heading: string, fence: string): string {
-    const section = README.slice(README.indexOf(heading));
-    const match = new RegExp(`${fence}\\n([\\s\\S]*?)\`\`\``).exec(section);
-    if (!match) throw new Error(`README: no ${fence} block under "${heading}"`);
-    return match[1];
-  }
-  const withoutSynth = (code: string) => code.replace(/\napp\.synth\(\);?\n$/, '\n');
-
-  test('the TypeScript app holds the complete app (up to its app.synth()) and the active-active example as written', () => {
-    const app = fs.readFileSync(path.join(__dirname, 'typescript', 'app.ts'), 'utf8');
-    const body = (code: string) => code.split('\n').filter((line) => !line.startsWith('import ')).join('\n');
-    expect(app).toContain(body(withoutSynth(readmeBlock('## A complete app', '```ts nofixture'))).trim());
-    expect(app).toContain(readmeBlock('### Active-active', '```ts').trim());
-  });
-
-  test('the Python app holds the jsii-rosetta translations of both, as Construct Hub shows them', () => {
-    const tablet = JSON.parse(fs.readFileSync(path.join(REPO, '.jsii.tabl.json'), 'utf8')) as {
-      snippets: Record<string, { translations: Record<string, { source: string }> }>;
-    };
-    const python = (typescript: string) => Object.values(tablet.snippets)
-      .find((s) => s.translations.$.source.trim() === typescript.trim())?.translations.python.source;
-    const app = fs.readFileSync(path.join(__dirname, 'python', 'app.py'), 'utf8');
-    const complete = python(readmeBlock('## A complete app', '```ts nofixture'));
-    const activeActive = python(readmeBlock('### Active-active', '```ts'));
-    expect(complete).toBeDefined();
-    expect(activeActive).toBeDefined();
-    expect(app).toContain(withoutSynth(`${complete!.trim()}\n`).trim());
-    expect(app).toContain(activeActive!.trim());
-  });
-});
-
-describe('the README install table names what was built', () => {
-  const row = (language: string) => README.split('\n').find((line) => line.startsWith(`| ${language} |`)) ?? '';
-  const zipEntries = (file: string) => execFileSync('python3', ['-c',
-    'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', file], { encoding: 'utf8' }).split('\n');
-  const zipEntry = (file: string, entry: string) => execFileSync('python3', ['-c',
-    'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', file, entry], { encoding: 'utf8' });
-  const only = (dir: string, pattern: RegExp) => {
-    const found = fs.readdirSync(dir).filter((f) => pattern.test(f));
-    expect(found).toHaveLength(1);
-    return path.join(dir, found[0]);
-  };
-
-  test('npm: the package name', () => {
-    const tarball = only(path.join(REPO, 'dist', 'js'), /\.tgz$/);
-    const name = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })).name;
-    expect(row('TypeScript / JavaScript')).toContain(`\`npm install ${name}\``);
-  });
-
-  test('Python: the distribution and the module', () => {
-    const wheel = only(path.join(REPO, 'dist', 'python'), /\.whl$/);
-    const entries = zipEntries(wheel);
-    const metadata = zipEntry(wheel, entries.find((e) => e.endsWith('.dist-info/METADATA'))!);
-    const distribution = /^Name: (\S+)$/m.exec(metadata)![1];
-    const modules = [...new Set(entries.filter((e) => e.endsWith('/__init__.py') && e.split('/').length === 2).map((e) => e.split('/')[0]))];
-    expect(modules).toHaveLength(1);
-    expect(row('Python')).toContain(`\`pip install ${distribution}\` (module \`${modules[0]}\`)`);
-  });
-
-  test('Java: the Maven coordinates and the package', () => {
-    const repository = path.join(REPO, 'dist', 'java');
-    const pomFile = execFileSync('find', [repository, '-name', '*.pom'], { encoding: 'utf8' }).trim();
-    const pom = fs.readFileSync(pomFile, 'utf8');
-    const coordinate = (tag: string) => new RegExp(`<project[\\s\\S]*?\\n  <${tag}>([^<]+)</${tag}>`).exec(pom)![1];
-    const jar = pomFile.replace(/\.pom$/, '.jar');
-    const packages = [...new Set(zipEntries(jar).filter((e) => e.endsWith('/MskReplicator.class')).map((e) => path.dirname(e).replace(/\//g, '.')))];
-    expect(packages).toHaveLength(1);
-    expect(row('Java (Maven)')).toContain(
-      `<groupId>${coordinate('groupId')}</groupId><artifactId>${coordinate('artifactId')}</artifactId>`);
-    expect(row('Java (Maven)')).toContain(`(package \`${packages[0]}\`)`);
-  });
-
-  test('Go: the module path, whose last element is the package', () => {
-    const moduleDir = path.join(REPO, 'dist', 'go', 'cdkmskreplicator');
-    const modulePath = /^module (\S+)$/m.exec(fs.readFileSync(path.join(moduleDir, 'go.mod'), 'utf8'))![1];
-    const packageClause = /^package (\w+)$/m.exec(fs.readFileSync(path.join(moduleDir, 'MskReplicator.go'), 'utf8'))![1];
-    expect(row('Go')).toContain(`\`go get ${modulePath}\``);
-    expect(modulePath.split('/').pop()).toBe(packageClause);
-  });
-
-  test('.NET (not built here): the package id and namespace the assembly declares', () => {
-    const assembly = JSON.parse(fs.readFileSync(path.join(REPO, '.jsii'), 'utf8'));
-    const dotnet = assembly.targets.dotnet as { packageId: string; namespace: string };
-    expect(row('.NET')).toContain(`\`dotnet add package ${dotnet.packageId}\` (namespace \`${dotnet.namespace}\`)`);
   });
 });
