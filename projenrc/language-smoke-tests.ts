@@ -8,8 +8,9 @@ import { awscdk } from 'projen';
  *   the CDK CLI, and checks that every language synthesizes the TypeScript app's templates and that the README's
  *   install table names what was built. .NET is not packaged: no .NET SDK on the project's machines (the build's
  *   jsii-rosetta still translates the README's examples to C#, but nothing compiles that C#).
- * - `test:templates`: cfn-lint and checkov (from PyPI, pinned in test/template-scans/requirements.txt) over every
- *   synthesized example template: the smoke apps of all languages, the examples and the integration snapshot.
+ * - `test:templates`: cfn-lint and checkov (from PyPI, every distribution pinned in test/template-scans/constraints.txt)
+ *   over every synthesized example template: the smoke apps of all languages, the examples and the integration test
+ *   app; cfn-lint with `--regions` set to each stack's Region.
  */
 export function addLanguageSmokeTests(project: awscdk.AwsCdkConstructLibrary): void {
   const languages = project.addTask('test:languages', {
