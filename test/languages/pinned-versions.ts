@@ -44,6 +44,19 @@ export function pinnedVersions(language: Language): Map<string, string> {
   }
 }
 
+/** The name under which each language's pins hold aws-cdk-lib, pinned at the version of the TypeScript tests. */
+const AWS_CDK_LIB: Record<Language, string> = {
+  typescript: 'aws-cdk-lib',
+  python: 'aws-cdk-lib',
+  java: 'software.amazon.awscdk:aws-cdk-lib',
+  go: 'github.com/aws/aws-cdk-go/awscdk/v2',
+};
+
+/** The aws-cdk-lib version a language's smoke app pins (without Go's `v`). */
+export function pinnedAwsCdkLib(language: Language): string | undefined {
+  return pinnedVersions(language).get(AWS_CDK_LIB[language])?.replace(/^v/, '');
+}
+
 /** Where synth-smoke-apps.ts records what a language's install resolved: `name==version` lines. */
 export function installedFile(language: Language): string {
   return path.join(languageOutDir(language), 'installed.txt');

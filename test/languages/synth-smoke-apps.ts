@@ -23,7 +23,7 @@ import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { goBuildListFile, installedFile, pinnedVersions } from './pinned-versions';
+import { goBuildListFile, installedFile, pinnedAwsCdkLib } from './pinned-versions';
 import { LANGUAGES, Language, languageOutDir, MAVEN_REPOSITORY, readmeContext, REPO, scratchDir } from './smoke-layout';
 
 const DIST = path.join(REPO, 'dist');
@@ -59,11 +59,9 @@ function onlyFile(dir: string, pattern: RegExp): string {
 
 /** A fresh copy of test/languages/<language> in the scratch directory, with the README's `cdk.context.json`. */
 function scratchProject(language: Language): string {
-  const pinned = pinnedVersions(language).get(language === 'go' ? 'github.com/aws/aws-cdk-go/awscdk/v2' : language === 'java' ? 'software.amazon.awscdk:aws-cdk-lib' : 'aws-cdk-lib');
-  const expected = language === 'go' ? `v${CDK_VERSION}` : CDK_VERSION;
-  if (pinned !== expected) {
-    throw new Error(`test/languages/${language} pins aws-cdk-lib ${pinned}, the TypeScript tests use ${CDK_VERSION}: `
-      + 'update its pins (see test/languages/pinned-versions.ts)');
+  if (pinnedAwsCdkLib(language) !== CDK_VERSION) {
+    throw new Error(`test/languages/${language} pins aws-cdk-lib ${pinnedAwsCdkLib(language)}, the TypeScript tests use `
+      + `${CDK_VERSION}: update its pins (see test/languages/pinned-versions.ts)`);
   }
   const dir = scratchDir(language);
   fs.rmSync(dir, { recursive: true, force: true });
