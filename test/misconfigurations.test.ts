@@ -1,4 +1,4 @@
-import { App, Annotations as CoreAnnotations, Errors, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, CfnParameter, CfnResource, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as msk from 'aws-cdk-lib/aws-msk';
@@ -87,6 +87,35 @@ describe('a source cluster of the same stack, with a VPC imported with another R
     });
     template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
     expect(policyWarnings(stack)).toEqual([]);
+  });
+});
+
+describe('a deploy-time cluster ARN that does not come from an MSK cluster of the app', () => {
+  // A parameter, an import or another resource's attribute is a token too, but it can hold an ARN of any Region:
+  // only a reference to an AWS::MSK::Cluster or AWS::MSK::ServerlessCluster resource places the cluster in its stack.
+  test('a CfnParameter: the Region comes from the VPC imported with its Region (a cross-Region source)', () => {
+    const stack = drStack(new App());
+    const sourceArn = new CfnParameter(stack, 'SourceClusterArn', { type: 'String' }).valueAsString;
+    new MskReplicator(stack, 'Replicator', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: sourceArn, vpc: vpc(stack, 'WestVpc', 'eu-west-1', 'a') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: DR_ARN, vpc: vpc(stack, 'DrVpc', undefined, 'b') }),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::MskReplicator', {
+      Source: { MskClusterArn: { Ref: 'SourceClusterArn' }, SubnetIds: ['subnet-0a0000000000001', 'subnet-0a0000000000002'], SecurityGroupIds: [] },
+    });
+  });
+
+  test('another resource\'s attribute (a custom resource returning an ARN): the VPC\'s Region decides, as for a parameter', () => {
+    const stack = drStack(new App());
+    const lookup = new CfnResource(stack, 'ClusterArnLookup', { type: 'Custom::ClusterArnLookup', properties: { ServiceToken: 'arn:aws:lambda:eu-central-1:111111111111:function:lookup' } });
+    new MskReplicator(stack, 'Replicator', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: lookup.getAtt('Arn').toString(), vpc: vpc(stack, 'WestVpc', 'eu-west-1', 'a') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: DR_ARN, vpc: vpc(stack, 'DrVpc', undefined, 'b') }),
+    });
+    Template.fromStack(stack).hasResourceProperties('Custom::MskReplicator', {
+      Source: { SubnetIds: ['subnet-0a0000000000001', 'subnet-0a0000000000002'], SecurityGroupIds: [] },
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { Fn, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, Fn, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 
 /**
  * Token-safe derivations of MSK resource ARNs from a cluster ARN
@@ -33,16 +33,26 @@ export function isClusterArn(value: string): boolean {
 }
 
 /**
- * The Region of a cluster ARN known only at deploy time, when it refers to a resource of a stack (for example
- * `CfnCluster.attrArn`, an `Fn::GetAtt`): a resource lives in its stack's Region, so that Region is known at synth
- * even though the ARN is not. Undefined for other tokens (parameters, imports) or a stack without a concrete Region.
+ * The CloudFormation types whose `Ref` and `Fn::GetAtt Arn` are an MSK cluster's ARN
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#aws-resource-msk-cluster-return-values,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-serverlesscluster.html#aws-resource-msk-serverlesscluster-return-values).
+ */
+const MSK_CLUSTER_TYPES = new Set(['AWS::MSK::Cluster', 'AWS::MSK::ServerlessCluster']);
+
+/**
+ * The Region of a cluster ARN known only at deploy time, when it refers to an MSK cluster resource of a stack of the app
+ * (for example `CfnCluster.attrArn`, an `Fn::GetAtt`): a resource lives in its stack's Region, so that Region is known
+ * at synth even though the ARN is not. Undefined for every other token: a parameter, an import or another resource's
+ * attribute can hold the ARN of a cluster of any Region, so the stack it belongs to says nothing about the cluster.
  */
 export function regionOfReferencedResource(clusterArn: string): string | undefined {
   if (!Token.isUnresolved(clusterArn)) return undefined;
   const regions = new Set<string>();
   for (const token of Tokenization.reverseString(clusterArn).tokens) {
     if (!Reference.isReference(token)) continue;
-    const region = Stack.of(token.target).region;
+    const target = token.target;
+    if (!CfnResource.isCfnResource(target) || !MSK_CLUSTER_TYPES.has(target.cfnResourceType)) return undefined;
+    const region = Stack.of(target).region;
     if (!Token.isUnresolved(region)) regions.add(region);
   }
   return regions.size === 1 ? [...regions][0] : undefined;
