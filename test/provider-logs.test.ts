@@ -87,3 +87,16 @@ test('fails if two replicators of a stack set different providerLogs: they share
     + '{ retention: (default), removalPolicy: destroy } here and { retention: (default), removalPolicy: retain } at '
     + 'OrdersReplication/Replicator: set it on one replicator of the stack');
 });
+
+test('providerLogs that differ only by spelling out a default are the same choice: no error', () => {
+  const { stack } = exampleStack({ providerLogs: { removalPolicy: RemovalPolicy.DESTROY } });
+  new MskReplicator(stack, 'Second', {
+    source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'V1', '10.1.0.0/16', '0primary') }),
+    target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', '0dr') }),
+    providerLogs: { retention: logs.RetentionDays.ONE_YEAR },
+  });
+  for (const group of Object.values(resources(stack)).filter((r) => r.Type === 'AWS::Logs::LogGroup')) {
+    expect(group.Properties?.RetentionInDays).toBe(365);
+    expect(group.DeletionPolicy).toBe('Delete');
+  }
+});

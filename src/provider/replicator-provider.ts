@@ -122,8 +122,9 @@ export class ReplicatorProvider extends Construct {
    */
   public configureLogs(options: ReplicatorProviderLogOptions, requester: IConstruct): void {
     if (this.logOptions !== undefined) {
-      const same = this.logOptions.options.retention === options.retention
-        && this.logOptions.options.removalPolicy === options.removalPolicy;
+      // Compared with the defaults filled in: `{}` and `{ removalPolicy: DESTROY }` are one choice.
+      const same = effectiveRetention(this.logOptions.options) === effectiveRetention(options)
+        && effectiveRemovalPolicy(this.logOptions.options) === effectiveRemovalPolicy(options);
       if (!same) {
         throw validationError(requester, '`providerLogs` must be the same for every replicator of the stack (they share one '
           + `provider), got ${describeLogOptions(options)} here and ${describeLogOptions(this.logOptions.options)} at `
@@ -132,13 +133,21 @@ export class ReplicatorProvider extends Construct {
       return;
     }
     this.logOptions = { options, setBy: requester.node.path };
-    const retention = options.retention ?? DEFAULT_LOG_RETENTION;
+    const retention = effectiveRetention(options);
     for (const group of this.logGroups) {
       // logs.LogGroup renders INFINITE as no RetentionInDays (aws-logs/lib/log-group.ts); the same here.
       (group.node.defaultChild as logs.CfnLogGroup).retentionInDays = retention === logs.RetentionDays.INFINITE ? undefined : retention;
-      group.applyRemovalPolicy(options.removalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY);
+      group.applyRemovalPolicy(effectiveRemovalPolicy(options));
     }
   }
+}
+
+function effectiveRetention(options: ReplicatorProviderLogOptions): logs.RetentionDays {
+  return options.retention ?? DEFAULT_LOG_RETENTION;
+}
+
+function effectiveRemovalPolicy(options: ReplicatorProviderLogOptions): RemovalPolicy {
+  return options.removalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY;
 }
 
 function describeLogOptions(options: ReplicatorProviderLogOptions): string {
