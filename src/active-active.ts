@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ReplicatorCluster } from './cluster';
 import { parseClusterArn } from './private/cluster-arns';
 import { validationError, withScope } from './private/errors';
+import { PropError } from './private/prop-error';
 import { SOURCE_CLUSTER_POLICY_MISSING } from './private/source-cluster-policy-link';
 import { addStackDependency } from './private/stack-dependency';
 import { reportAll } from './private/validate';
@@ -262,13 +263,13 @@ function validateClusters(a: ActiveActiveClusterOptions, b: ActiveActiveClusterO
   const regionA = regionOf(a.stack);
   const regionB = regionOf(b.stack);
   if (regionA === undefined || regionB === undefined || regionA === regionB) {
-    throw new Error('`clusterA.stack` and `clusterB.stack` must be in two different Regions known at synth (set their '
+    throw new PropError('`clusterA.stack` and `clusterB.stack` must be in two different Regions known at synth (set their '
       + `\`env.region\`), got ${regionA ?? '(resolved at deploy time)'} and ${regionB ?? '(resolved at deploy time)'}`);
   }
   const arnRegionA = parseClusterArn(a.clusterArn)?.region;
   const arnRegionB = parseClusterArn(b.clusterArn)?.region;
   if (arnRegionA === regionB && arnRegionB === regionA) {
-    throw new Error(`\`clusterA.clusterArn\` is a cluster of ${regionB} and \`clusterB.clusterArn\` one of ${regionA}, but `
+    throw new PropError(`\`clusterA.clusterArn\` is a cluster of ${regionB} and \`clusterB.clusterArn\` one of ${regionA}, but `
       + `\`clusterA.stack\` is in ${regionA} and \`clusterB.stack\` in ${regionB}: each cluster's \`stack\` must be in that `
       + 'cluster\'s Region (it holds the replicator that writes into the cluster); swap the two stacks, or the two ARNs');
   }
@@ -276,14 +277,14 @@ function validateClusters(a: ActiveActiveClusterOptions, b: ActiveActiveClusterO
     () => {
       const arnRegion = parseClusterArn(cluster.clusterArn)?.region;
       if (arnRegion !== undefined && arnRegion !== region) {
-        throw new Error(`\`${prop}.clusterArn\` must be a cluster of \`${prop}.stack\`'s Region ${region} (that stack holds the `
+        throw new PropError(`\`${prop}.clusterArn\` must be a cluster of \`${prop}.stack\`'s Region ${region} (that stack holds the `
           + `replicator that writes into it), got a cluster of ${arnRegion}: ${cluster.clusterArn}`);
       }
     },
     () => {
       const vpcRegion = regionOf(cluster.vpc);
       if (vpcRegion !== undefined && vpcRegion !== region) {
-        throw new Error(`\`${prop}.vpc\` must be a VPC of \`${prop}.stack\`'s Region ${region} (import it into that stack), `
+        throw new PropError(`\`${prop}.vpc\` must be a VPC of \`${prop}.stack\`'s Region ${region} (import it into that stack), `
           + `got a VPC of ${vpcRegion}`);
       }
     },
@@ -293,12 +294,12 @@ function validateClusters(a: ActiveActiveClusterOptions, b: ActiveActiveClusterO
 /** The stack of cluster A's policy: in A's Region, and not A's stack, which deploys after B's. */
 function validatePolicyStack(policyStack: Stack, stackA: Stack): void {
   if (policyStack === stackA) {
-    throw new Error('`clusterAPolicyStack` must not be `clusterA.stack`: A\'s stack deploys after B\'s stack, and cluster A\'s '
+    throw new PropError('`clusterAPolicyStack` must not be `clusterA.stack`: A\'s stack deploys after B\'s stack, and cluster A\'s '
       + 'policy must exist before B\'s stack creates the replicator from A to B');
   }
   const region = regionOf(policyStack);
   if (region !== regionOf(stackA)) {
-    throw new Error(`\`clusterAPolicyStack\` must be in cluster A's Region ${regionOf(stackA)} (a cluster policy is attached in `
+    throw new PropError(`\`clusterAPolicyStack\` must be in cluster A's Region ${regionOf(stackA)} (a cluster policy is attached in `
       + `the cluster's Region), got ${region ?? '(resolved at deploy time)'}: ${policyStack.node.path}`);
   }
 }

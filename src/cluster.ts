@@ -7,6 +7,7 @@ import { KafkaClusterAuthentication } from './authentication';
 import { clusterChildArn, parseClusterArn, regionOfReferencedResource } from './private/cluster-arns';
 import { ClusterBindContext, ClusterPlacement, ReplicatorClusterConfig } from './private/cluster-config';
 import { unscopedValidationError } from './private/errors';
+import { PropError } from './private/prop-error';
 import { renderValue } from './private/render-value';
 import { allowEgressToMskCluster, selectReplicatorSubnets } from './private/replicator-network';
 import { allBrokenRules, brokenRules } from './private/validate';
@@ -253,7 +254,7 @@ class MskReplicatorCluster extends ReplicatorCluster {
     const prop = side.toLowerCase();
     const { vpc, subnetIds } = this.options;
     if ((vpc === undefined) === (subnetIds === undefined)) {
-      throw new Error(`Exactly one of \`${prop}.vpc\` and \`${prop}.subnetIds\` must be given for ${renderValue(this.clusterArn)}, `
+      throw new PropError(`Exactly one of \`${prop}.vpc\` and \`${prop}.subnetIds\` must be given for ${renderValue(this.clusterArn)}, `
         + `got ${vpc === undefined ? 'neither' : 'both'}`);
     }
     const region = this._placement().region;
@@ -368,7 +369,7 @@ class ApacheKafkaReplicatorCluster extends ReplicatorCluster {
   public _bind(_scope: Construct, side: 'Source' | 'Target', context: ClusterBindContext): ReplicatorClusterConfig {
     const ports = brokerPorts(this.options.bootstrapBrokers);
     if (ports === undefined && this.options.securityGroups === undefined) {
-      throw new Error(`\`securityGroups\` is required for the Apache Kafka cluster ${this.clusterId}: the broker ports `
+      throw new PropError(`\`securityGroups\` is required for the Apache Kafka cluster ${this.clusterId}: the broker ports `
         + `cannot be read from \`bootstrapBrokers\` (${renderValue(this.options.bootstrapBrokers)}) to create one`);
     }
     const subnets = selectReplicatorSubnets(this.options.vpc, this.options.vpcSubnets, `${side.toLowerCase()}.vpcSubnets`);

@@ -14,6 +14,7 @@ import { parseClusterArn } from './private/cluster-arns';
 import { validationError, withScope } from './private/errors';
 import { defaultStatistic } from './private/metric-catalog';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
+import { PropError } from './private/prop-error';
 import { createRecommendedAlarms } from './private/recommended-alarms';
 import { securityGroupFactory } from './private/replicator-network';
 import { tagViolations, validateReplicatorArn, validateSchemaConstraints } from './private/schema-constraints';
@@ -799,7 +800,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     validateDistinctClusters(props.source.clusterArn, props.target.clusterArn);
     validateTimeout(props.timeout, ReplicatorProvider.QUERY_INTERVAL, ReplicatorProvider.TOTAL_TIMEOUT);
     if (props.target.clusterArn === undefined) {
-      throw new Error('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
+      throw new PropError('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
     }
     validateTargetRegion(Stack.of(this).region, parseClusterArn(props.target.clusterArn)?.region, props.target.clusterArn);
     const logDelivery = props.logDelivery;

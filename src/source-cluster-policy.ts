@@ -4,6 +4,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import { parseClusterArn } from './private/cluster-arns';
 import { withScope } from './private/errors';
+import { PropError } from './private/prop-error';
 import { validateClusterArn } from './private/validate-network';
 
 /**
@@ -70,7 +71,7 @@ export class ReplicatorSourceClusterPolicy extends Construct {
       validateClusterArn('clusterArn', props.clusterArn, stackRegion);
       const clusterRegion = parseClusterArn(props.clusterArn)?.region;
       if (clusterRegion !== undefined && !Token.isUnresolved(stackRegion) && clusterRegion !== stackRegion) {
-        throw new Error(`\`clusterArn\` must be a cluster of this stack's Region ${stackRegion} (a cluster policy is `
+        throw new PropError(`\`clusterArn\` must be a cluster of this stack's Region ${stackRegion} (a cluster policy is `
           + `attached in the cluster's Region), got a cluster of ${clusterRegion}: ${props.clusterArn}`);
       }
     });

@@ -1,5 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { PropError } from './prop-error';
 
 /**
  * Synth-time errors of this library, raised the way aws-cdk-lib's own constructs raise theirs.
@@ -46,15 +47,15 @@ export function unscopedValidationError(message: string): Error {
 }
 
 /**
- * Runs the pure validators of `scope` (they know no construct and throw plain `Error`s naming the prop, the rule
- * and the value); such an error becomes a validation error of `scope`, with its path. Errors that already are
- * aws-cdk-lib construct errors pass through unchanged.
+ * Runs the pure validators of `scope` (they know no construct and throw a `PropError` naming the prop, the rule and
+ * the value); such an error becomes a validation error of `scope`, with its path. Every other error (aws-cdk-lib's own,
+ * or a defect of this library) passes through unchanged.
  */
 export function withScope<T>(scope: IConstruct, validate: () => T): T {
   try {
     return validate();
   } catch (error) {
-    if (error instanceof Error && !cdk.Errors.isConstructError(error)) throw validationError(scope, error.message);
+    if (error instanceof PropError) throw validationError(scope, error.message);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { PropError } from './prop-error';
 import { renderValue } from './render-value';
 
 /**
@@ -21,12 +22,12 @@ export function selectReplicatorSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSele
     try {
       return vpc.selectSubnets(selection);
     } catch (error) {
-      throw new Error(`\`${prop}\` selects no usable subnets of the VPC ${renderValue(vpc.vpcId)}: ${(error as Error).message}`);
+      throw new PropError(`\`${prop}\` selects no usable subnets of the VPC ${renderValue(vpc.vpcId)}: ${(error as Error).message}`);
     }
   }
   if (vpc.privateSubnets.length > 0) return vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
   if (vpc.isolatedSubnets.length > 0) return vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
-  throw new Error(`\`${prop}\` must be given: the VPC ${renderValue(vpc.vpcId)} has no private or isolated subnets to `
+  throw new PropError(`\`${prop}\` must be given: the VPC ${renderValue(vpc.vpcId)} has no private or isolated subnets to `
     + 'default to (select its subnets explicitly, for example { subnetType: SubnetType.PUBLIC })');
 }
 

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { PropError } from './prop-error';
 import { renderValue } from './render-value';
 import type { ClusterSpec, ReplicatorProperties } from '../provider/properties';
 
@@ -144,7 +145,7 @@ export function validateSchemaConstraints(properties: ReplicatorProperties, tags
       if (value === undefined || Token.isUnresolved(value)) continue;
       const broken = rule.violation(value);
       if (broken !== undefined) {
-        throw new Error(`\`${prop}\` ${broken} (${SCHEMA}, ${rule.schemaPath} ${rule.keyword}), got ${size(rule.keyword, value)}`
+        throw new PropError(`\`${prop}\` ${broken} (${SCHEMA}, ${rule.schemaPath} ${rule.keyword}), got ${size(rule.keyword, value)}`
           + `${truncate(renderValue(value))}`);
       }
     }
@@ -170,7 +171,7 @@ export function validateReplicatorArn(arn: string): void {
   if (Token.isUnresolved(arn)) return;
   const broken = pattern(ARN_KAFKA)(arn) ?? (arn.includes(':replicator/') ? undefined : 'must be a replicator ARN (…:replicator/<name>/<uuid>)');
   if (broken !== undefined) {
-    throw new Error(`\`replicatorArn\` ${broken} (${SCHEMA}, .ReplicatorArn pattern), got: ${truncate(renderValue(arn))}`);
+    throw new PropError(`\`replicatorArn\` ${broken} (${SCHEMA}, .ReplicatorArn pattern), got: ${truncate(renderValue(arn))}`);
   }
 }
 

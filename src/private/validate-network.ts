@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { isClusterArn, parseClusterArn } from './cluster-arns';
+import { PropError } from './prop-error';
 import { renderValue } from './render-value';
 
 /**
@@ -19,7 +20,7 @@ const resolved = (value: string | undefined): value is string => value !== undef
 export function validateSubnets(side: string, subnetIds: string[]): void {
   if (Token.isUnresolved(subnetIds)) return;
   if (subnetIds.length < 2 || subnetIds.length > 3) {
-    throw new Error(`\`${side}.vpcSubnets\` must select 2 or 3 subnets, selected ${subnetIds.length}: `
+    throw new PropError(`\`${side}.vpcSubnets\` must select 2 or 3 subnets, selected ${subnetIds.length}: `
       + `${subnetIds.map((id) => (Token.isUnresolved(id) ? renderValue(id) : id)).join(', ') || 'none'}`);
   }
 }
@@ -27,7 +28,7 @@ export function validateSubnets(side: string, subnetIds: string[]): void {
 export function validateSecurityGroupCount(side: string, securityGroupIds: string[]): void {
   if (Token.isUnresolved(securityGroupIds)) return;
   if (securityGroupIds.length < 1 || securityGroupIds.length > 16) {
-    throw new Error(`\`${side}.securityGroups\` must hold 1 to 16 security groups, got ${securityGroupIds.length}`);
+    throw new PropError(`\`${side}.securityGroups\` must hold 1 to 16 security groups, got ${securityGroupIds.length}`);
   }
 }
 
@@ -39,7 +40,7 @@ export function validateSharedAvailabilityZones(sourceZones: string[], targetZon
   const known = (zones: string[]) => zones.length > 0 && !zones.some((z) => Token.isUnresolved(z));
   if (!known(sourceZones) || !known(targetZones)) return;
   if (!sourceZones.some((zone) => targetZones.includes(zone))) {
-    throw new Error('In the same Region, `source.vpcSubnets` and `target.vpcSubnets` must share at least one Availability '
+    throw new PropError('In the same Region, `source.vpcSubnets` and `target.vpcSubnets` must share at least one Availability '
       + `Zone, got source zones ${sourceZones.join(', ')} and target zones ${targetZones.join(', ')}`);
   }
 }
@@ -51,18 +52,18 @@ export function validateSharedAvailabilityZones(sourceZones: string[], targetZon
 export function validateClusterArn(prop: string, clusterArn: string, stackRegion: string): void {
   if (Token.isUnresolved(clusterArn)) return;
   if (!isClusterArn(clusterArn)) {
-    throw new Error(`\`${prop}\` must be an MSK cluster ARN (arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>), `
+    throw new PropError(`\`${prop}\` must be an MSK cluster ARN (arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>), `
       + `got: ${renderValue(clusterArn)}`);
   }
   const partition = clusterArn.split(':')[1];
   const stackPartition = resolved(stackRegion) ? RegionInfo.get(stackRegion).partition : undefined;
   if (stackPartition !== undefined && partition !== stackPartition) {
-    throw new Error(`\`${prop}\` must be in the partition of the stack's Region ${stackRegion} (${stackPartition}), `
+    throw new PropError(`\`${prop}\` must be in the partition of the stack's Region ${stackRegion} (${stackPartition}), `
       + `got partition ${partition}: ${clusterArn}`);
   }
   const clusterPartition = RegionInfo.get(parseClusterArn(clusterArn)!.region).partition;
   if (clusterPartition !== undefined && partition !== clusterPartition) {
-    throw new Error(`\`${prop}\` names Region ${parseClusterArn(clusterArn)!.region}, which is in partition `
+    throw new PropError(`\`${prop}\` names Region ${parseClusterArn(clusterArn)!.region}, which is in partition `
       + `${clusterPartition}, not ${partition}: ${clusterArn}`);
   }
 }
@@ -74,7 +75,7 @@ export function validateClusterArn(prop: string, clusterArn: string, stackRegion
 export function validateResourceRegion(prop: string, resourceRegion: string | undefined, requiredRegion: string | undefined, why: string): void {
   if (!resolved(resourceRegion) || !resolved(requiredRegion)) return;
   if (resourceRegion !== requiredRegion) {
-    throw new Error(`\`${prop}\` must be in ${requiredRegion} (${why}), got a resource of ${resourceRegion}`);
+    throw new PropError(`\`${prop}\` must be in ${requiredRegion} (${why}), got a resource of ${resourceRegion}`);
   }
 }
 
@@ -84,7 +85,7 @@ export function validateResourceRegion(prop: string, resourceRegion: string | un
  */
 export function validateNoCrossRegionSourceSecurityGroups(prop: string, count: number, sourceRegion: string, replicatorRegion: string): void {
   if (count === 0) return;
-  throw new Error(`\`${prop}\` must not be given for a source in another Region (source in ${sourceRegion}, replicator `
+  throw new PropError(`\`${prop}\` must not be given for a source in another Region (source in ${sourceRegion}, replicator `
     + `in ${replicatorRegion}): MSK reaches a cross-Region source through its multi-VPC private connectivity, without `
     + `security groups; got ${count}`);
 }

@@ -1,4 +1,5 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Errors, Token } from 'aws-cdk-lib';
+import { PropError } from './prop-error';
 
 /**
  * Synth-time validators: small pure functions that throw with a message naming the prop, the rule and the value.
@@ -24,14 +25,14 @@ export function validateReplicatorName(name: string | undefined): void {
   if (name!.length > 128) broken.push(`be at most 128 characters long (it is ${name!.length} characters long)`);
   if (broken.length > 0) {
     const shown = name!.length > 140 ? `${name!.slice(0, 140)}… (${name!.length} characters)` : name;
-    throw new Error(`\`replicatorName\` must ${broken.join(' and ')}, got: ${shown}`);
+    throw new PropError(`\`replicatorName\` must ${broken.join(' and ')}, got: ${shown}`);
   }
 }
 
 export function validateDescription(description: string | undefined): void {
   if (unresolved(description)) return;
   if (description!.length > 1024) {
-    throw new Error(`\`description\` must be at most 1024 characters, got ${description!.length} characters`);
+    throw new PropError(`\`description\` must be at most 1024 characters, got ${description!.length} characters`);
   }
 }
 
@@ -61,23 +62,23 @@ function compilesAsRegex(pattern: string): boolean {
 export function validatePatterns(prop: string, patterns: string[] | undefined, maxLength: number, required: boolean): void {
   if (patterns === undefined || Token.isUnresolved(patterns)) return;
   if (required && patterns.length === 0) {
-    throw new Error(`\`${prop}\` must hold at least one pattern (use ['.*'] for all), got: []`);
+    throw new PropError(`\`${prop}\` must hold at least one pattern (use ['.*'] for all), got: []`);
   }
   patterns.forEach((pattern, index) => {
     if (Token.isUnresolved(pattern)) return;
-    if (pattern.length === 0) throw new Error(`\`${prop}[${index}]\` must not be empty`);
+    if (pattern.length === 0) throw new PropError(`\`${prop}[${index}]\` must not be empty`);
     if (pattern.length > maxLength) {
-      throw new Error(`\`${prop}[${index}]\` must be at most ${maxLength} characters, got ${pattern.length}: ${pattern}`);
+      throw new PropError(`\`${prop}[${index}]\` must be at most ${maxLength} characters, got ${pattern.length}: ${pattern}`);
     }
     if (!compilesAsRegex(pattern)) {
-      throw new Error(`\`${prop}[${index}]\` must be a valid regular expression, got: ${pattern}`);
+      throw new PropError(`\`${prop}[${index}]\` must be a valid regular expression, got: ${pattern}`);
     }
   });
 }
 
 export function validateOffsetSyncMode(offsetSyncMode: string | undefined, topicNameConfiguration: string | undefined): void {
   if (offsetSyncMode === 'ENHANCED' && topicNameConfiguration !== 'IDENTICAL') {
-    throw new Error('`consumerGroupReplication.offsetSyncMode` ENHANCED requires `topicReplication.topicNameConfiguration` '
+    throw new PropError('`consumerGroupReplication.offsetSyncMode` ENHANCED requires `topicReplication.topicNameConfiguration` '
       + `IDENTICAL, got: ${topicNameConfiguration ?? 'PREFIXED_WITH_SOURCE_CLUSTER_ALIAS (the default)'}`);
   }
 }
@@ -86,7 +87,7 @@ export function validateDistinctClusters(sourceArn: string | undefined, targetAr
   if (sourceArn === undefined || targetArn === undefined) return;
   // Two identical tokens are the same deploy-time value too, so they are compared as well.
   if (sourceArn === targetArn) {
-    throw new Error(`\`source\` and \`target\` must be different clusters, got the same cluster for both: ${sourceArn}`);
+    throw new PropError(`\`source\` and \`target\` must be different clusters, got the same cluster for both: ${sourceArn}`);
   }
 }
 
@@ -94,17 +95,17 @@ export function validateLogDelivery(destinations: { cloudWatch: boolean; firehos
   if (destinations === undefined) return;
   // The prefix first: a prefix without a bucket is a missing bucket, whatever else is set.
   if (destinations.s3Prefix !== undefined && !destinations.s3) {
-    throw new Error(`\`logDelivery.s3Prefix\` is set (${destinations.s3Prefix}) but S3 delivery is not enabled: also set \`logDelivery.s3Bucket\``);
+    throw new PropError(`\`logDelivery.s3Prefix\` is set (${destinations.s3Prefix}) but S3 delivery is not enabled: also set \`logDelivery.s3Bucket\``);
   }
   if (!destinations.cloudWatch && !destinations.firehose && !destinations.s3) {
-    throw new Error('`logDelivery` must name at least one destination (cloudWatchLogGroup, firehoseDeliveryStream or s3Bucket), got none');
+    throw new PropError('`logDelivery` must name at least one destination (cloudWatchLogGroup, firehoseDeliveryStream or s3Bucket), got none');
   }
 }
 
 export function validateTargetRegion(stackRegion: string, targetRegion: string | undefined, targetArn: string): void {
   if (targetRegion === undefined || Token.isUnresolved(stackRegion)) return;
   if (stackRegion !== targetRegion) {
-    throw new Error(`A replicator lives in its target cluster's Region: the stack's Region is ${stackRegion} but \`target\` `
+    throw new PropError(`A replicator lives in its target cluster's Region: the stack's Region is ${stackRegion} but \`target\` `
       + `is in ${targetRegion}: ${targetArn}`);
   }
 }
@@ -118,7 +119,7 @@ export function durationIn(prop: string, duration: Duration, unit: 'seconds' | '
   try {
     return unit === 'seconds' ? duration.toSeconds() : duration.toMilliseconds();
   } catch {
-    throw new Error(`\`${prop}\` must be given as Duration.${unit}(...) when its value is known only at deploy time, got `
+    throw new PropError(`\`${prop}\` must be given as Duration.${unit}(...) when its value is known only at deploy time, got `
       + `Duration.${duration.unitLabel()}((resolved at deploy time))`);
   }
 }
@@ -128,7 +129,7 @@ export function validateTimeout(timeout: Duration | undefined, queryInterval: Du
   const seconds = durationIn('timeout', timeout, 'seconds');
   if (Token.isUnresolved(seconds)) return;
   if (seconds < queryInterval.toSeconds() || seconds > maximum.toSeconds()) {
-    throw new Error(`\`timeout\` must be between ${queryInterval.toHumanString()} (the polling interval) and `
+    throw new PropError(`\`timeout\` must be between ${queryInterval.toHumanString()} (the polling interval) and `
       + `${maximum.toHumanString()} (CloudFormation fails custom resources after one hour), got: ${timeout.toHumanString()}`);
   }
 }
@@ -140,8 +141,9 @@ export function brokenRules(...checks: Array<() => void>): string[] {
     try {
       check();
     } catch (error) {
-      if (!(error instanceof Error)) throw error;
-      messages.push(error.message);
+      // the user's mistakes are collected (ours and aws-cdk-lib's validation errors); a defect is thrown as it is
+      if (!(error instanceof PropError) && !Errors.isValidationError(error)) throw error;
+      messages.push((error as Error).message);
     }
   }
   return messages;
@@ -149,7 +151,7 @@ export function brokenRules(...checks: Array<() => void>): string[] {
 
 /** One error for several broken rules; one broken rule keeps its own message. */
 export function allBrokenRules(messages: string[]): Error {
-  return new Error(messages.length === 1 ? messages[0] : `${messages.length} problems: ${messages.map((m, i) => `(${i + 1}) ${m}`).join('; ')}`);
+  return new PropError(messages.length === 1 ? messages[0] : `${messages.length} problems: ${messages.map((m, i) => `(${i + 1}) ${m}`).join('; ')}`);
 }
 
 /**
