@@ -8,6 +8,7 @@ import { PropError } from './private/prop-error';
 import { SOURCE_CLUSTER_POLICY_MISSING } from './private/source-cluster-policy-link';
 import { addStackDependency } from './private/stack-dependency';
 import { reportAll } from './private/validate';
+import type { ReplicatorProviderLogOptions } from './provider-logs';
 import { ConsumerGroupOffsetSyncMode, StartingPosition, TopicNameConfiguration } from './replication';
 import { MskReplicator } from './replicator';
 import { ReplicatorSourceClusterPolicy } from './source-cluster-policy';
@@ -119,6 +120,14 @@ export interface ActiveActiveReplicationProps {
   readonly clusterAPolicyStack?: Stack;
 
   /**
+   * The log groups of the provider that each replicator's stack shares (`MskReplicatorProps.providerLogs`): set here,
+   * they apply to both clusters' stacks. Another replicator of either stack that sets `providerLogs` must set the same.
+   *
+   * @default - the provider's defaults: kept one year, deleted with the stack
+   */
+  readonly providerLogs?: ReplicatorProviderLogOptions;
+
+  /**
    * Tags of both replicators.
    *
    * @default - no tags
@@ -219,6 +228,7 @@ export class ActiveActiveReplication extends Construct {
         offsetSyncMode: ConsumerGroupOffsetSyncMode.ENHANCED,
       },
       tags: props.tags,
+      providerLogs: props.providerLogs,
     }));
     this.replicatorAToB = replicator(b.stack, `${id}AToB`, a, b, { source: 'clusterA', target: 'clusterB' });
     this.replicatorBToA = replicator(a.stack, `${id}BToA`, b, a, { source: 'clusterB', target: 'clusterA' });

@@ -117,6 +117,25 @@ describe('synth', () => {
     }
   });
 
+  test('providerLogs applies to the provider log groups of both clusters\' stacks', () => {
+    const app = new App();
+    const stackA = new Stack(app, 'A', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const stackB = new Stack(app, 'B', { env: { account: ACCOUNT, region: 'eu-central-1' } });
+    new lib.ActiveActiveReplication(app, 'Orders', {
+      clusterA: { stack: stackA, clusterArn: ARN_A, vpc: vpc(stackA, 'a', 'eu-west-1') },
+      clusterB: { stack: stackB, clusterArn: ARN_B, vpc: vpc(stackB, 'b', 'eu-central-1') },
+      providerLogs: { retention: cdk.aws_logs.RetentionDays.ONE_MONTH, removalPolicy: cdk.RemovalPolicy.RETAIN },
+    });
+    for (const stack of [stackA, stackB]) {
+      const groups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
+      expect(Object.keys(groups)).toHaveLength(4);
+      for (const group of Object.values(groups)) {
+        expect(group.Properties.RetentionInDays).toBe(30);
+        expect(group.DeletionPolicy).toBe('Retain');
+      }
+    }
+  });
+
   test('fails if the two stacks are not in two different Regions known at synth', () => {
     const app = new App();
     const one = new Stack(app, 'One', { env: { account: ACCOUNT, region: 'eu-west-1' } });
