@@ -51,6 +51,24 @@ describe.each([false, true])(`with ${LAMBDA_LOG_GROUP_FLAG} %s`, (flag) => {
     expect(logGroupIds.filter((id) => destination.includes(id))).toHaveLength(1);
   });
 
+  test('each function\'s role may write logs to that function\'s log group only: no managed policy, no logs action on another group', () => {
+    const all = resources(exampleStack({}, app()).stack);
+    const roles = Object.entries(all).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    for (const [, role] of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const policies = Object.values(all).filter((r) => r.Type === 'AWS::IAM::Policy');
+    for (const fn of Object.values(all).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const ownLogGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const logStatements = policies
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement)
+        .filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('logs:') && a !== 'logs:CreateLogDelivery'));
+      expect(logStatements.map((st) => ({ actions: ([] as string[]).concat(st.Action).sort(), resource: st.Resource }))).toEqual([
+        { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [ownLogGroup, 'Arn'] } },
+      ]);
+    }
+  });
+
   test('providerLogs on one replicator sets retention and removal of all four, whichever replicator of the stack sets it', () => {
     const { stack } = exampleStack({}, app());
     // a second replicator, created after the provider, is the one that sets the options

@@ -81,26 +81,22 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
  * The waiter state machine logs errors only (SF1): see `acknowledgeWaiterLogging`.
  */
 export function acknowledgeProvider(handlers: lambda.Function[], framework: IConstruct): void {
-  const basicExecutionRole = finding('IAM4', `Policy::${flattened(framework,
-    iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole').managedPolicyArn)}`);
   for (const handler of handlers) {
     acknowledge(handler, finding('L1'), 'The handler runtime is pinned to nodejs22.x, the target its asset is bundled for '
       + '(esbuild node22, with a pinned @aws-sdk/client-kafka inside) and the runtime the library documents; moving to a '
       + 'newer runtime is a deliberate change of the library, not a silent one.');
-    acknowledge(handler, basicExecutionRole, 'AWSLambdaBasicExecutionRole only lets the handler write its CloudWatch Logs '
-      + '(logs:CreateLogGroup, CreateLogStream, PutLogEvents); its MSK, IAM and EC2 permissions come from the '
-      + 'provider\'s scoped handler policies.');
   }
   const frameworkFunctions = framework.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
   for (const fn of frameworkFunctions) {
     acknowledge(fn, finding('L1'), 'A function of the aws-cdk-lib custom-resources Provider framework: aws-cdk-lib '
       + 'chooses its Node.js runtime (the Provider has no runtime option) and moves it forward with aws-cdk-lib.');
-    acknowledge(fn, basicExecutionRole, 'The role of a custom-resources Provider framework function: '
-      + 'AWSLambdaBasicExecutionRole only lets it write its CloudWatch Logs.');
   }
-  // The framework's grantInvoke() statements: `<function ARN>:*` of one of the provider's own functions.
+  // The framework's grantInvoke() statements: `<function ARN>:*` of one of the provider's own functions, in the
+  // policies of the framework's roles (which the provider creates beside the framework, to scope their logging).
   const invokeWildcards = new Set([...handlers, ...frameworkFunctions].map((fn) => `${flattened(framework, fn.functionArn)}:*`));
-  for (const policy of framework.node.findAll().filter((c): c is iam.Policy => c instanceof iam.Policy)) {
+  const frameworkRoles = frameworkFunctions.map((fn) => fn.role).filter((role): role is iam.IRole => role !== undefined);
+  const frameworkRolePolicies = frameworkRoles.flatMap((role) => role.node.findAll()).filter((c): c is iam.Policy => c instanceof iam.Policy);
+  for (const policy of new Set([...framework.node.findAll().filter((c): c is iam.Policy => c instanceof iam.Policy), ...frameworkRolePolicies])) {
     for (const statement of statementsOf(policy)) {
       if (statement.Effect !== 'Allow' || !asList(statement.Action).every((a) => a === 'lambda:InvokeFunction')) continue;
       for (const resource of asList(statement.Resource).map(flatten).filter((r) => invokeWildcards.has(r))) {

@@ -72,6 +72,15 @@ export class ReplicatorProvider extends Construct {
     const waiterLogs = logGroup('WaiterLogs');
     const frameworkLogs = logGroup('FrameworkLogs');
     this.logGroups = [onEventLogs, isCompleteLogs, frameworkLogs, waiterLogs];
+    // Each function's role may write to its own log group and nothing else (instead of AWSLambdaBasicExecutionRole,
+    // which allows logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account). With a log
+    // group given in its logging configuration, a function needs only logs:CreateLogStream and logs:PutLogEvents on it:
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+    const roleWritingTo = (roleId: string, logGroup: logs.LogGroup) => {
+      const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
+      return role;
+    };
     const code = lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'provider', 'handler.lambda'));
     const common = {
       code,
@@ -85,6 +94,7 @@ export class ReplicatorProvider extends Construct {
       description: 'cdk-msk-replicator: starts create, update and delete of MSK replicators',
       timeout: Duration.minutes(2),
       logGroup: onEventLogs,
+      role: roleWritingTo('OnEventRole', onEventLogs),
     });
     const isComplete = new lambda.Function(this, 'IsCompleteHandler', {
       ...common,
@@ -92,6 +102,7 @@ export class ReplicatorProvider extends Construct {
       description: 'cdk-msk-replicator: waits for MSK replicators to reach the desired state',
       timeout: Duration.minutes(1),
       logGroup: isCompleteLogs,
+      role: roleWritingTo('IsCompleteRole', isCompleteLogs),
     });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
@@ -100,6 +111,8 @@ export class ReplicatorProvider extends Construct {
       totalTimeout: ReplicatorProvider.TOTAL_TIMEOUT,
       // the framework's onEvent, isComplete and onTimeout functions
       logGroup: frameworkLogs,
+      frameworkOnEventRole: roleWritingTo('FrameworkOnEventRole', frameworkLogs),
+      frameworkCompleteAndTimeoutRole: roleWritingTo('FrameworkCompleteAndTimeoutRole', frameworkLogs),
       // Errors only: level ALL would log every state's input, i.e. whole CloudFormation events.
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
