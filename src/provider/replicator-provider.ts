@@ -76,9 +76,9 @@ export class ReplicatorProvider extends Construct {
     // which allows logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account). With a log
     // group given in its logging configuration, a function needs only logs:CreateLogStream and logs:PutLogEvents on it:
     // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
-    const roleWritingTo = (roleId: string, logGroup: logs.LogGroup) => {
+    const roleWritingTo = (roleId: string, group: logs.LogGroup) => {
       const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-      logGroup.grantWrite(role);
+      group.grantWrite(role);
       return role;
     };
     const code = lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'provider', 'handler.lambda'));
