@@ -72,10 +72,12 @@ export class ReplicatorProvider extends Construct {
     const waiterLogs = logGroup('WaiterLogs');
     const frameworkLogs = logGroup('FrameworkLogs');
     this.logGroups = [onEventLogs, isCompleteLogs, frameworkLogs, waiterLogs];
-    // Each function's role may write to its own log group and nothing else (instead of AWSLambdaBasicExecutionRole,
-    // which allows logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account). With a log
-    // group given in its logging configuration, a function needs only logs:CreateLogStream and logs:PutLogEvents on it:
-    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+    // Each function's role may write to its own log group and nothing else, instead of AWSLambdaBasicExecutionRole,
+    // which allows logs:CreateLogGroup, CreateLogStream and PutLogEvents on `*`
+    // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html). The log group
+    // is a resource of the stack that exists before the function (the function references it), so Lambda only creates
+    // log streams in it and writes to them; it would create the group only if none existed
+    // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html).
     const roleWritingTo = (roleId: string, group: logs.LogGroup) => {
       const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       group.grantWrite(role);
