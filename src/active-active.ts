@@ -128,7 +128,8 @@ export interface ActiveActiveReplicationProps {
   readonly providerLogs?: ReplicatorProviderLogOptions;
 
   /**
-   * Tags of both replicators.
+   * Tags of both replicators. `Tags.of(...)` of this construct does not reach them: the replicators live in the clusters'
+   * stacks, not under this construct (tag the stacks with `Tags.of(stack)`, or use this prop).
    *
    * @default - no tags
    */
