@@ -386,7 +386,7 @@ export class CloudFormationResource {
   public attributes: Record<string, string | undefined> = {};
   public status?: StackStatus;
   /** Every request sent, in order, with its result. */
-  public readonly history: { requestType: string; physicalResourceId?: string; result: ProviderResult; phase: string }[] = [];
+  public readonly history: { requestType: string; requestId: string; physicalResourceId?: string; result: ProviderResult; phase: string }[] = [];
   /**
    * Cleanup Deletes that failed. CloudFormation does not fail the stack for them: the physical resource is left
    * behind and the stack ends *_COMPLETE (CloudFormation User Guide, "Update behaviors of stack resources" /
@@ -420,7 +420,7 @@ export class CloudFormationResource {
   /** Sends one raw request (for tests of retried deliveries). */
   public async send(event: ProviderEvent, phase = 'request'): Promise<ProviderResult> {
     const result = await invokeProvider(this.handler, event, this.options);
-    this.history.push({ requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, result, phase });
+    this.history.push({ requestType: event.RequestType, requestId: event.RequestId, physicalResourceId: event.PhysicalResourceId, result, phase });
     return result;
   }
 
