@@ -483,12 +483,14 @@ export interface MskReplicatorProps {
   readonly waitForRunning?: boolean;
 
   /**
-   * How long a deployment waits for the replicator to reach the desired state (RUNNING after a create or an
-   * update, gone after a delete) before it fails. At most 55 minutes: CloudFormation fails any custom resource
-   * after one hour. A shorter timeout fails faster when something is wrong; creation normally takes up to about
-   * 30 minutes. On a timeout the replicator is left as it is and the next deployment continues from its state.
+   * How long a create or an update waits for the replicator to reach the desired state (RUNNING) before it fails.
+   * A shorter timeout fails faster when something is wrong; creation normally takes up to about 30 minutes. On a
+   * timeout the replicator is left as it is and CloudFormation rolls back. Deletes (a stack delete, and the rollback
+   * and cleanup Deletes of a failed deployment) are not bounded by it: they wait, up to the provider's total, until
+   * the replicator is gone, so that a replicator CloudFormation forgets is never left running. At most 50 minutes,
+   * the provider's total, which fits CloudFormation's one-hour limit for a custom resource.
    *
-   * @default Duration.minutes(55)
+   * @default Duration.minutes(50)
    */
   readonly timeout?: Duration;
 
@@ -694,8 +696,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::MskReplicator',
       properties: properties as unknown as Record<string, unknown>,
-      // The provider's own timeout governs; CloudFormation's must not cut it short.
-      serviceTimeout: Duration.hours(1),
+      // The provider's own timeout governs; CloudFormation's must not cut it short (see ReplicatorProvider.TOTAL_TIMEOUT).
+      serviceTimeout: ReplicatorProvider.SERVICE_TIMEOUT,
     });
     // The handler runs with these permissions: CloudFormation must create or update them before the replicator,
     // and delete a removed one only after the replicator's own update or deletion.

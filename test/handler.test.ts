@@ -278,6 +278,17 @@ describe('isComplete', () => {
     await expect(isComplete(expired, client, log)).rejects.toThrow(/Timed out waiting for .*the next deployment continues from it/);
   });
 
+  test('the replicator\'s timeout never bounds a delete: no deadline from onEvent, and one from an earlier version is ignored', async () => {
+    const event = deleteEvent(exampleProperties({ timeout: Duration.minutes(5) }));
+    const response = await onEvent(event, client, log);
+    expect(response.Data.LifecycleAction).toBe('delete');
+    expect(response.Data.Deadline).toBeUndefined();
+
+    kafka.on(DescribeReplicatorCommand).resolves(live({ ReplicatorState: 'CREATING' }));
+    const expired = completeEvent(event, { ...response.Data, Deadline: String(Date.now() - 1) });
+    await expect(isComplete(expired, client, log)).resolves.toEqual({ IsComplete: false });
+  });
+
   test('throttling is "not yet", never a failure', async () => {
     kafka.on(DescribeReplicatorCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } }));
     await expect(isComplete(completeEvent(createEvent(), created), client, log)).resolves.toEqual({ IsComplete: false });

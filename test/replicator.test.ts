@@ -333,7 +333,7 @@ describe('imports and metrics', () => {
 describe('validation', () => {
   test('fails if timeout exceeds what CloudFormation allows or is shorter than one poll', () => {
     expect(() => exampleStack({ timeout: Duration.minutes(60) })).toThrow(
-      '`timeout` must be between 30 seconds (the polling interval) and 55 minutes (CloudFormation fails custom resources after one hour), got: 1 hour');
+      '`timeout` must be between 30 seconds (the polling interval) and 50 minutes (CloudFormation fails custom resources after one hour), got: 1 hour');
     expect(() => exampleStack({ timeout: Duration.seconds(10) })).toThrow(/`timeout` must be between/);
     const { stack } = exampleStack({ timeout: Duration.minutes(40) });
     Template.fromStack(stack).hasResourceProperties('Custom::MskReplicator', { TimeoutSeconds: 2400 });

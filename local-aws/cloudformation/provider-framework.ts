@@ -1,13 +1,37 @@
+import { AsyncLocalStorage } from 'async_hooks';
+import * as fs from 'fs';
 import * as path from 'path';
+import { ProviderModel, replicatorProviderModel } from './provider-model';
+import { RealClock, WorldClock } from './world-clock';
 import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../src/provider/events';
 
 /**
- * Plays CloudFormation's side of a `Custom::MskReplicator` resource against the BUNDLED handler asset (what
- * users deploy), including the custom-resources Provider framework's contract: onEvent once, then isComplete
- * polled until it returns true or throws, with onEvent's result merged into isComplete's event.
+ * Plays a `Custom::MskReplicator` request through the Provider framework aws-cdk-lib deploys: the framework code that
+ * runs here is aws-cdk-lib's own runtime (`custom-resources/lib/provider-framework/runtime/`: framework.js,
+ * cfn-response.js, util.js, consts.js), loaded from the installed package. Only what that runtime reaches through
+ * `outbound.js` (Lambda Invoke, Step Functions StartExecution, the PUT of the response to CloudFormation) is played
+ * by the local world, each with the service's semantics and its source:
+ *
+ * - Lambda Invoke: a handler that returns answers its result as the payload; one that throws answers
+ *   `FunctionError: "Unhandled"` with the runtime's error payload (Lambda API reference, Invoke,
+ *   https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). A function that runs past its `Timeout` (read from
+ *   the synthesized template) is stopped and answers a timeout error.
+ * - The waiter state machine: its retry policy (interval, backoff rate, max attempts) is read from the synthesized
+ *   definition (provider-model.ts) and run as Step Functions runs a Retrier, then the Catch into `onTimeout`
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ * - CloudFormation's side of the response: a body over 4,096 bytes is rejected ("The total size of the response
+ *   body can't exceed 4096 bytes", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html),
+ *   and a response later than the resource's ServiceTimeout (default 3,600 s, "The value must be an integer from 1 to
+ *   3600. The default value is 3600 seconds (1 hour)",
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html)
+ *   comes too late: CloudFormation already failed the resource.
+ *
+ * Time is the world clock's (world-clock.ts): real, or virtual so that an hour of polling runs in milliseconds.
  */
 
 export const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'provider', 'handler.lambda', 'index.js');
+/** The handler's TypeScript source: what coverage and mutation tools instrument. */
+export const HANDLER_SOURCE = path.join(__dirname, '..', '..', 'src', 'provider', 'handler.lambda.ts');
 
 export interface Handler {
   onEventHandler(event: ProviderEvent): Promise<OnEventResponse>;
@@ -15,29 +39,48 @@ export interface Handler {
 }
 
 /**
- * Loads the bundled handler with the environment a Lambda function would have, pointed at `endpoint`.
- * The SDK client is created when the module loads, so each call loads a fresh copy.
+ * Loads the handler with the environment a Lambda function would have, pointed at `endpoint`: the bundled asset (what
+ * users deploy), or its TypeScript source when `source` is 'src' (by default when HANDLER_SOURCE=src is set, so
+ * coverage and mutation tools see the handler). The SDK client is created when the module loads, so each call loads
+ * a fresh copy.
  */
-export function loadBundledHandler(endpoint: string, region = 'us-east-1'): Handler {
+export function loadBundledHandler(endpoint: string, region = 'us-east-1', source = handlerSourceFromEnv()): Handler {
   process.env.AWS_ENDPOINT_URL_KAFKA = endpoint;
   process.env.AWS_REGION = region;
   process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'example-secret';
   delete process.env.AWS_PROFILE;
-  delete require.cache[require.resolve(HANDLER_ASSET)];
+  const file = source === 'src' ? HANDLER_SOURCE : HANDLER_ASSET;
+  delete require.cache[require.resolve(file)];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(HANDLER_ASSET) as Handler;
+  return require(file) as Handler;
+}
+
+export function handlerSourceFromEnv(): 'bundle' | 'src' {
+  return process.env.HANDLER_SOURCE === 'src' ? 'src' : 'bundle';
 }
 
 export interface ProviderOptions {
-  /** Milliseconds between isComplete calls. */
+  /**
+   * Real milliseconds the waiter sleeps per retry when no `clock` is given (the synthesized 30-second interval,
+   * compressed). @default 20
+   */
   readonly queryIntervalMs?: number;
-  /** isComplete calls before the framework gives up ("timeout"). */
+  /** The world's clock; a `VirtualClock` makes the waiter's intervals and the handler's `Date.now()` virtual. */
+  readonly clock?: WorldClock;
+  /**
+   * isComplete calls before the waiter gives up (1 + the Retrier's MaxAttempts), for tests that shorten it.
+   * @default read from the synthesized state machine
+   */
   readonly maxPolls?: number;
+  /** The provider's synthesized settings. @default this project's provider (provider-model.ts) */
+  readonly model?: ProviderModel;
   /** Receives every isComplete result, for progress displays. */
   readonly onPoll?: (result: IsCompleteResponse) => void;
   /** Receives each line the handler logs (what CloudWatch Logs would hold); by default they are dropped. */
   readonly onLog?: (line: string) => void;
+  /** Receives each line the framework's own functions log; by default they are dropped. */
+  readonly onFrameworkLog?: (line: string) => void;
   /** The onEvent function's name: the framework names its log group in every failure reason. */
   readonly onEventFunctionName?: string;
   /** The isComplete function's name, likewise. */
@@ -57,35 +100,130 @@ export interface ProviderResult {
   readonly polls: number;
   /** CloudFormation rejected the response (over 4,096 bytes): nothing in it was recorded. */
   readonly responseRejected?: boolean;
+  /** No response within the ServiceTimeout: CloudFormation failed the resource itself and recorded nothing new. */
+  readonly serviceTimedOut?: boolean;
+}
+
+const RUNTIME_DIR = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')),
+  'custom-resources', 'lib', 'provider-framework', 'runtime');
+
+/** What `outbound.js` exports: the runtime calls these through the module object, at call time. */
+interface Outbound {
+  invokeFunction(request: { FunctionName: string; Payload: string }): Promise<InvokeResult>;
+  startExecution(request: { stateMachineArn: string; input: string }): Promise<{ executionArn: string }>;
+  httpRequest(options: { path?: string }, body: string): Promise<void>;
+}
+
+interface InvokeResult {
+  readonly StatusCode: number;
+  readonly FunctionError?: string;
+  readonly ExecutedVersion: string;
+  readonly Payload: Uint8Array;
+}
+
+interface FrameworkRuntime {
+  onEvent(event: unknown): Promise<void>;
+  isComplete(event: unknown): Promise<void>;
+  onTimeout(event: unknown): Promise<void>;
+}
+
+/** The request in flight in this async context: where the runtime's outbound calls go. */
+const inFlight = new AsyncLocalStorage<Outbound>();
+const routed: Outbound = {
+  invokeFunction: (request) => current().invokeFunction(request),
+  startExecution: (request) => current().startExecution(request),
+  httpRequest: (options, body) => current().httpRequest(options, body),
+};
+function current(): Outbound {
+  const outbound = inFlight.getStore();
+  if (outbound === undefined) throw new Error('the Provider framework runtime called out of any request');
+  return outbound;
 }
 
 /**
- * The physical id the framework answers a failed Create with when onEvent returned none; the Delete CloudFormation
- * then sends for it is answered SUCCESS without calling the handler.
- * Source: aws-cdk `custom-resources/lib/provider-framework/runtime/cfn-response.ts` (CREATE_FAILED_PHYSICAL_ID_MARKER,
- * `safeHandler`) and aws/aws-cdk PR #5525.
+ * Evaluates the runtime's CommonJS files with `./outbound` bound to the local world (the real outbound.js needs
+ * @aws-sdk/client-lambda and client-sfn, which exist in the Lambda runtime only). Evaluated in this module's realm,
+ * so the runtime's console, timers and Date are the ones the tests see.
  */
-export const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
-/** Source: cfn-response.ts `submitResponse` (MISSING_PHYSICAL_ID_MARKER), for a response without a physical id. */
-export const MISSING_PHYSICAL_ID_MARKER = 'AWSCDK::CustomResourceProviderFramework::MISSING_PHYSICAL_ID';
+function loadRuntime(): { framework: FrameworkRuntime; cfnResponse: Record<string, unknown> } {
+  const modules = new Map<string, { exports: Record<string, unknown> }>();
+  const load = (file: string): Record<string, unknown> => {
+    const loaded = modules.get(file);
+    if (loaded !== undefined) return loaded.exports;
+    const module = { exports: {} as Record<string, unknown> };
+    modules.set(file, module);
+    const requireFrom = (id: string): unknown => {
+      if (id === './outbound') return routed;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return id.startsWith('./') ? load(path.join(RUNTIME_DIR, `${id.slice(2)}.js`)) : require(id);
+    };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('exports', 'require', 'module', '__filename', '__dirname', fs.readFileSync(file, 'utf8'))(
+      module.exports, requireFrom, module, file, RUNTIME_DIR);
+    return module.exports;
+  };
+  const framework = load(path.join(RUNTIME_DIR, 'framework.js')) as unknown as FrameworkRuntime;
+  return { framework, cfnResponse: load(path.join(RUNTIME_DIR, 'cfn-response.js')) };
+}
+
+const runtime = loadRuntime();
+
+/**
+ * The physical id the framework answers a failed Create with when onEvent returned none; the Delete CloudFormation
+ * then sends for it is answered SUCCESS without calling the handler (runtime cfn-response.js, `safeHandler`).
+ */
+export const CREATE_FAILED_MARKER = runtime.cfnResponse.CREATE_FAILED_PHYSICAL_ID_MARKER as string;
+/** cfn-response.js `submitResponse`: the physical id of a response that had none. */
+export const MISSING_PHYSICAL_ID_MARKER = runtime.cfnResponse.MISSING_PHYSICAL_ID_MARKER as string;
 
 /**
  * CloudFormation rejects a custom resource response body over 4,096 bytes and fails the resource with this reason;
  * the reason the provider sent is lost. Source: CloudFormation User Guide, "Custom resource response objects"
- * (crpg-ref-responses: "the response ... can't exceed 4096 bytes"), awsdocs/aws-cloudformation-user-guide PR #262
- * (the limit is 4,096 inclusive), aws/aws-cdk issue #23958 ("Response object is too long.").
- * What CloudFormation records from a rejected response is not documented: the harsher reading is modelled,
- * nothing (no new physical id; a Create's rollback has no id to delete).
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html: "The total size of the
+ * response body can't exceed 4096 bytes"), awsdocs/aws-cloudformation-user-guide PR #262 (4,096 inclusive),
+ * aws/aws-cdk issue #23958 ("Response object is too long."). What CloudFormation records from a rejected response is
+ * not documented: the harsher reading is modelled, nothing (no new physical id; a Create's rollback has no id to delete).
  */
 export const RESPONSE_LIMIT_BYTES = 4096;
 export const RESPONSE_TOO_LONG = 'Response object is too long.';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * CloudFormation's reason when no response arrived within the ServiceTimeout (as quoted in public reports, e.g.
+ * aws/aws-cdk issue #18746, aws-samples/aws-security-reference-architecture-examples issue #162).
+ */
+export const NO_RESPONSE_REASON = 'CloudFormation did not receive a response from your Custom Resource. Please check your logs for '
+  + 'requestId [%s]. If you are using the Python cfn-response module, you may need to update your Lambda function code so that '
+  + 'CloudFormation can attach the updated version.';
+/** AWS::CloudFormation::CustomResource `ServiceTimeout` default (see the header). */
+export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 
-/** Runs one handler invocation with its console.log routed to `onLog`, as Lambda routes it to CloudWatch Logs. */
-async function invoke<T>(fn: () => Promise<T>, onLog: ((line: string) => void) | undefined): Promise<T> {
+const HANDLER_PATH = /\/\S*\/(assets\/provider\/handler\.lambda\/index\.js|src\/provider\/\S+\.ts)/;
+/** The frame the Node.js 22 runtime adds below an async handler (as Lambda's error traces show it). */
+const LAMBDA_RUNTIME_FRAME = '    at async Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1206:29)';
+
+/**
+ * The error payload the Lambda Node.js runtime returns for a thrown error: `errorType`, `errorMessage` and `trace`, the
+ * error's stack split into lines (aws/aws-lambda-nodejs-runtime-interface-client `src/Errors.js`, `toRapidResponse`).
+ * Frames are shown as Lambda would show them: the handler's own frames in /var/task/index.js followed by the
+ * runtime's, at most Node's default 10 (Error.stackTraceLimit; jest raises it). The emulator's frames are dropped.
+ */
+function lambdaErrorPayload(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const stack = (e.stack ?? `${e.name}: ${e.message}`).split('\n');
+  const allFrames = stack.filter((line) => /^\s+at /.test(line));
+  const handlerFrames = allFrames.filter((line) => HANDLER_PATH.test(line)).map((line) => line.replace(HANDLER_PATH, '/var/task/index.js'));
+  // the stack the error captured when thrown: none at all when the handler replaced it
+  const frames = allFrames.length === 0 ? [] : [...handlerFrames, LAMBDA_RUNTIME_FRAME].slice(0, 10);
+  const head = stack.filter((line) => !/^\s+at /.test(line));
+  return { errorType: e.name, errorMessage: e.message, trace: [...head, ...frames] };
+}
+
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value ?? null));
+
+/** Runs `fn` with console.log routed to `sink` (Lambda sends a function's stdout to its log group). */
+async function withLogs<T>(sink: ((line: string) => void) | undefined, fn: () => Promise<T>): Promise<T> {
   const original = console.log;
-  console.log = (...args: unknown[]) => onLog?.(args.map(String).join(' '));
+  console.log = (...args: unknown[]) => sink?.(args.map(String).join(' '));
   try {
     return await fn();
   } finally {
@@ -93,81 +231,46 @@ async function invoke<T>(fn: () => Promise<T>, onLog: ((line: string) => void) |
   }
 }
 
-const HANDLER_PATH = path.join('assets', 'provider', 'handler.lambda', 'index.js');
-/** The frame the Node.js 22 runtime adds below an async handler (as Lambda's error traces show it). */
-const LAMBDA_RUNTIME_FRAME = '    at async Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1206:29)';
+class FunctionTimeout extends Error {}
 
 /**
- * The error payload the Lambda Node.js runtime returns for a thrown error: `errorMessage` and `trace`, the error's
- * stack split into lines (source: aws/aws-lambda-nodejs-runtime-interface-client `src/Errors.js`, `toRapidResponse`).
- * Frames are shown as Lambda would show them: the handler's own frames in /var/task/index.js followed by the
- * runtime's, at most Node's default 10 (Error.stackTraceLimit; jest raises it). The emulator's frames are dropped.
+ * One Lambda invocation of `fn` with the Invoke API's semantics: the result as the payload, or FunctionError
+ * "Unhandled" with the error payload. A function still running at its `Timeout` is stopped; Lambda reports
+ * "Task timed out after N seconds" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
  */
-function lambdaErrorPayload(error: unknown): { errorMessage: string; trace: string[] } {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const stack = (e.stack ?? `${e.name}: ${e.message}`).split('\n');
-  const allFrames = stack.filter((line) => /^\s+at /.test(line));
-  const handlerFrames = allFrames.filter((line) => line.includes(HANDLER_PATH))
-    .map((line) => line.replace(/\/\S*\/assets\/provider\/handler\.lambda\/index\.js/, '/var/task/index.js'));
-  // the stack the error captured when thrown: none at all when the handler replaced it
-  const frames = allFrames.length === 0 ? [] : [...handlerFrames, LAMBDA_RUNTIME_FRAME].slice(0, 10);
-  const head = stack.filter((line) => !/^\s+at /.test(line));
-  return { errorMessage: e.message, trace: [...head, ...frames] };
-}
-
-/**
- * The reason the framework sends when a user function threw. Source: aws-cdk `provider-framework/runtime/framework.ts`
- * `invokeUserFunction`: the message, a blank line, `Logs: /aws/lambda/<function>`, then the remote trace without its
- * first line; `cfn-response.ts` `safeHandler` sends `e.stack` (includeStackTraces is true) as the reason.
- */
-export function frameworkFailureReason(error: unknown, functionName: string): string {
-  const payload = lambdaErrorPayload(error);
-  const message = [payload.errorMessage || 'error', '', `Logs: /aws/lambda/${functionName}`, ''].join('\n');
-  return [message, ...payload.trace.slice(1)].join('\n');
-}
-
-interface Response {
-  readonly status: 'SUCCESS' | 'FAILED';
-  readonly physicalResourceId?: string;
-  readonly data?: Record<string, string | undefined>;
-  readonly reason?: string;
-  readonly polls: number;
-}
-
-/**
- * The response as `submitResponse` (cfn-response.ts) builds it, and what CloudFormation makes of it: the Reason
- * defaults to the status, a missing physical id becomes the MISSING marker, and a body over 4,096 bytes is rejected.
- */
-function deliver(event: ProviderEvent, response: Response): ProviderResult {
-  const body = JSON.stringify({
-    Status: response.status,
-    Reason: response.reason || response.status,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    PhysicalResourceId: response.physicalResourceId || MISSING_PHYSICAL_ID_MARKER,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: response.data,
+async function invokeLambda(
+  fn: () => Promise<unknown>, timeoutSeconds: number, clock: WorldClock, sink: ((line: string) => void) | undefined,
+): Promise<InvokeResult> {
+  const started = clock.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FunctionTimeout()), timeoutSeconds * 1000);
   });
-  if (Buffer.byteLength(body, 'utf8') > RESPONSE_LIMIT_BYTES) {
-    return {
-      status: 'FAILED',
-      physicalResourceId: event.PhysicalResourceId ?? '',
-      data: {},
-      reason: RESPONSE_TOO_LONG,
-      polls: response.polls,
-      responseRejected: true,
-    };
+  try {
+    const result = await Promise.race([withLogs(sink, () => clock.run(fn)), timeout]);
+    if (clock.now() - started > timeoutSeconds * 1000) throw new FunctionTimeout();
+    return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encode(result) };
+  } catch (error) {
+    const payload = error instanceof FunctionTimeout
+      ? { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${timeoutSeconds.toFixed(2)} seconds` }
+      : lambdaErrorPayload(error);
+    return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST', Payload: encode(payload) };
+  } finally {
+    clearTimeout(timer);
   }
-  return {
-    status: response.status,
-    physicalResourceId: response.physicalResourceId || MISSING_PHYSICAL_ID_MARKER,
-    data: response.data ?? {},
-    reason: response.reason,
-    polls: response.polls,
-  };
 }
 
-/** One request through the Provider framework (aws-cdk `custom-resources/lib/provider-framework/runtime/`). */
+/** A task of the state machine invoking a framework function: a FunctionError fails the task with its payload. */
+async function runFrameworkTask(entry: (event: unknown) => Promise<void>, input: unknown, clock: WorldClock, sink?: (line: string) => void) {
+  // the framework's functions have a 15-minute timeout (aws-cdk-lib provider.ts, FRAMEWORK_HANDLER_TIMEOUT)
+  const result = await invokeLambda(() => entry(input), 900, clock, sink);
+  if (result.FunctionError === undefined) return undefined;
+  const payload = JSON.parse(new TextDecoder().decode(result.Payload)) as { errorType?: string };
+  // States language: a failed Lambda task's error output is { Error: errorType, Cause: the payload as a string }
+  return { Error: payload.errorType ?? 'Lambda.Unknown', Cause: new TextDecoder().decode(result.Payload) };
+}
+
+/** One request through the Provider framework: CloudFormation sends it, and acts on the response it receives. */
 export async function invokeProvider(handler: Handler, event: ProviderEvent, options: ProviderOptions = {}): Promise<ProviderResult> {
   const result = await runFramework(handler, event, options);
   options.onResponse?.(result);
@@ -175,72 +278,92 @@ export async function invokeProvider(handler: Handler, event: ProviderEvent, opt
 }
 
 async function runFramework(handler: Handler, event: ProviderEvent, options: ProviderOptions): Promise<ProviderResult> {
-  const onEventFunction = options.onEventFunctionName ?? 'DemoStack-ReplicatorProviderOnEventHandler-0A1B2C3D4E5F';
-  const isCompleteFunction = options.isCompleteFunctionName ?? 'DemoStack-ReplicatorProviderIsCompleteHandler-6A7B8C9D0E1F';
-  // cfn-response.ts `safeHandler`: the Delete that follows a Create failed with the marker is ignored.
-  if (event.RequestType === 'Delete' && event.PhysicalResourceId === CREATE_FAILED_MARKER) {
-    return deliver(event, { status: 'SUCCESS', physicalResourceId: event.PhysicalResourceId, polls: 0 });
-  }
-  let onEventResult: OnEventResponse;
-  try {
-    onEventResult = await invoke(() => handler.onEventHandler(event), options.onLog);
-  } catch (error) {
-    // cfn-response.ts `safeHandler`: the FAILED response carries the event's physical id (an Update's or a Delete's:
-    // the id CloudFormation sent, aws/aws-cdk issue #17040); a Create has none and gets the CREATE_FAILED marker.
-    return deliver(event, {
-      status: 'FAILED',
-      physicalResourceId: event.PhysicalResourceId ?? (event.RequestType === 'Create' ? CREATE_FAILED_MARKER : undefined),
-      reason: frameworkFailureReason(error, onEventFunction),
-      polls: 0,
-    });
-  }
-  // framework.ts `createResponseEvent` / `defaultPhysicalResourceId`: no id returned means the RequestId on Create,
-  // the event's id otherwise; a Delete may not change the id.
-  const physicalResourceId = onEventResult?.PhysicalResourceId
-    || (event.RequestType === 'Create' ? event.RequestId : event.PhysicalResourceId!);
-  const completeEvent: IsCompleteEvent = { ...event, ...onEventResult, PhysicalResourceId: physicalResourceId };
-  if (event.RequestType === 'Delete' && physicalResourceId !== event.PhysicalResourceId) {
-    const error = new Error(`DELETE: cannot change the physical resource ID from "${event.PhysicalResourceId}" to `
-      + `"${onEventResult.PhysicalResourceId}" during deletion`);
-    return deliver(event, { status: 'FAILED', physicalResourceId: event.PhysicalResourceId, reason: error.message, polls: 0 });
-  }
-  const maxPolls = options.maxPolls ?? 400;
-  for (let poll = 1; poll <= maxPolls; poll++) {
-    let result: IsCompleteResponse;
-    try {
-      result = await invoke(() => handler.isCompleteHandler(completeEvent), options.onLog);
-      // framework.ts `isComplete`: Data with IsComplete false is an error of the provider.
-      if (!result.IsComplete && result.Data && Object.keys(result.Data).length > 0) {
-        throw new Error('"Data" is not allowed if "IsComplete" is "False"');
+  const model = options.model ?? replicatorProviderModel();
+  const clock = options.clock ?? new RealClock(options.queryIntervalMs ?? 20);
+  const [, , , region, account] = event.StackId.split(':');
+  const functionArn = (name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
+  const onEventArn = functionArn(options.onEventFunctionName ?? 'DemoStack-ReplicatorProviderOnEventHandler-0A1B2C3D4E5F');
+  const isCompleteArn = functionArn(options.isCompleteFunctionName ?? 'DemoStack-ReplicatorProviderIsCompleteHandler-6A7B8C9D0E1F');
+  const waiterArn = `arn:aws:states:${region}:${account}:stateMachine:waiter-state-machine`;
+  const serviceTimeoutMs = Number(event.ResourceProperties.ServiceTimeout ?? DEFAULT_SERVICE_TIMEOUT_SECONDS) * 1000;
+  const sentAt = clock.now();
+  let polls = 0;
+  let response: { body: string; at: number } | undefined;
+  let executionInput: string | undefined;
+
+  const outbound: Outbound = {
+    invokeFunction: async ({ FunctionName, Payload }) => {
+      const userEvent = JSON.parse(Payload);
+      if (FunctionName === onEventArn) {
+        return invokeLambda(() => handler.onEventHandler(userEvent), model.onEventTimeoutSeconds, clock, options.onLog);
       }
-    } catch (error) {
-      // cfn-response.ts `safeHandler` answers with the isComplete event, i.e. the physical id onEvent returned:
-      // during a replacement, the NEW replicator's ARN (aws/aws-cdk issues #13527, #30012: the recorded id changes).
-      return deliver(completeEvent, {
-        status: 'FAILED',
-        physicalResourceId,
-        data: completeEvent.Data as unknown as Record<string, string>,
-        reason: frameworkFailureReason(error, isCompleteFunction),
-        polls: poll,
-      });
+      polls += 1;
+      const result = await invokeLambda(() => handler.isCompleteHandler(userEvent), model.isCompleteTimeoutSeconds, clock, options.onLog);
+      if (result.FunctionError === undefined) options.onPoll?.(JSON.parse(new TextDecoder().decode(result.Payload)));
+      return result;
+    },
+    startExecution: async ({ input }) => {
+      // the execution runs once the onEvent function has returned (it returns right after this call)
+      executionInput = input;
+      return { executionArn: `${waiterArn.replace(':stateMachine:', ':execution:')}:${event.RequestId}` };
+    },
+    httpRequest: async (_, body) => {
+      response = { body, at: clock.now() };
+    },
+  };
+
+  /** The waiter: the isComplete task with its Retrier, then the Catch into onTimeout. */
+  const waiter = async (input: unknown): Promise<void> => {
+    const retries = options.maxPolls !== undefined ? options.maxPolls - 1 : model.waiter.maxAttempts;
+    for (let attempt = 0; ; attempt++) {
+      const failure = await runFrameworkTask((e) => (setEnvironment(), runtime.framework.isComplete(e)), input, clock, options.onFrameworkLog);
+      if (failure === undefined) return;
+      if (attempt >= retries) {
+        await runFrameworkTask((e) => (setEnvironment(), runtime.framework.onTimeout(e)), failure, clock, options.onFrameworkLog);
+        return;
+      }
+      await clock.sleep(model.waiter.intervalSeconds * 1000 * model.waiter.backoffRate ** attempt);
     }
-    options.onPoll?.(result);
-    if (result.IsComplete) {
-      return deliver(completeEvent, {
-        status: 'SUCCESS', physicalResourceId, data: { ...onEventResult.Data, ...result.Data }, polls: poll,
-      });
-    }
-    await sleep(options.queryIntervalMs ?? 20);
-  }
-  // framework.ts `onTimeout`: the waiter gave up; FAILED with the isComplete event's physical id (onEvent's) and
-  // the fixed reason "Operation timed out".
-  return deliver(completeEvent, {
-    status: 'FAILED',
-    physicalResourceId,
-    data: completeEvent.Data as unknown as Record<string, string>,
-    reason: 'Operation timed out',
-    polls: maxPolls,
+  };
+
+  // The runtime reads these at call time (util.js getEnv), as its functions read their Lambda environment.
+  const setEnvironment = () => {
+    process.env.USER_ON_EVENT_FUNCTION_ARN = onEventArn;
+    process.env.USER_IS_COMPLETE_FUNCTION_ARN = isCompleteArn;
+    process.env.WAITER_STATE_MACHINE_ARN = waiterArn;
+  };
+  const request = {
+    ...event,
+    ResponseURL: `https://cloudformation-custom-resource-response-${region.replace(/-/g, '')}.s3.amazonaws.com/`
+      + `${encodeURIComponent(event.StackId)}%7C${event.LogicalResourceId}%7C${event.RequestId}?X-Amz-Signature=example`,
+  };
+  await inFlight.run(outbound, async () => {
+    await runFrameworkTask((e) => (setEnvironment(), runtime.framework.onEvent(e)), request, clock, options.onFrameworkLog);
+    if (executionInput !== undefined) await waiter(JSON.parse(executionInput));
   });
+  return received(event, response, sentAt, serviceTimeoutMs, polls);
+}
+
+/** CloudFormation's side: what it records from the response it received, if any arrived in time and fits. */
+function received(event: ProviderEvent, response: { body: string; at: number } | undefined, sentAt: number, serviceTimeoutMs: number,
+  polls: number): ProviderResult {
+  if (response === undefined || response.at - sentAt > serviceTimeoutMs) {
+    return {
+      status: 'FAILED', physicalResourceId: event.PhysicalResourceId ?? '', data: {}, polls, serviceTimedOut: true,
+      reason: NO_RESPONSE_REASON.replace('%s', event.RequestId),
+    };
+  }
+  if (Buffer.byteLength(response.body, 'utf8') > RESPONSE_LIMIT_BYTES) {
+    return { status: 'FAILED', physicalResourceId: event.PhysicalResourceId ?? '', data: {}, reason: RESPONSE_TOO_LONG, polls, responseRejected: true };
+  }
+  const body = JSON.parse(response.body) as { Status: 'SUCCESS' | 'FAILED'; Reason: string; PhysicalResourceId: string; Data?: Record<string, string> };
+  return {
+    status: body.Status,
+    physicalResourceId: body.PhysicalResourceId,
+    data: body.Data ?? {},
+    reason: body.Status === 'FAILED' ? body.Reason : undefined,
+    polls,
+  };
 }
 
 export type Properties = Record<string, unknown>;
@@ -263,7 +386,7 @@ export class CloudFormationResource {
   public attributes: Record<string, string | undefined> = {};
   public status?: StackStatus;
   /** Every request sent, in order, with its result. */
-  public readonly history: { requestType: string; physicalResourceId?: string; result: ProviderResult; phase: string }[] = [];
+  public readonly history: { requestType: string; requestId: string; physicalResourceId?: string; result: ProviderResult; phase: string }[] = [];
   /**
    * Cleanup Deletes that failed. CloudFormation does not fail the stack for them: the physical resource is left
    * behind and the stack ends *_COMPLETE (CloudFormation User Guide, "Update behaviors of stack resources" /
@@ -297,7 +420,7 @@ export class CloudFormationResource {
   /** Sends one raw request (for tests of retried deliveries). */
   public async send(event: ProviderEvent, phase = 'request'): Promise<ProviderResult> {
     const result = await invokeProvider(this.handler, event, this.options);
-    this.history.push({ requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, result, phase });
+    this.history.push({ requestType: event.RequestType, requestId: event.RequestId, physicalResourceId: event.PhysicalResourceId, result, phase });
     return result;
   }
 
@@ -308,7 +431,8 @@ export class CloudFormationResource {
   /**
    * CREATE. On failure CloudFormation rolls back by deleting the physical id the FAILED response carried (the
    * framework's CREATE_FAILED marker when onEvent failed, else the id onEvent returned); a rejected response
-   * carried nothing CloudFormation could record, so nothing is deleted (harsher reading, see RESPONSE_TOO_LONG).
+   * carried nothing CloudFormation could record, so nothing is deleted (harsher reading, see RESPONSE_TOO_LONG); nor
+   * is anything after a ServiceTimeout, when no response came in time.
    */
   public async create(props: Properties): Promise<ProviderResult> {
     const result = await this.send(this.createEvent(props), 'create');
@@ -320,7 +444,7 @@ export class CloudFormationResource {
       return result;
     }
     this.status = 'ROLLBACK_COMPLETE';
-    if (!result.responseRejected) {
+    if (!result.responseRejected && !result.serviceTimedOut) {
       const rollback = await this.send(this.event('Delete', props, undefined, result.physicalResourceId), 'rollback');
       if (rollback.status !== 'SUCCESS') {
         this.status = 'ROLLBACK_FAILED';

@@ -1,7 +1,7 @@
-import { KafkaClient } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEvent } from './events';
 import { conciseError } from './failure-reason';
 import { isComplete } from './is-complete';
+import { kafkaClient } from './kafka-client';
 import { onEvent } from './on-event';
 
 /**
@@ -9,9 +9,9 @@ import { onEvent } from './on-event';
  * handler is `index.onEventHandler`, the isComplete function's is `index.isCompleteHandler`.
  *
  * The client uses the SDK's default endpoint resolution, so AWS_ENDPOINT_URL_KAFKA points it at any
- * MSK-compatible endpoint. Retries are generous because every operation here is safe to repeat.
+ * MSK-compatible endpoint; its retries and request timeout are in kafka-client.ts.
  */
-const client = new KafkaClient({ maxAttempts: 6 });
+const client = kafkaClient();
 
 /** Logs the request type, the physical id and each API call; never the event (it carries ARNs and tags). */
 const log = (message: string) => console.log(message);

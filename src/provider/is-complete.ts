@@ -21,7 +21,9 @@ import { decodePreviousProperties, decodeProperties } from './properties';
  * failures) never fail the deployment here: they mean "not yet".
  */
 export async function isComplete(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
-  const deadline = event.Data.Deadline !== undefined ? Number(event.Data.Deadline) : undefined;
+  // `timeout` never bounds a delete (see onEvent), not even one started by an earlier version that set a Deadline.
+  const bounded = event.Data.Deadline !== undefined && event.Data.LifecycleAction !== 'delete';
+  const deadline = bounded ? Number(event.Data.Deadline) : undefined;
   if (deadline !== undefined && Date.now() > deadline) {
     throw new Error(`Timed out waiting for ${event.PhysicalResourceId} (the replicator's \`timeout\` elapsed). `
       + 'The replicator keeps its current state; the next deployment continues from it.');

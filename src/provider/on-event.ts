@@ -29,12 +29,14 @@ export { ownerTagValue, requestTagValue } from './ownership';
 export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   log(`${event.RequestType} ${event.PhysicalResourceId ?? '(new resource)'}`);
   const response = await dispatch(event, client, log);
-  // The replicator's own `timeout`, enforced by isComplete; the provider's total timeout bounds it anyway.
-  // Only requests that wait on a replicator have one (their properties were decoded already).
+  // Only requests that wait on a replicator carry a start time (their properties were decoded already).
   const waits = ['create', 'update', 'delete'].includes(response.Data.LifecycleAction);
   if (!waits) return response;
   const now = Date.now();
-  const timeoutSeconds = decodeProperties(event.ResourceProperties).TimeoutSeconds;
+  // The replicator's own `timeout` bounds creates and updates only. A Delete is CloudFormation's rollback or cleanup
+  // of a replicator it will forget: CloudFormation ignores a failed cleanup Delete, so giving up early would leave a
+  // replicator that later reaches RUNNING beside the one in service. Deletes wait for as long as the provider allows.
+  const timeoutSeconds = response.Data.LifecycleAction === 'delete' ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
   const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
   return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline } };
 }

@@ -31,11 +31,39 @@ export class ReplicatorProvider extends Construct {
   public static readonly QUERY_INTERVAL = Duration.seconds(30);
 
   /**
-   * How long the framework waits for isComplete. CloudFormation fails a custom resource after one hour at
-   * most; 55 minutes (110 polls: it must be a multiple of the query interval) leaves room for onEvent and the
-   * response.
+   * How long the framework waits for isComplete: 100 polls, 30 seconds apart (a multiple of the query interval, as
+   * the Provider requires). The framework must answer before CloudFormation's ServiceTimeout (SERVICE_TIMEOUT):
+   * a resource CloudFormation times out itself records no physical id from the provider, so the new replicator of
+   * a replacement would escape the rollback and the cleanup. Everything a request takes must fit:
+   *
+   *     onEvent, at most its function's 120-second timeout                                     120 s
+   *   + 100 waits of 30 s (the waiter's Retrier: IntervalSeconds x MaxAttempts, BackoffRate 1)  3,000 s
+   *   + 101 isComplete round trips (a Step Functions task, the framework's isComplete function,
+   *     the isComplete function and one to five MSK calls: about a second, cold starts
+   *     included), allowed POLL_ROUND_TRIP_ALLOWANCE each                                       303 s
+   *   = 3,423 s, so SERVICE_TIMEOUT_MARGIN (120 s) and more remain of the 3,600 s: room for the response upload
+   *     (cfn-response.js retries it up to 5 times) and for about 35 polls that each meet a hung request and wait
+   *     out its 5-second request timeout (kafka-client.ts).
+   *
+   * 55 minutes (110 polls) did not fit: 120 + 3,300 + 111 x 3 = 3,753 s. Sources: the waiter's definition in
+   * aws-cdk-lib `custom-resources/lib/provider-framework/waiter-state-machine.js`; Step Functions retriers
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html); ServiceTimeout
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html).
+   * test/time-budget.test.ts checks this sum against the synthesized template.
    */
-  public static readonly TOTAL_TIMEOUT = Duration.minutes(55);
+  public static readonly TOTAL_TIMEOUT = Duration.minutes(50);
+
+  /** The time allowed per isComplete round trip in TOTAL_TIMEOUT's budget. */
+  public static readonly POLL_ROUND_TRIP_ALLOWANCE = Duration.seconds(3);
+
+  /**
+   * CloudFormation's ServiceTimeout for the custom resource: the most it allows ("an integer from 1 to 3600. The
+   * default value is 3600 seconds"), set explicitly on every `Custom::MskReplicator`.
+   */
+  public static readonly SERVICE_TIMEOUT = Duration.hours(1);
+
+  /** What TOTAL_TIMEOUT's budget leaves of SERVICE_TIMEOUT, at least. */
+  public static readonly SERVICE_TIMEOUT_MARGIN = Duration.seconds(120);
 
   /** The provider of the stack that holds `scope`, created on first use. */
   public static getOrCreate(scope: Construct): ReplicatorProvider {

@@ -1,0 +1,65 @@
+/**
+ * The clock of the local world: what `Date.now()` returns inside a handler invocation, and how the Provider
+ * framework's waiter waits between polls.
+ *
+ * - `RealClock` waits for real, a fixed number of milliseconds per retry whatever the state machine says (the
+ *   waiter's 30-second interval compressed, so the existing suites run in seconds).
+ * - `VirtualClock` is real time plus the waits it skipped: a waiter's interval advances it at once, so the
+ *   provider's 55-minute total, the replicator's `timeout` and the handler's grace periods elapse in milliseconds
+ *   of real time, while the handler (whose `Date.now()` reads this clock) sees the full minutes go by. Give the same
+ *   clock to the MSK simulator (`MskSimulator.start({ clock: () => clock.now() })`) so that the service's
+ *   transitions follow it too.
+ */
+export interface WorldClock {
+  now(): number;
+  /** Waits `virtualMs` of the world's time (a retry interval of the waiter). */
+  sleep(virtualMs: number): Promise<void>;
+  /** Runs `fn` with `Date.now()` reading this clock (a Lambda invocation). */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+const realNow = Date.now.bind(Date);
+
+export class RealClock implements WorldClock {
+  /** @param realSleepMs real milliseconds per retry of the waiter, whatever its interval. */
+  constructor(private readonly realSleepMs: number) {}
+  public now(): number {
+    return realNow();
+  }
+  public sleep(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.realSleepMs));
+  }
+  public run<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+}
+
+export class VirtualClock implements WorldClock {
+  private skipped = 0;
+  private installed = 0;
+
+  public now(): number {
+    return realNow() + this.skipped;
+  }
+
+  /** Moves the world's time forward without waiting. */
+  public advance(ms: number): void {
+    this.skipped += ms;
+  }
+
+  public async sleep(virtualMs: number): Promise<void> {
+    this.advance(virtualMs);
+    // let pending I/O (the simulator's sockets) proceed, as real time would
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  public async run<T>(fn: () => Promise<T>): Promise<T> {
+    const original = Date.now;
+    if (this.installed++ === 0) Date.now = () => this.now();
+    try {
+      return await fn();
+    } finally {
+      if (--this.installed === 0) Date.now = original;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'crypto';
+import { Duration } from 'aws-cdk-lib';
+import { exampleProperties, ReplicatorOptions } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler, NO_RESPONSE_REASON, Properties, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
+import { replicatorProviderModel } from '../local-aws/cloudformation/provider-model';
+import { VirtualClock } from '../local-aws/cloudformation/world-clock';
+import { MskSimulator, ReplicatorRecord } from '../local-aws/msk-simulator';
+import { TargetCompressionType } from '../src';
+
+/**
+ * The provider's clocks at their real scale: the waiter's 30-second interval and its total, the replicator's
+ * `timeout`, the handler's grace periods and CloudFormation's ServiceTimeout, all on one virtual clock that the
+ * waiter, the handler (`Date.now()`) and the simulator's state transitions share. An hour of deployment runs in
+ * about a second.
+ */
+
+const MINUTE = 60_000;
+const OWNER_TAG = 'cdk-msk-replicator:owner';
+
+let clock: VirtualClock;
+let sim: MskSimulator;
+let handler: Handler;
+let logs: string[] = [];
+let stacks = 0;
+
+beforeAll(async () => {
+  clock = new VirtualClock();
+  // creation takes 25 minutes: longer than a 10-minute `timeout`, well within the provider's total
+  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 25 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 3 * MINUTE } });
+});
+afterAll(async () => {
+  await sim.stop();
+});
+beforeEach(() => {
+  handler = loadBundledHandler(sim.endpoint);
+  logs = [];
+});
+afterEach(() => {
+  sim.clearFaults();
+  sim.holdState('*', false);
+});
+
+const props = (options: ReplicatorOptions = {}): Properties => exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] }, ...options });
+
+function newStack(options: ProviderOptions = {}): CloudFormationResource {
+  stacks += 1;
+  return new CloudFormationResource(handler, { clock, onLog: (line) => logs.push(line), ...options },
+    `arn:aws:cloudformation:us-east-1:123456789012:stack/VirtualTime${stacks}/0a1b2c3d-${stacks}`);
+}
+
+function ownedBy(resource: CloudFormationResource): ReplicatorRecord[] {
+  const owner = createHash('sha256').update(`${resource.stackId}|${resource.logicalResourceId}`).digest('hex').slice(0, 32);
+  return sim.replicators().filter((r) => r.tags[OWNER_TAG] === owner);
+}
+
+describe('the waiter runs at its synthesized scale', () => {
+  test('a replicator that takes 25 minutes to create completes, polled every 30 seconds of virtual time', async () => {
+    const resource = newStack();
+    const started = clock.now();
+
+    const result = await resource.create(props());
+
+    expect(result.status).toBe('SUCCESS');
+    const elapsed = clock.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(25 * MINUTE);
+    expect(elapsed).toBeLessThan(26 * MINUTE);
+    expect(result.polls).toBe(Math.ceil((25 * MINUTE) / (replicatorProviderModel().waiter.intervalSeconds * 1000)) + 1);
+  });
+
+  test('a replicator held CREATING: the framework gives up after MaxAttempts retries (onTimeout), before the ServiceTimeout', async () => {
+    let answeredAt: number | undefined;
+    const resource = newStack({ onResponse: () => { answeredAt ??= clock.now(); } });
+    sim.holdState('*', true);
+    const started = clock.now();
+    const { waiter } = replicatorProviderModel();
+
+    const result = await resource.create(props());
+
+    expect(result.status).toBe('FAILED');
+    expect(result.reason).toBe('Operation timed out');
+    expect(result.serviceTimedOut).toBeUndefined();
+    expect(result.polls).toBe(waiter.maxAttempts + 1);
+    expect(answeredAt! - started).toBeGreaterThanOrEqual(waiter.maxAttempts * waiter.intervalSeconds * 1000);
+    expect(answeredAt! - started).toBeLessThan(3600 * 1000);
+  });
+
+  test('a ServiceTimeout shorter than the waiter: CloudFormation fails the resource without a response and records no id', async () => {
+    const resource = newStack();
+    sim.holdState('*', true);
+
+    const result = await resource.create({ ...props(), ServiceTimeout: '600' });
+
+    expect(result.serviceTimedOut).toBe(true);
+    expect(result.reason).toBe(NO_RESPONSE_REASON.replace('%s', resource.history[0].requestId));
+    // nothing recorded, so no rollback Delete is sent: the replicator is left behind (why the waiter must answer first)
+    expect(resource.history.map((h) => h.phase)).toEqual(['create']);
+    expect(ownedBy(resource).map((r) => r.state)).toEqual(['CREATING']);
+  });
+});
+
+describe("the handler's clock", () => {
+  test('a replicator invisible for less than the grace period is waited for', async () => {
+    const resource = newStack();
+    sim.hideNextCreation(90_000);
+
+    const result = await resource.create(props());
+
+    expect(result.status).toBe('SUCCESS');
+    expect(logs.some((l) => /is not visible yet/.test(l))).toBe(true);
+  });
+
+  test('a replicator invisible for longer than the grace period fails the create', async () => {
+    const resource = newStack();
+    sim.hideNextCreation(10 * MINUTE);
+
+    const result = await resource.create(props());
+
+    expect(result.status).toBe('FAILED');
+    expect(result.reason).toMatch(/disappeared while it was being created/);
+  });
+});
+
+describe('defect: `timeout` bounded the Deletes of rollback and cleanup', () => {
+  test('a replacement that times out is rolled back, and the cleanup deletes the new replicator once it leaves CREATING', async () => {
+    const resource = newStack();
+    expect((await resource.create(props())).status).toBe('SUCCESS');
+    const original = resource.physicalResourceId!;
+
+    const result = await resource.update(props({ targetCompressionType: TargetCompressionType.LZ4, timeout: Duration.minutes(10) }));
+
+    expect(result.status).toBe('FAILED');
+    expect(result.reason).toMatch(/^Timed out waiting for .* \(the replicator's `timeout` elapsed\)/);
+    const replacement = result.physicalResourceId;
+    expect(replacement).not.toBe(original);
+    expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(resource.physicalResourceId).toBe(original);
+    expect(resource.history.map((h) => [h.phase, h.requestType, h.result.status]).slice(1)).toEqual([
+      ['update', 'Update', 'FAILED'], ['rollback', 'Update', 'SUCCESS'], ['cleanup', 'Delete', 'SUCCESS'],
+    ]);
+    expect(resource.cleanupFailures).toEqual([]);
+    expect(sim.replicator(replacement)?.state ?? 'GONE').toMatch(/^(DELETING|GONE)$/);
+    // long after: the original alone, never a second replicator RUNNING beside it
+    clock.advance(60 * MINUTE);
+    expect(ownedBy(resource).map((r) => [r.arn, r.state])).toEqual([[original, 'RUNNING']]);
+  });
+
+  test('a create that times out: the rollback Delete waits for the replicator to leave CREATING and deletes it', async () => {
+    const resource = newStack();
+
+    const result = await resource.create(props({ timeout: Duration.minutes(10) }));
+
+    expect(result.reason).toMatch(/^Timed out waiting for/);
+    expect(resource.status).toBe('ROLLBACK_COMPLETE');
+    expect(resource.history.map((h) => [h.phase, h.result.status])).toEqual([['create', 'FAILED'], ['rollback', 'SUCCESS']]);
+    clock.advance(60 * MINUTE);
+    expect(ownedBy(resource)).toEqual([]);
+  });
+
+  test('a Delete of the stack is not bounded by `timeout` either', async () => {
+    // someone else's change keeps the replicator UPDATING for 40 minutes (80 polls), longer than its `timeout`
+    let polls = 0;
+    const resource = newStack({ onPoll: () => { if (++polls === 80) sim.setState(resource.physicalResourceId!, 'RUNNING'); } });
+    expect((await resource.create(props({ timeout: Duration.minutes(30) }))).status).toBe('SUCCESS');
+    sim.setState(resource.physicalResourceId!, 'UPDATING');
+    polls = 0;
+
+    const result = await resource.delete();
+
+    expect(result.status).toBe('SUCCESS');
+    expect(result.polls).toBeGreaterThan(80);
+    clock.advance(60 * MINUTE);
+    expect(ownedBy(resource)).toEqual([]);
+  });
+});
