@@ -3,9 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterVpc, exampleStack, exampleVpcId, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
-import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
 import { resolveIntrinsics } from '../local-aws/cloudformation/intrinsics';
 import { evaluate, PolicyDocument } from '../local-aws/iam/policy-evaluator';
+import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
 import { ReplicatorProvider } from '../src/provider/replicator-provider';
 
 describe('MskReplicator resource', () => {

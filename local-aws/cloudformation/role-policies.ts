@@ -55,7 +55,8 @@ export class RolePolicies {
     switch (type) {
       case 'AWS::IAM::Role':
         if (options.keepRole) {
-          for (const p of asList(properties.Policies as Json[] | undefined) as Array<{ PolicyName: string }>) this.inlineOf(logicalId).delete(p.PolicyName);
+          const own = asList(properties.Policies as Json[] | undefined) as Array<{ PolicyName: string }>;
+          for (const p of own) this.inlineOf(logicalId).delete(p.PolicyName);
         } else {
           this.roles.delete(logicalId);
           this.inline.delete(logicalId);

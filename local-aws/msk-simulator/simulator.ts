@@ -17,7 +17,6 @@ import { validateInput } from './model-validator';
 import { HANDLERS, OperationContext } from './operations';
 import { AccessGap, ServiceRoleAccess } from './service-role-access';
 import { ReplicatorStore, StoredReplicator } from './state';
-import type { PolicyDocument } from '../iam/policy-evaluator';
 import {
   FaultSpec,
   InjectableError,
@@ -31,6 +30,7 @@ import {
   StateInfo,
   SUPPORTED_OPERATIONS,
 } from './types';
+import type { PolicyDocument } from '../iam/policy-evaluator';
 
 const DEFAULT_TIMING: MskSimulatorTiming = { creatingMs: 150, updatingMs: 100, deletingMs: 100 };
 
