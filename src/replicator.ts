@@ -12,6 +12,7 @@ import { ReplicatorClusterSide } from './cluster-side';
 import { ReplicatorLogDelivery } from './log-delivery';
 import { parseClusterArn } from './private/cluster-arns';
 import { validationError, withScope } from './private/errors';
+import { makeDefaultPolicyImmutable } from './private/immutable-policy';
 import { defaultStatistic } from './private/metric-catalog';
 import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements';
 import { PropError } from './private/prop-error';
@@ -842,6 +843,8 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     props.source.grantReplicationSource(role);
     props.target.grantReplicationTarget(role);
     acknowledgeServiceExecutionRole(role, [props.source.clusterArn, props.target.clusterArn]);
+    // A change of cluster must not take the old clusters' grants from the replicator in service before the cleanup.
+    makeDefaultPolicyImmutable(role);
     return role;
   }
 }

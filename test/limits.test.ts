@@ -25,6 +25,12 @@ describe('50 default replicators in one stack', () => {
     expect(fifty.largestManagedPolicyChars).toBeLessThanOrEqual(IAM_MANAGED_POLICY_CHARS);
   });
 
+  test('a service execution role fits its old and its new policy at once (both are attached while a cluster changes)', () => {
+    const roles = measure(1).roles.filter((role) => role.logicalId.includes('ServiceExecutionRole'));
+    expect(roles).toHaveLength(1);
+    expect(2 * roles[0].inlineChars).toBeLessThanOrEqual(IAM_INLINE_CHARS_PER_ROLE);
+  });
+
   test('the handler roles grow by one role ARN per replicator, not by a policy per replicator', () => {
     const ten = measure(10);
     const largest = (m: typeof ten) => Math.max(...m.roles.map((r) => r.inlineChars));

@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterVpc, exampleStack, exampleVpcId, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { resolveIntrinsics } from '../local-aws/cloudformation/intrinsics';
+import { evaluate, PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, TopicNameConfiguration } from '../src';
 import { ReplicatorProvider } from '../src/provider/replicator-provider';
 
@@ -147,6 +149,33 @@ describe('provider', () => {
 });
 
 describe('IAM', () => {
+  /** The id and PolicyName of the generated service execution role's policy, for `source` and `target`. */
+  const grantsPolicy = (source = SOURCE_CLUSTER_ARN, target = TARGET_CLUSTER_ARN) => {
+    const stack = new Stack(new App(), 'OrdersReplication', { env: { account: '123456789012', region: 'us-east-1' } });
+    new MskReplicator(stack, 'Replicator', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: source, vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: target, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr') }),
+    });
+    const [[id, policy]] = Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('kafka-cluster:'));
+    return { id, name: policy.Properties.PolicyName as string };
+  };
+
+  test('a change of cluster makes the service execution role\'s policy a new resource with a new name (replace before delete)', () => {
+    const before = grantsPolicy();
+    // stable: the same clusters give the same policy
+    expect(grantsPolicy()).toEqual(before);
+    for (const after of [
+      grantsPolicy(SOURCE_CLUSTER_ARN.replace('orders-primary', 'orders-primary-v2')),
+      grantsPolicy(SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN.replace('orders-dr', 'orders-dr-v2')),
+    ]) {
+      expect(after.id).not.toBe(before.id);
+      // IAM keys inline policies by name within a role: the same name would overwrite the old policy
+      expect(after.name).not.toBe(before.name);
+    }
+    expect(before.id).toMatch(/^ReplicatorServiceExecutionRoleDefaultPolicy[0-9A-F]{8}[0-9A-F]{8}$/);
+  });
+
   test('the default service execution role trusts kafka.amazonaws.com for this account only', () => {
     const { stack } = exampleStack();
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
@@ -182,6 +211,27 @@ describe('IAM', () => {
     expect(targetTopic.Action).toEqual(expect.arrayContaining(['kafka-cluster:CreateTopic', 'kafka-cluster:WriteData']));
     const sourceTopic = clusterStatements.find((s) => s.Resource === SOURCE_CLUSTER_ARN.replace(':cluster/', ':topic/') + '/*')!;
     expect(sourceTopic.Action).not.toContain('kafka-cluster:WriteData');
+  });
+
+  test('the handlers may neither tag nor create on MSK clusters: kafka:TagResource and kafka:CreateReplicator on replicators only', () => {
+    // Service Authorization Reference for Amazon MSK: kafka:CreateReplicator authorizes on `replicator*` only, with
+    // DescribeClusterV2 and GetBootstrapBrokers as its dependent actions on the clusters; TagResource tags the replicator.
+    const { stack } = exampleStack();
+    const documents = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .map((p) => resolveIntrinsics(p.Properties.PolicyDocument, { region: 'us-east-1', account: '123456789012' }) as unknown as PolicyDocument);
+    const anotherCluster = 'arn:aws:kafka:us-east-1:123456789012:cluster/payments/99999999-2222-3333-4444-555555555555-1';
+    for (const resource of [SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN, anotherCluster]) {
+      for (const action of ['kafka:TagResource', 'kafka:CreateReplicator', 'kafka:UntagResource']) {
+        expect([action, resource, evaluate(documents, { action, resource })]).toEqual([action, resource, 'ImplicitDeny']);
+      }
+      // what CreateReplicator needs on the clusters stays allowed
+      for (const action of ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers']) {
+        expect([action, resource, evaluate(documents, { action, resource })]).toEqual([action, resource, 'Allow']);
+      }
+    }
+    const replicator = 'arn:aws:kafka:us-east-1:123456789012:replicator/orders-dr/00000000-0000-0000-0000-000000000000-1';
+    expect(evaluate(documents, { action: 'kafka:CreateReplicator', resource: replicator })).toBe('Allow');
+    expect(evaluate(documents, { action: 'kafka:TagResource', resource: replicator })).toBe('Allow');
   });
 
   test('iam:PassRole is limited to the service execution role and conditioned on kafka.amazonaws.com', () => {

@@ -9,6 +9,10 @@ import { MskSimulator, NetworkDirectory } from '../msk-simulator';
  * caller's credentials, see msk-simulator/authorization.ts) is evaluated against the policies attached to the
  * calling function's role at that moment of the deployment, in CloudFormation's order (stack.ts). A call AWS would
  * deny answers 403 ForbiddenException. `network` tells the simulator which VPC each subnet and security group is in.
+ *
+ * The replicators' own access too: after every change to a role or policy, the simulator is told the policies in
+ * force on each role of the stack (a deleted role has none), so it can record every moment a replicator in service
+ * is cut off from its clusters by its service execution role (`sim.accessGaps()`).
  */
 export function iamEnforcingStack(sim: MskSimulator, handler: Handler, network: NetworkDirectory, options: StackOptions = {}): CloudFormationStack {
   const stack = new CloudFormationStack(handler, options);
@@ -17,6 +21,19 @@ export function iamEnforcingStack(sim: MskSimulator, handler: Handler, network: 
     allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
     principalArn: `arn:aws:sts::${account}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
   }), network);
+  const told = new Set<string>();
+  stack.onResourceChange = () => {
+    const now = stack.rolePolicies();
+    for (const { roleArn, policies } of now) {
+      told.add(roleArn);
+      sim.setRolePolicies(roleArn, policies);
+    }
+    for (const roleArn of told) {
+      if (now.some((r) => r.roleArn === roleArn)) continue;
+      sim.setRolePolicies(roleArn, []);
+      told.delete(roleArn);
+    }
+  };
   return stack;
 }
 

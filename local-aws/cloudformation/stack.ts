@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { resolveIntrinsics, stringifyScalars } from './intrinsics';
 import { Handler, invokeProvider, ProviderOptions, ProviderResult } from './provider-framework';
+import { RolePolicies } from './role-policies';
 import type { ProviderEvent } from '../../src/provider/events';
 import type { PolicyDocument } from '../iam/policy-evaluator';
 
@@ -121,6 +122,10 @@ export function dependencyOrder(template: CfnTemplate): string[] {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A resource's properties as resolved, with the `Roles` of the template (`{ Ref: <role logical id> }`) for role-policies.ts. */
+const iamView = (r: { raw?: TemplateResource; properties: Record<string, Json> }): Record<string, Json> =>
+  (r.raw?.Properties?.Roles === undefined ? r.properties : { ...r.properties, Roles: r.raw.Properties.Roles });
+
 export class CloudFormationStack {
   public readonly events: StackEvent[] = [];
   public readonly cleanupFailures: StackEvent[] = [];
@@ -128,9 +133,12 @@ export class CloudFormationStack {
   public readonly requests: ProviderEvent[] = [];
   /** The role (logical id) of the handler function being invoked right now, for the IAM world. */
   public caller?: string;
+  /** Called after every change to a resource without behaviour here (roles and policies among them), for the IAM world. */
+  public onResourceChange?: () => void;
   public readonly stackId: string;
   private template?: CfnTemplate;
   private readonly live = new Map<string, LiveResource>();
+  private readonly iam = new RolePolicies();
   private readonly region: string;
   private readonly account: string;
 
@@ -140,15 +148,14 @@ export class CloudFormationStack {
     this.stackId = `arn:aws:cloudformation:${this.region}:${this.account}:stack/${options.stackName ?? 'Stack'}/${randomUUID()}`;
   }
 
-  /** The policy documents attached to the role `roleLogicalId` at this moment. */
+  /** The policy documents in force on the role `roleLogicalId` at this moment (see role-policies.ts). */
   public policiesOf(roleLogicalId: string): PolicyDocument[] {
-    const docs: PolicyDocument[] = [];
-    for (const r of this.live.values()) {
-      if (r.type !== 'AWS::IAM::Policy') continue;
-      const roles = asList(r.raw?.Properties?.Roles as Json[] | undefined).map((role) => (role as { Ref?: string }).Ref);
-      if (roles.includes(roleLogicalId)) docs.push(r.properties.PolicyDocument as unknown as PolicyDocument);
-    }
-    return docs;
+    return this.iam.of(roleLogicalId);
+  }
+
+  /** Every role of the stack that exists now, by ARN, with the policy documents in force on it. */
+  public rolePolicies(): Array<{ roleArn: string; policies: PolicyDocument[] }> {
+    return this.iam.roleIds().map((id) => ({ roleArn: this.resolve({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }).Arn as string, policies: this.iam.of(id) }));
   }
 
   /** The physical id and attributes of a resource, as deployed. */
@@ -281,7 +288,9 @@ export class CloudFormationStack {
     if (!type.startsWith('Custom::')) {
       const physicalId = before?.physicalId ?? `${id}-physical`;
       this.live.set(id, { type, raw, properties, physicalId, attributes: {} });
+      this.iam.applied(type, id, before && iamView(before), iamView({ raw, properties }));
       this.events.push({ phase, logicalId: id, type, action, physicalId, status: 'SUCCESS' });
+      this.onResourceChange?.();
       return { status: 'SUCCESS', physicalId };
     }
     const result = await this.send(this.event(action, id, properties, before));
@@ -297,6 +306,8 @@ export class CloudFormationStack {
     if (!resource.type.startsWith('Custom::')) {
       event = { phase, logicalId: id, type: resource.type, action: 'Delete', physicalId: resource.physicalId, status: 'SUCCESS' };
       if (this.live.get(id) === resource) this.live.delete(id);
+      this.iam.removed(resource.type, id, iamView(resource));
+      this.onResourceChange?.();
     } else {
       const result = await this.send(this.event('Delete', id, resource.properties, resource));
       event = { phase, logicalId: id, type: resource.type, action: 'Delete', physicalId: resource.physicalId, status: result.status, reason: result.reason };

@@ -10,9 +10,13 @@ import type { CreateReplicatorInput, LogDelivery, OperationName, UpdateReplicati
  *   ec2:DescribeSubnets/SecurityGroups/Vpcs, TagResource "if tags are provided during creation".
  * - "IAM permissions required to create an MSK Replicator" (msk-replicator-create-iam-perms.html): PassRole with
  *   iam:PassedToService kafka.amazonaws.com; ec2:CreateNetworkInterface on network-interface, subnet and
- *   security-group. The older example of "Considerations for creating an MSK Replicator"
- *   (msk-replicator-requirements.html) authorizes kafka:CreateReplicator and kafka:TagResource on the cluster
- *   ARNs as well: modelled as required (the harsher reading).
+ *   security-group; kafka:CreateReplicator and kafka:TagResource on `replicator/*`.
+ * - The Service Authorization Reference for Amazon MSK
+ *   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmanagedstreamingforapachekafka.html):
+ *   kafka:CreateReplicator authorizes on the resource type `replicator*` only, its dependent actions being
+ *   kafka:DescribeClusterV2, kafka:GetBootstrapBrokers, kafka:TagResource and iam:PassRole. So CreateReplicator and
+ *   TagResource are asked on the replicator, not on the clusters (the older example of "Considerations for creating
+ *   an MSK Replicator", msk-replicator-requirements.html, also listed cluster ARNs for them: the reference decides).
  * - The AWS::MSK::Replicator resource schema's handler permissions (reference/cfn-aws-msk-replicator-schema.json):
  *   kafka:CreateReplicatorReference on create; logs:DeleteLogDelivery and logs:ListLogDeliveries on update and
  *   delete; "Additional permissions for log delivery" (msk-replicator-create-iam-perms-logs.html) per destination.
@@ -88,10 +92,7 @@ function createReplicator(scope: AuthorizationScope, input: CreateReplicatorInpu
   for (const cluster of input.kafkaClusters) {
     const clusterArn = cluster.amazonMskCluster?.mskClusterArn;
     if (clusterArn !== undefined) {
-      for (const action of ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka:CreateReplicator']) {
-        required.push({ action, resource: clusterArn });
-      }
-      if (tagged) required.push({ action: 'kafka:TagResource', resource: clusterArn });
+      for (const action of ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers']) required.push({ action, resource: clusterArn });
     }
   }
   required.push({

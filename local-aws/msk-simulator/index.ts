@@ -4,4 +4,5 @@ export type { SimulatorHook } from './simulator';
 export { validateInput } from './model-validator';
 export type { Violation } from './model-validator';
 export { requiredPermissions } from './authorization';
+export type { AccessGap } from './service-role-access';
 export type { Authorizer, AuthorizationScope, NetworkDirectory, RequiredPermission } from './authorization';

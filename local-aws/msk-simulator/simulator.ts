@@ -15,6 +15,7 @@ import {
 } from './http-protocol';
 import { validateInput } from './model-validator';
 import { HANDLERS, OperationContext } from './operations';
+import { AccessGap, ServiceRoleAccess } from './service-role-access';
 import { ReplicatorStore, StoredReplicator } from './state';
 import {
   FaultSpec,
@@ -29,6 +30,7 @@ import {
   StateInfo,
   SUPPORTED_OPERATIONS,
 } from './types';
+import type { PolicyDocument } from '../iam/policy-evaluator';
 
 const DEFAULT_TIMING: MskSimulatorTiming = { creatingMs: 150, updatingMs: 100, deletingMs: 100 };
 
@@ -99,12 +101,14 @@ export class MskSimulator {
   /** ARN -> epoch ms from which a just-created replicator is visible to reads. */
   private readonly visibleFrom = new Map<string, number>();
   private readonly now: () => number;
+  private readonly roleAccess: ServiceRoleAccess;
 
   private constructor(private readonly server: Server, options: MskSimulatorOptions) {
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '123456789012';
     this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.now = options.clock ?? Date.now;
+    this.roleAccess = new ServiceRoleAccess(this.now);
     this.store = new ReplicatorStore(
       this.region,
       this.account,
@@ -176,6 +180,27 @@ export class MskSimulator {
   public enforceIam(authorizer: Authorizer | undefined, network: NetworkDirectory = {}): void {
     this.authorizer = authorizer;
     this.network = network;
+  }
+
+  /**
+   * The service execution role `roleArn` has `policies` in force from now on (the local CloudFormation tells it as
+   * it creates, updates and deletes roles and policies; a test tells it for a role outside the stack). A role never
+   * told about grants nothing. Every replicator in service is checked against its role at once and at every later
+   * moment the simulator looks (see `accessGaps`).
+   */
+  public setRolePolicies(roleArn: string, policies: readonly PolicyDocument[]): void {
+    this.roleAccess.setPolicies(roleArn, policies);
+    this.refresh();
+  }
+
+  /**
+   * Every period in which a replicator in service (RUNNING or UPDATING) was cut off from one of its clusters by its
+   * own role's policies, with what was missing (see service-role-access.ts). Empty: no replicator in service ever
+   * lacked access while the simulator looked.
+   */
+  public accessGaps(): AccessGap[] {
+    this.refresh();
+    return this.roleAccess.gaps.map((gap) => ({ ...gap, missing: [...gap.missing] }));
   }
 
   /**
@@ -259,7 +284,7 @@ export class MskSimulator {
 
   /** A deep copy of every existing replicator, after applying due transitions. */
   public replicators(): ReplicatorRecord[] {
-    this.store.refresh();
+    this.refresh();
     return this.store.snapshot();
   }
 
@@ -325,7 +350,7 @@ export class MskSimulator {
     try {
       if (fault) throw new ServiceError(fault, INJECTED_MESSAGES[fault]);
       await this.runHooks(operation);
-      this.store.refresh();
+      this.refresh();
       const input = { ...parseJsonBody(bodyText), ...query, ...uriInput(operation, route.labels) };
       const violations = validateInput(operation, input);
       if (violations.length > 0) {
@@ -350,11 +375,18 @@ export class MskSimulator {
       return;
     }
     this.record({ ...base, replicatorArn: responseArn, status });
+    this.roleAccess.observe(this.store.all());
+  }
+
+  /** Applies due transitions, then looks at every replicator's access to its clusters at this moment. */
+  private refresh(): void {
+    this.store.refresh();
+    this.roleAccess.observe(this.store.all());
   }
 
   /** The live record (after due transitions), or an error for the calling test. */
   private mustGet(arn: string): StoredReplicator {
-    this.store.refresh();
+    this.refresh();
     const r = this.store.get(arn);
     if (!r) throw new Error(`No replicator ${arn} in the simulator`);
     return r;

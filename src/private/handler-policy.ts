@@ -99,16 +99,21 @@ export class HandlerPolicies extends Construct {
     this.clusterStatement = new iam.PolicyStatement({
       // onEvent: MSK reads both clusters with the caller's credentials during CreateReplicator
       // (kafka:DescribeClusterV2, kafka:GetBootstrapBrokers: "IAM permissions reference",
-      // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-iam-ref.html). The example policy of
-      // "Considerations for creating an MSK Replicator" (msk-replicator-requirements.html) also authorizes
-      // kafka:CreateReplicator and kafka:TagResource on the cluster ARNs: granted too.
-      // On `cluster/*` of this account and the replicators' Regions, not per cluster: these are control-plane reads
-      // and the cluster side of CreateReplicator, which also needs `replicator/*` and a service execution role that
-      // may pass (below, per role). Listing both cluster ARNs of every replicator costs ~200 characters per
-      // replicator on one role, which caps a stack at ~28 replicators with their own clusters under IAM's 10,240
-      // character limit; access to the clusters' data stays with each service execution role, scoped per cluster.
+      // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-iam-ref.html). Nothing else on clusters:
+      // the Service Authorization Reference for Amazon MSK ("Actions, resources, and condition keys for Amazon Managed
+      // Streaming for Apache Kafka", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmanagedstreamingforapachekafka.html)
+      // gives kafka:CreateReplicator the resource type `replicator*` only, with DescribeClusterV2, GetBootstrapBrokers,
+      // TagResource and iam:PassRole as its dependent actions, and the MSK guide's TagResource there "tag[s] a
+      // replicator"; the current caller policy ("IAM permissions required to create an MSK Replicator",
+      // msk-replicator-create-iam-perms.html) grants CreateReplicator and TagResource on `replicator/*`. Tagging or
+      // creating on `cluster/*` would let the handler retag every cluster of the account, and tags on clusters often
+      // carry tag-based access control.
+      // On `cluster/*` of this account and the replicators' Regions, not per cluster: these are control-plane reads.
+      // Listing both cluster ARNs of every replicator costs ~200 characters per replicator on one role, which caps a
+      // stack at ~28 replicators with their own clusters under IAM's 10,240 character limit; access to the clusters'
+      // data stays with each service execution role, scoped per cluster.
       sid: 'UseReplicatedClusters',
-      actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka:CreateReplicator', 'kafka:TagResource'],
+      actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
       resources: [stack.formatArn({ service: 'kafka', resource: 'cluster', resourceName: '*' })],
     });
     this.passRoleStatement = new iam.PolicyStatement({

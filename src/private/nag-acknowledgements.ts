@@ -133,8 +133,8 @@ const HANDLER_POLICY_WILDCARDS = new Map<string, string>([
   ['ManageReplicators', 'isComplete updates, tags and deletes replicators whose ARN ends in an id MSK generates, '
     + 'including the replaced one CloudFormation deletes in its cleanup phase after the template no longer names it: '
     + '`replicator/*` of this account and Region, as in AWS\'s documented caller policy.'],
-  ['UseReplicatedClusters', 'MSK checks the caller for kafka:DescribeClusterV2, GetBootstrapBrokers (and, per an AWS '
-    + 'example policy, CreateReplicator and TagResource) on the clusters of a replicator it creates: granted on '
+  ['UseReplicatedClusters', 'MSK checks the caller for kafka:DescribeClusterV2 and GetBootstrapBrokers (read-only, '
+    + 'nothing that tags or changes a cluster) on the clusters of a replicator it creates: granted on '
     + '`cluster/*` of this account and the replicators\' Regions because one ARN per cluster would grow the shared policy '
     + 'by ~200 characters per replicator and cap a stack at ~28 replicators under IAM\'s 10,240-character limit; creating '
     + 'a replicator also needs `replicator/*` and passing a service execution role, which is granted per role, and data '
