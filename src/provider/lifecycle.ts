@@ -243,6 +243,12 @@ export const RETAINED_TAG_KEY = 'cdk-msk-replicator:retained';
  */
 export const DEPLOYED_TAG_KEY = 'cdk-msk-replicator:deployed';
 
+/**
+ * The tag key a rollback writes on the replicator it leaves, with the ARN of the replicator it returned to (the
+ * original): the positive mark that the cleanup Delete CloudFormation sends next deletes it even under RETAIN.
+ */
+export const ROLLED_BACK_TAG_KEY = 'cdk-msk-replicator:rolled-back-to';
+
 /** Tags the handler sets for itself: never removed by a template change. */
 export const HANDLER_TAG_KEYS: readonly string[] = [
   OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY,
