@@ -109,9 +109,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * way back) with the requested configuration: a replicator an earlier deployment left behind (RETAIN, or a name
  * used before) may hold another configuration, and adopting it would report a change that was never made.
  *
- * The replicator this request created may not show yet in ListReplicators, or its tags may answer NotFound or lack
- * the request tag: those reads are repeated (ADOPTION_WAITS_MS), since failing here would leave the replicator this
- * very request created running and untracked. Only a request tag of another request ends the search at once.
+ * The replicator this request created may not show yet in ListReplicators, or its tags may answer NotFound or come
+ * back empty: those reads are repeated (ADOPTION_WAITS_MS), since failing here would leave the replicator this very
+ * request created running and untracked. Tags that do not name this request end the search at once.
  */
 async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, name: string, client: KafkaClient, log: Logger) {
   let arn: string | undefined;
@@ -119,9 +119,11 @@ async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, na
   for (let attempt = 0; ; attempt++) {
     arn = await findReplicatorByName(client, name);
     tags = arn !== undefined ? await listTagsIfVisible(client, arn) : undefined;
-    const requestTag = tags?.[REQUEST_TAG_KEY];
-    if (requestTag === requestTagValue(event)) break;
-    if (requestTag !== undefined || attempt >= ADOPTION_WAITS_MS.length) {
+    if (tags?.[REQUEST_TAG_KEY] === requestTagValue(event)) break;
+    // CreateReplicator sets the tags with the replicator: tags without this request's mean another creator, while a
+    // read that lags answers NotFound or no tags at all
+    const anotherCreator = tags !== undefined && Object.keys(tags).length > 0;
+    if (anotherCreator || attempt >= ADOPTION_WAITS_MS.length) {
       const origin = tags?.[OWNER_TAG_KEY] === ownerTagValue(event)
         ? 'and was left by an earlier deployment of this resource (retained or replaced)'
         : arn === undefined ? `but ListReplicators did not return it within ${totalSeconds()} s`
