@@ -357,6 +357,21 @@ describe('connection failures', () => {
     expectConfig(all[0], TOPICS_V1);
   });
 
+  test('CreateReplicator answer lost while ListReplicators and ListTagsForResource lag behind it: the handler reads again and adopts', async () => {
+    proxy.loseNextResponse('CreateReplicator');
+    sim.lagListsAfterNextCreate(2);
+
+    const result = await newResource().create(props({ replicatorName: 'faults-lost-create-lagging', topicReplication: { topicsToReplicate: TOPICS_V1 } }));
+
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe('SUCCESS');
+    expect(sim.callsTo('CreateReplicator').map((c) => c.errorType ?? c.status)).toEqual([200, 'ConflictException']);
+    expect(sim.callsTo('ListTagsForResource').map((c) => c.errorType ?? c.status)).toEqual(['NotFoundException', 'NotFoundException', 200]);
+    const all = named('faults-lost-create-lagging');
+    expect(all.map((r) => r.arn)).toEqual([result.physicalResourceId]);
+    expectConfig(all[0], TOPICS_V1);
+  });
+
   test('DescribeReplicator reset twice: creation completes', async () => {
     sim.inject({ operation: 'DescribeReplicator', error: 'ConnectionReset', times: 2 });
 

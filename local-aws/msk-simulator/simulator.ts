@@ -100,6 +100,9 @@ export class MskSimulator {
   private readonly pendingInvisibility: number[] = [];
   /** ARN -> epoch ms from which a just-created replicator is visible to reads. */
   private readonly visibleFrom = new Map<string, number>();
+  private readonly pendingListLag: number[] = [];
+  /** ARN -> how many more ListReplicators answers leave it out / ListTagsForResource answers say NotFound. */
+  private readonly listLag = new Map<string, { list: number; tags: number }>();
   private readonly now: () => number;
   private readonly roleAccess: ServiceRoleAccess;
 
@@ -164,6 +167,8 @@ export class MskSimulator {
     this.faults.length = 0;
     this.creationFailures.length = 0;
     this.pendingInvisibility.length = 0;
+    this.pendingListLag.length = 0;
+    this.listLag.clear();
   }
 
   /** The next created replicator ends FAILED with this state info once creatingMs elapsed. */
@@ -213,6 +218,40 @@ export class MskSimulator {
    */
   public hideNextCreation(ms: number): void {
     this.pendingInvisibility.push(ms);
+  }
+
+  /**
+   * Eventual consistency of the list reads alone: DescribeReplicator sees the next created replicator at once, but
+   * the next `calls` ListReplicators answers leave it out and the next `calls` ListTagsForResource of it answer
+   * NotFoundException. MSK documents nothing about the consistency of ListReplicators or ListTagsForResource (MSK
+   * Replicator API Reference, https://docs.aws.amazon.com/msk/1.0/apireference-replicator/operations.html; Amazon MSK
+   * Developer Guide), so the harsher behaviour is modelled: the list reads may lag behind the write that DescribeReplicator
+   * already shows (AWS documents such lag for other APIs, e.g. EC2, "Eventual consistency in the Amazon EC2 API",
+   * https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+   */
+  public lagListsAfterNextCreate(calls: number): void {
+    if (!Number.isInteger(calls) || calls < 1) throw new Error(`lagListsAfterNextCreate: calls must be a positive integer, got ${calls}`);
+    this.pendingListLag.push(calls);
+  }
+
+  /**
+   * From now on the replicator reports every list whose order carries no meaning in reverse order: subnets and
+   * security groups of each cluster, topic and consumer group patterns. The service may answer lists in another
+   * order than it was sent (DESIGN.md, "What AWS does not promise"); the API model gives none of them an order
+   * (KafkaClusterClientVpcConfig, TopicReplication, ConsumerGroupReplication: "List of ..."). Not a change of
+   * configuration: the version stays.
+   */
+  public reverseUnorderedLists(arn: string): void {
+    const r = this.mustGet(arn);
+    for (const cluster of r.kafkaClusters) {
+      cluster.vpcConfig?.subnetIds.reverse();
+      cluster.vpcConfig?.securityGroupIds?.reverse();
+    }
+    const info = r.replicationInfo;
+    info.topicReplication.topicsToReplicate.reverse();
+    info.topicReplication.topicsToExclude.reverse();
+    info.consumerGroupReplication.consumerGroupsToReplicate.reverse();
+    info.consumerGroupReplication.consumerGroupsToExclude.reverse();
   }
 
   /** Runs `hook` once, just before the next request of `operation` is processed. */
@@ -357,6 +396,9 @@ export class MskSimulator {
         throw new ServiceError('BadRequestException', violations[0].message, violations[0].path);
       }
       this.authorize(operation, input);
+      if (operation === 'ListTagsForResource' && labelArn !== undefined && this.lagging(labelArn, 'tags')) {
+        throw notFound(`The resource ${labelArn} does not exist`, 'resourceArn');
+      }
       if (labelArn !== undefined && this.invisible(labelArn)) {
         throw notFound(`The replicator ${labelArn} does not exist`, route.labels.replicatorArn ? 'replicatorArn' : 'resourceArn');
       }
@@ -432,9 +474,24 @@ export class MskSimulator {
     if (operation === 'CreateReplicator' && b?.replicatorArn !== undefined && this.pendingInvisibility.length > 0) {
       this.visibleFrom.set(b.replicatorArn, this.now() + this.pendingInvisibility.shift()!);
     }
+    if (operation === 'CreateReplicator' && b?.replicatorArn !== undefined && this.pendingListLag.length > 0) {
+      const calls = this.pendingListLag.shift()!;
+      this.listLag.set(b.replicatorArn, { list: calls, tags: calls });
+    }
     if (operation === 'ListReplicators' && b?.replicators) {
       b.replicators = b.replicators.filter((r) => r.replicatorArn === undefined || !this.invisible(r.replicatorArn));
+      // every ListReplicators answer counts, whether or not its page would have held the lagging replicator
+      const lagging = [...this.listLag.keys()].filter((arn) => this.lagging(arn, 'list'));
+      b.replicators = b.replicators.filter((r) => r.replicatorArn === undefined || !lagging.includes(r.replicatorArn));
     }
+  }
+
+  /** Whether a list read of `arn` still lags behind its creation; counts the read. */
+  private lagging(arn: string, read: 'list' | 'tags'): boolean {
+    const lag = this.listLag.get(arn);
+    if (lag === undefined || lag[read] <= 0) return false;
+    lag[read] -= 1;
+    return true;
   }
 
   private takeFault(operation: OperationName): InjectableError | undefined {

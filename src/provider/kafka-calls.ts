@@ -88,3 +88,27 @@ export async function findReplicatorByName(client: KafkaClient, name: string): P
   } while (nextToken);
   return undefined;
 }
+
+/** The ARNs of every replicator whose name starts with `nameFilter` (ListReplicators' own filter, every page). */
+export async function listReplicatorArns(client: KafkaClient, nameFilter: string): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListReplicatorsCommand({ ReplicatorNameFilter: nameFilter, NextToken: nextToken, MaxResults: 100 }));
+    for (const r of page.Replicators ?? []) {
+      if (r.ReplicatorArn !== undefined && r.ReplicatorName?.startsWith(nameFilter)) arns.push(r.ReplicatorArn);
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return arns;
+}
+
+/** ListTagsForResource, or undefined when the replicator is gone or not visible to this read yet. */
+export async function listTagsIfVisible(client: KafkaClient, arn: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await listTags(client, arn);
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
+}

@@ -31,6 +31,27 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * A list whose order carries no meaning, as a set: sorted, without repeats. The API model gives none of these lists an
+ * order (local-aws/msk-simulator/kafka-api-model.json: `TopicReplication.TopicsToReplicate` / `TopicsToExclude` and
+ * `ConsumerGroupReplication.ConsumerGroupsToReplicate` / `ConsumerGroupsToExclude` are "List of regular expression
+ * patterns" of which a topic or group matches any; `KafkaClusterClientVpcConfig.SubnetIds` / `SecurityGroupIds` are the
+ * subnets and security groups the replicator's network interfaces use), and the service may report them in another
+ * order than they were sent: compared in order, the same replicator would look different and a rollback would create a
+ * third replicator instead of returning to it.
+ */
+export function asSet(list: readonly string[] | undefined): string[] {
+  return [...new Set(list ?? [])].sort();
+}
+
+/** The part of a generated name before its per-request suffix: what every name generated from `prefix` starts with. */
+export function generatedNameStem(prefix: string): string {
+  return `${prefix.slice(0, 128 - GENERATED_SUFFIX_LENGTH - 1).replace(/-+$/, '')}-`;
+}
+
+/** Hexadecimal digits of the per-request suffix of a generated name. */
+export const GENERATED_SUFFIX_LENGTH = 12;
+
 /** A field whose change requires a new replicator, named as the construct's prop. */
 interface ImmutableField {
   readonly prop: string;
@@ -45,7 +66,7 @@ function liveCluster(live: DescribeReplicatorResponse, side: 'Source' | 'Target'
   const cluster = live.KafkaClusters?.find((c) => c.KafkaClusterAlias === alias);
   if (alias === undefined || cluster === undefined) return undefined;
   const auth = cluster.ClientAuthentication;
-  return {
+  return comparableCluster({
     MskClusterArn: cluster.AmazonMskCluster?.MskClusterArn,
     ApacheKafkaClusterId: cluster.ApacheKafkaCluster?.ApacheKafkaClusterId,
     BootstrapBrokerString: cluster.ApacheKafkaCluster?.BootstrapBrokerString,
@@ -56,12 +77,20 @@ function liveCluster(live: DescribeReplicatorResponse, side: 'Source' | 'Target'
     MtlsSecretArn: auth?.MTLS?.SecretArn,
     TlsEncryption: cluster.EncryptionInTransit?.EncryptionType === 'TLS' ? true : undefined,
     RootCaCertificate: cluster.EncryptionInTransit?.RootCaCertificate,
-  };
+  });
 }
 
-/** A cluster as Describe reports it: TLS turned off is reported as no encryption setting at all. */
+/**
+ * A cluster in the form both sides are compared in: TLS turned off is reported as no encryption setting at all, and
+ * subnets and security groups are sets.
+ */
 function comparableCluster(spec: ClusterSpec): ClusterSpec {
-  return { ...spec, TlsEncryption: spec.TlsEncryption ? true : undefined };
+  return {
+    ...spec,
+    SubnetIds: asSet(spec.SubnetIds),
+    SecurityGroupIds: asSet(spec.SecurityGroupIds),
+    TlsEncryption: spec.TlsEncryption ? true : undefined,
+  };
 }
 
 const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
@@ -185,18 +214,26 @@ export function planInPlaceUpdate(
   const info = liveInfo(live);
   const wantTopics = topicReplicationUpdate(desired);
   const haveTopics = info?.TopicReplication;
-  const topicsDiffer = haveTopics === undefined || !sameValue(wantTopics, {
-    TopicsToReplicate: haveTopics.TopicsToReplicate ?? [],
-    TopicsToExclude: haveTopics.TopicsToExclude ?? [],
+  const topicsDiffer = haveTopics === undefined || !sameValue({
+    ...wantTopics,
+    TopicsToReplicate: asSet(wantTopics.TopicsToReplicate),
+    TopicsToExclude: asSet(wantTopics.TopicsToExclude),
+  }, {
+    TopicsToReplicate: asSet(haveTopics.TopicsToReplicate),
+    TopicsToExclude: asSet(haveTopics.TopicsToExclude),
     CopyTopicConfigurations: haveTopics.CopyTopicConfigurations,
     CopyAccessControlListsForTopics: haveTopics.CopyAccessControlListsForTopics,
     DetectAndCopyNewTopics: haveTopics.DetectAndCopyNewTopics,
   });
   const wantGroups = consumerGroupReplicationUpdate(desired);
   const haveGroups = info?.ConsumerGroupReplication;
-  const groupsDiffer = haveGroups === undefined || !sameValue(wantGroups, {
-    ConsumerGroupsToReplicate: haveGroups.ConsumerGroupsToReplicate ?? [],
-    ConsumerGroupsToExclude: haveGroups.ConsumerGroupsToExclude ?? [],
+  const groupsDiffer = haveGroups === undefined || !sameValue({
+    ...wantGroups,
+    ConsumerGroupsToReplicate: asSet(wantGroups.ConsumerGroupsToReplicate),
+    ConsumerGroupsToExclude: asSet(wantGroups.ConsumerGroupsToExclude),
+  }, {
+    ConsumerGroupsToReplicate: asSet(haveGroups.ConsumerGroupsToReplicate),
+    ConsumerGroupsToExclude: asSet(haveGroups.ConsumerGroupsToExclude),
     SynchroniseConsumerGroupOffsets: haveGroups.SynchroniseConsumerGroupOffsets,
     DetectAndCopyNewConsumerGroups: haveGroups.DetectAndCopyNewConsumerGroups,
   });
@@ -243,9 +280,15 @@ export const RETAINED_TAG_KEY = 'cdk-msk-replicator:retained';
  */
 export const DEPLOYED_TAG_KEY = 'cdk-msk-replicator:deployed';
 
+/**
+ * The tag key a rollback writes on the replicator it leaves, with the ARN of the replicator it returned to (the
+ * original): the positive mark that the cleanup Delete CloudFormation sends next deletes it even under RETAIN.
+ */
+export const ROLLED_BACK_TAG_KEY = 'cdk-msk-replicator:rolled-back-to';
+
 /** Tags the handler sets for itself: never removed by a template change. */
 export const HANDLER_TAG_KEYS: readonly string[] = [
-  OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY,
+  OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY,
 ];
 
 /**

@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
 import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
-import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTags } from './kafka-calls';
+import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTags, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
+  GENERATED_SUFFIX_LENGTH,
+  generatedNameStem,
   immutableDifferences,
   OWNER_TAG_KEY,
   replacementBlocker,
@@ -11,8 +13,9 @@ import {
   REPLACES_TAG_KEY,
   REQUEST_TAG_KEY,
   RETAINED_TAG_KEY,
+  ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
-import { managedOriginal, ownerTagValue, requestTagValue } from './ownership';
+import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
 
@@ -58,8 +61,8 @@ async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger):
  */
 export function generatedName(prefix: string, event: ProviderEvent): string {
   const suffix = createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}|${event.RequestId}`)
-    .digest('hex').slice(0, 12);
-  return `${prefix.slice(0, 128 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
+    .digest('hex').slice(0, GENERATED_SUFFIX_LENGTH);
+  return `${generatedNameStem(prefix)}${suffix}`;
 }
 
 /**
@@ -94,21 +97,47 @@ async function create(
 }
 
 /**
+ * How long a retried create waits for the list reads to show the replicator it created, between attempts: 31.5 s in
+ * all, so that with the calls themselves it stays well within onEvent's 2-minute Lambda timeout
+ * (replicator-provider.ts). ListReplicators and ListTagsForResource may lag behind CreateReplicator (MSK documents
+ * nothing about their consistency; the local simulator models the lag, `lagListsAfterNextCreate`).
+ */
+export const ADOPTION_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 16000];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
  * The name exists. Adopt it only when this very request created it (a retried delivery, or a response lost on the
  * way back) with the requested configuration: a replicator an earlier deployment left behind (RETAIN, or a name
  * used before) may hold another configuration, and adopting it would report a change that was never made.
+ *
+ * The replicator this request created may not show yet in ListReplicators, or its tags may answer NotFound or come
+ * back empty: those reads are repeated (ADOPTION_WAITS_MS), since failing here would leave the replicator this very
+ * request created running and untracked. Tags that do not name this request end the search at once.
  */
 async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, name: string, client: KafkaClient, log: Logger) {
-  const arn = await findReplicatorByName(client, name);
-  const tags = arn !== undefined ? await listTags(client, arn) : {};
-  if (arn === undefined || tags[REQUEST_TAG_KEY] !== requestTagValue(event)) {
-    const origin = tags[OWNER_TAG_KEY] === ownerTagValue(event)
-      ? 'and was left by an earlier deployment of this resource (retained or replaced)'
-      : 'and was not created by this resource';
-    throw new Error(`A replicator named "${name}" already exists in this account and Region ${origin}. Replicator `
-      + 'names are unique: choose another `replicatorName`, omit it to generate one, or delete the existing replicator.');
+  let arn: string | undefined;
+  let tags: Record<string, string> | undefined;
+  for (let attempt = 0; ; attempt++) {
+    arn = await findReplicatorByName(client, name);
+    tags = arn !== undefined ? await listTagsIfVisible(client, arn) : undefined;
+    if (tags?.[REQUEST_TAG_KEY] === requestTagValue(event)) break;
+    // CreateReplicator sets the tags with the replicator: tags without this request's mean another creator, while a
+    // read that lags answers NotFound or no tags at all
+    const anotherCreator = tags !== undefined && Object.keys(tags).length > 0;
+    if (anotherCreator || attempt >= ADOPTION_WAITS_MS.length) {
+      const origin = tags?.[OWNER_TAG_KEY] === ownerTagValue(event)
+        ? 'and was left by an earlier deployment of this resource (retained or replaced)'
+        : arn === undefined ? `but ListReplicators did not return it within ${totalSeconds()} s`
+          : 'and was not created by this resource';
+      throw new Error(`A replicator named "${name}" already exists in this account and Region ${origin}. Replicator `
+        + 'names are unique: choose another `replicatorName`, omit it to generate one, or delete the existing replicator.');
+    }
+    log(`CreateReplicator ${name}: the name exists but ${arn === undefined ? 'ListReplicators does not show it' : `the tags of ${arn} do not name a request`} `
+      + `yet: reading again in ${ADOPTION_WAITS_MS[attempt]} ms`);
+    await sleep(ADOPTION_WAITS_MS[attempt]);
   }
-  const live = await describeReplicator(client, arn);
+  const live = await describeReplicator(client, arn!);
   const differences = live !== undefined ? immutableDifferences(props, live).map((d) => d.prop) : [];
   if (differences.length > 0) {
     throw new Error(`The replicator "${name}" this request created differs from the template in ${differences.join(', ')}; `
@@ -116,6 +145,10 @@ async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, na
   }
   log(`CreateReplicator ${name}: already created by this request, adopting ${arn}`);
   return arn;
+}
+
+function totalSeconds(): number {
+  return ADOPTION_WAITS_MS.reduce((a, b) => a + b, 0) / 1000;
 }
 
 async function update(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
@@ -130,6 +163,12 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   log(`DescribeReplicator ${physicalId}`);
   const live = await describeReplicator(client, physicalId);
   if (live === undefined) {
+    // deleted outside CloudFormation, or a replacement gone before the rollback that returns from it
+    const existing = await replicatorToReturnTo(props, event, client, log, { arn: physicalId, tags: {} });
+    if (existing !== undefined) {
+      log(`${physicalId} no longer exists; ${existing.ReplicatorArn} of this resource has the requested configuration: returning to it`);
+      return inPlace(existing);
+    }
     log(`${physicalId} no longer exists (deleted outside CloudFormation): creating a new replicator`);
     return create(event, props, client, log);
   }
@@ -155,11 +194,13 @@ function inPlace(live: DescribeReplicatorResponse): OnEventResponse {
 }
 
 /**
- * The replicator `replacementArn` replaced, when it still exists, belongs to this resource, was not retained and has
- * exactly the requested configuration. CloudFormation's rollback of a replacement is an Update sent to the
+ * A replicator of this resource with exactly the requested configuration (see `replicatorToReturnTo`): usually the
+ * original `replacementArn` replaced. CloudFormation's rollback of a replacement is an Update sent to the
  * replacement's ARN (the id it recorded from the FAILED response, or from the successful one when another resource
- * failed) with the old properties: answering with the original's ARN makes CloudFormation track it again and
- * delete the replacement in its cleanup phase, instead of creating a third replicator and forgetting the original.
+ * failed) with the old properties: answering with the original's ARN makes CloudFormation track it again and delete
+ * the replacement in its cleanup phase, instead of creating a third replicator and forgetting the original. The
+ * replacement is first tagged with the ARN returned to (ROLLED_BACK_TAG_KEY): the positive mark that makes that
+ * cleanup Delete delete it even under RETAIN.
  */
 async function originalToReturnTo(
   replacementArn: string,
@@ -168,11 +209,17 @@ async function originalToReturnTo(
   client: KafkaClient,
   log: Logger,
 ): Promise<DescribeReplicatorResponse | undefined> {
-  const original = await managedOriginal(await listTags(client, replacementArn), event, client);
+  const tags = await listTagsIfVisible(client, replacementArn) ?? {};
+  const original = await replicatorToReturnTo(props, event, client, log, { arn: replacementArn, tags });
   if (original === undefined) return undefined;
-  if (immutableDifferences(props, original).length > 0) return undefined;
-  log(`${replacementArn} replaced ${original.ReplicatorArn}, which has the requested configuration: returning to it; `
-    + 'CloudFormation deletes the replacement afterwards');
+  log(`TagResource ${replacementArn} keys=${ROLLED_BACK_TAG_KEY}`);
+  try {
+    await client.send(new TagResourceCommand({ ResourceArn: replacementArn, Tags: { [ROLLED_BACK_TAG_KEY]: original.ReplicatorArn! } }));
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+  log(`returning to ${original.ReplicatorArn}, this resource's with the requested configuration, `
+    + `instead of replacing ${replacementArn}; CloudFormation deletes ${replacementArn} afterwards`);
   return original;
 }
 
@@ -191,8 +238,9 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
       log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
       return deletion;
     }
-    if (await managedOriginal(tags, event, client) !== undefined) {
-      log(`${physicalId} is a replacement CloudFormation rolled back from: deleted despite the RETAIN removal policy`);
+    if (tags[ROLLED_BACK_TAG_KEY] !== undefined) {
+      log(`${physicalId} was rolled back from (CloudFormation returned to ${tags[ROLLED_BACK_TAG_KEY]}): deleted despite the `
+        + 'RETAIN removal policy');
       return deletion;
     }
     log(`TagResource ${physicalId} keys=${RETAINED_TAG_KEY}`);

@@ -1,12 +1,20 @@
 import { createHash } from 'crypto';
 import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
-import type { ProviderEvent } from './events';
-import { describeReplicator, isReplicatorArn, listTags } from './kafka-calls';
-import { OWNER_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY } from './lifecycle';
+import type { Logger, ProviderEvent } from './events';
+import { describeReplicator, isReplicatorArn, listReplicatorArns, listTagsIfVisible } from './kafka-calls';
+import {
+  generatedNameStem,
+  immutableDifferences,
+  OWNER_TAG_KEY,
+  REPLACES_TAG_KEY,
+  RETAINED_TAG_KEY,
+  ROLLED_BACK_TAG_KEY,
+} from './lifecycle';
+import type { ReplicatorProperties } from './properties';
 
 /**
  * Which replicators belong to which CloudFormation resource and request, read from the tags the handler sets
- * (lifecycle.ts: owner, request, replaces, retained, deployed).
+ * (lifecycle.ts: owner, request, replaces, retained, deployed, rolled-back-to).
  */
 
 /** A value for the owner tag that only this CloudFormation resource produces. */
@@ -19,20 +27,78 @@ export function requestTagValue(event: ProviderEvent): string {
   return createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}|${event.RequestId}`).digest('hex').slice(0, 32);
 }
 
+/** What a replicator found for an Update is to this resource. */
+type Verdict =
+  | { readonly kind: 'return'; readonly live: DescribeReplicatorResponse }
+  /** It has the requested configuration and the resource's name but carries no owner tag: it may be ours. */
+  | { readonly kind: 'unproven' }
+  | { readonly kind: 'no' };
+
 /**
- * The replicator a replacement (carrying `replacementTags`) replaced, when this resource still manages it: it
- * exists, is not being deleted, carries this resource's owner tag and was not retained. CloudFormation deletes the
- * original only after a replacement deployed for good, so finding it means the replacement was rolled back from.
+ * Whether the Update may return to the replicator `arn` instead of creating one: it exists and is not being deleted,
+ * has exactly the requested configuration (lists compared as sets), was neither retained nor left by a rollback, and
+ * carries this resource's owner tag. `vouched` (the replicator CloudFormation tracks names it in its `replaces` tag,
+ * written by this resource when it replaced it) stands in for an owner tag someone removed; another owner never does.
  */
-export async function managedOriginal(
-  replacementTags: Record<string, string>,
+async function judge(
+  arn: string,
+  props: ReplicatorProperties,
   event: ProviderEvent,
   client: KafkaClient,
+  vouched: boolean,
+): Promise<Verdict> {
+  const live = await describeReplicator(client, arn);
+  if (live === undefined || live.ReplicatorState === 'DELETING') return { kind: 'no' };
+  if (immutableDifferences(props, live).length > 0) return { kind: 'no' };
+  const tags = await listTagsIfVisible(client, arn);
+  if (tags === undefined) return { kind: 'no' };
+  if (tags[RETAINED_TAG_KEY] !== undefined || tags[ROLLED_BACK_TAG_KEY] !== undefined) return { kind: 'no' };
+  const owner = tags[OWNER_TAG_KEY];
+  if (owner === ownerTagValue(event) || (owner === undefined && vouched)) return { kind: 'return', live };
+  return owner === undefined ? { kind: 'unproven' } : { kind: 'no' };
+}
+
+/**
+ * A replicator this resource already has with the requested configuration, which an Update must return to instead of
+ * creating one; undefined when there is none.
+ *
+ * CloudFormation's rollback of a replacement is an Update with the old properties, sent to the id it recorded: the
+ * replacement's ARN (from the FAILED response, or from the successful one when another resource failed). It carries
+ * nothing else naming the original. So the original is found
+ * 1. through the `replaces` tag of `current` (the replicator the Update was sent to), which survives someone removing
+ *    the original's own tags;
+ * 2. otherwise among the replicators named like this resource's (its fixed name, or its generated-name stem), by
+ *    owner tag and configuration: this finds it when the replacement is already gone.
+ * A replicator that has the name and configuration but no owner tag at all cannot be told from someone else's: the
+ * Update fails rather than create a second replicator beside one that may be ours, or adopt one that may not be.
+ */
+export async function replicatorToReturnTo(
+  props: ReplicatorProperties,
+  event: ProviderEvent,
+  client: KafkaClient,
+  log: Logger,
+  current: { readonly arn: string; readonly tags: Record<string, string> },
 ): Promise<DescribeReplicatorResponse | undefined> {
-  const originalArn = replacementTags[REPLACES_TAG_KEY];
-  if (!isReplicatorArn(originalArn)) return undefined;
-  const original = await describeReplicator(client, originalArn);
-  if (original === undefined || original.ReplicatorState === 'DELETING') return undefined;
-  const tags = await listTags(client, originalArn);
-  return tags[OWNER_TAG_KEY] === ownerTagValue(event) && tags[RETAINED_TAG_KEY] === undefined ? original : undefined;
+  const replaced = current.tags[REPLACES_TAG_KEY];
+  if (isReplicatorArn(replaced)) {
+    const verdict = await judge(replaced, props, event, client, true);
+    if (verdict.kind === 'return') return verdict.live;
+  }
+  const nameFilter = props.ReplicatorName ?? generatedNameStem(props.ReplicatorNamePrefix!);
+  log(`ListReplicators ${nameFilter}`);
+  const unproven: string[] = [];
+  for (const arn of await listReplicatorArns(client, nameFilter)) {
+    if (arn === current.arn || arn === replaced) continue;
+    if (props.ReplicatorName !== undefined && !arn.includes(`:replicator/${props.ReplicatorName}/`)) continue;
+    const verdict = await judge(arn, props, event, client, false);
+    if (verdict.kind === 'return') return verdict.live;
+    if (verdict.kind === 'unproven') unproven.push(arn);
+  }
+  if (unproven.length > 0) {
+    throw new Error(`Replicator ${unproven[0]} has this resource's name and the requested configuration but not its owner tag `
+      + `(${OWNER_TAG_KEY}; tags removed by a tag policy or a clean-up tool?), so it cannot be told from someone else's, and `
+      + 'creating another would leave two replicators writing the same topics. If it is this resource\'s, tag it '
+      + `${OWNER_TAG_KEY}=${ownerTagValue(event)} and retry (continue the rollback); otherwise delete it or change the template.`);
+  }
+  return undefined;
 }
