@@ -23,7 +23,8 @@ import { HostileOptions, MskSimulator, ReplicatorRecord } from '../local-aws/msk
  *
  * After every step, on the simulator's ground truth (not through the lagging API):
  * - at most one non-retained replicator of the resource is RUNNING, CREATING or UPDATING ("of the resource": created
- *   by a CreateReplicator carrying its owner tag, whatever an operator did to the tags since);
+ *   by a CreateReplicator carrying its owner tag, whatever an operator did to the tags since), and once the stack has
+ *   settled (*_COMPLETE) it is the tracked one (none after a rolled-back create);
  * - when CloudFormation holds a deployed template, the tracked replicator exists and matches it (name, role, source
  *   cluster, compression, topics as a set, the tags no operator edited);
  * - with RETAIN, every retained replicator is one CloudFormation had deployed.
@@ -59,6 +60,7 @@ const HOSTILITY: Omit<HostileOptions, 'seed'> = {
   staleReadRate: 0.5,
   maxLagReads: 3,
   spontaneousFailureRate: 0.003,
+  shuffleLists: !process.env.PROPERTY_NO_SHUFFLE,
 };
 /** Virtual milliseconds the simulator's clock advances per isComplete poll (so lifecycles do not depend on wall time). */
 const POLL_MS = 10;
@@ -218,7 +220,11 @@ function violation(
   const strays = [...world.retained()].filter((arn) => world.createdBy(resource).has(arn) && !everTracked.has(arn)
     && world.sim.replicator(arn) !== undefined);
   if (strays.length > 0) return `retained a replicator that was never deployed: ${strays.join(', ')}`;
-  if (deployed === undefined || !resource.status?.endsWith('_COMPLETE')) return undefined;
+  if (!resource.status?.endsWith('_COMPLETE')) return undefined;
+  // a settled stack: nothing of the resource replicates but what CloudFormation tracks
+  const untracked = active.filter((r) => deployed === undefined || r.arn !== resource.physicalResourceId);
+  if (untracked.length > 0) return `untracked replicator active: ${untracked.map((r) => `${r.name} ${r.state}`).join(', ')}`;
+  if (deployed === undefined) return undefined;
   const tracked = world.sim.replicator(resource.physicalResourceId!);
   if (tracked === undefined) return `the tracked replicator ${resource.physicalResourceId} does not exist`;
   const mismatch = holds(tracked, deployed, sequence, world.editedTags);
