@@ -1,5 +1,5 @@
-import { describeReplicatorBody, summaryBody } from './operations';
 import { notFound } from './http-protocol';
+import { describeReplicatorBody, summaryBody } from './operations';
 import type { ReplicatorStore, StoredReplicator } from './state';
 import type { InjectableError, OperationName } from './types';
 
@@ -80,6 +80,7 @@ interface LagWindow {
 }
 
 /** mulberry32: small, fast, good enough for test decisions, and reproducible from a 32-bit seed. */
+/* eslint-disable no-bitwise -- a 32-bit integer generator is made of bitwise operations */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -90,8 +91,19 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 
 export class Hostility {
+  /** The ARN a write request names (CreateReplicator: none until it answers). */
+  public static writeTarget(operation: OperationName, input: Record<string, unknown>): string | undefined {
+    if (!WRITES.has(operation)) return undefined;
+    return (input.replicatorArn ?? input.resourceArn) as string | undefined;
+  }
+
+  public static isWrite(operation: OperationName): boolean {
+    return WRITES.has(operation);
+  }
+
   public readonly events: HostileEvent[] = [];
   private readonly random: () => number;
   private readonly lag = new Map<string, LagWindow>();
@@ -158,16 +170,6 @@ export class Hostility {
       before: before === undefined ? undefined : structuredClone(before),
       readsLeft: 1 + Math.floor(this.random() * this.options.maxLagReads),
     });
-  }
-
-  /** The ARN a write request names (CreateReplicator: none until it answers). */
-  public static writeTarget(operation: OperationName, input: Record<string, unknown>): string | undefined {
-    if (!WRITES.has(operation)) return undefined;
-    return (input.replicatorArn ?? input.resourceArn) as string | undefined;
-  }
-
-  public static isWrite(operation: OperationName): boolean {
-    return WRITES.has(operation);
   }
 
   /** Whether this read of `arn` answers the view before the last write (consumes a read of the window). */

@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { operationModel } from './api-model';
-import { HostileOptions, Hostility } from './hostile';
 import { AuthorizationScope, Authorizer, NetworkDirectory, requiredPermissions } from './authorization';
+import { HostileOptions, Hostility } from './hostile';
 import {
   matchRoute,
   notFound,
@@ -384,7 +384,9 @@ export class MskSimulator {
       if (lost !== undefined) {
         const error = new ServiceError(lost, INJECTED_MESSAGES[lost]);
         sendError(res, error);
-        this.record({ ...base, replicatorArn: responseArn, status: error.status, errorType: error.errorType, errorMessage: error.message, lostResponse: true });
+        this.record({
+          ...base, replicatorArn: responseArn, status: error.status, errorType: error.errorType, errorMessage: error.message, lostResponse: true,
+        });
         return;
       }
       sendJson(res, status, body);
