@@ -134,3 +134,71 @@ describe('a replacement that fails, rolled back after an operator removed the or
     expect(running.map((r) => r.arn)).toEqual([originalArn]);
   });
 });
+
+/** The property test's hostile rates (cloudformation.property.test.ts HOSTILITY), with lists in their given order. */
+const PROPERTY_HOSTILITY: Omit<HostileOptions, 'seed'> = {
+  throttleRate: 0.03,
+  serverErrorRate: 0.02,
+  lostResponseRate: 0.08,
+  staleReadRate: 0.5,
+  maxLagReads: 3,
+  spontaneousFailureRate: 0.003,
+  shuffleLists: false,
+};
+
+describe('a delete right after a create, while DescribeReplicator still answers NotFound', () => {
+  // Property test counterexample (fast-check seed 4, shrunk 5 times, shuffling off):
+  //   [create {generated name, waitForRunning false}, fault failCreationLater] then the stack's delete; hostile seed 19.
+  // The Delete's DescribeReplicator lags behind the create and answers NotFound; isComplete takes that for "already
+  // gone" and reports the delete done: the replicator (CREATING, then FAILED) stays, owned by no stack.
+  it('deletes the replicator, or waits until it is gone', async () => {
+    const prefix = 'LateDelete';
+    sim.beHostile({ seed: 19, ...PROPERTY_HOSTILITY });
+    const resource = new CloudFormationResource(handler, options, `${STACK_ID}-late-delete`);
+    sim.failNextCreation('INSUFFICIENT_CAPACITY', 'No capacity for the replicator');
+    const created = await resource.create(template(prefix, { WaitForRunning: 'false' }));
+    sim.clearFaults();
+    expect(created.status).toBe('SUCCESS');
+    const deleted = await resource.delete();
+    sim.beHostile(undefined);
+    expect(deleted.status).toBe('SUCCESS');
+    const left = sim.replicators().filter((r) => r.name.startsWith(`${prefix}-`) && r.state !== 'DELETING');
+    expect(left.map((r) => `${r.name} ${r.state}`)).toEqual([]);
+  });
+});
+
+describe('the rollback of a replacement while ListTagsForResource lags behind the replacement\'s creation', () => {
+  // Property test counterexamples (fast-check seeds 5 and 7, shuffling off), e.g. seed 7:
+  //   [create {name a}] -> [update {generated name, source q, role r2, timeout}]; hostile seed 19.
+  // The replacement fails (here: the user's timeout); the rollback reads the replacement's tags to find the original
+  // (the "replaces" tag), gets the view before they were written (NotFound, or no tags), concludes there is no original
+  // and creates one more replicator: with a fixed name it meets the original's name and the rollback fails
+  // (UPDATE_ROLLBACK_FAILED, both running); with a generated name a third replicator runs beside the original.
+  // Replayed with the replacement's creation failing and the rollback's first read of its tags lagging: the rollback
+  // takes the NotFound as fatal and fails (UPDATE_ROLLBACK_FAILED). Issue 18, defect 2 (a cause the review did not
+  // list: eventually consistent tag reads).
+  it.failing('returns to the original without a third replicator', async () => {
+    const prefix = 'LagRollback';
+    sim.beHostile(undefined);
+    const resource = new CloudFormationResource(handler, options, `${STACK_ID}-lag-rollback`);
+    expect((await resource.create(template(prefix))).status).toBe('SUCCESS');
+    const originalArn = resource.physicalResourceId!;
+
+    sim.failNextCreation('INSUFFICIENT_CAPACITY', 'No capacity for the replicator');
+    // once the replacement has failed, the next read of its tags answers the view before its creation
+    sim.beHostile({ seed: 1, ...CALM, staleReadRate: 1, maxLagReads: 1 });
+    const lagOnce = (s: MskSimulator) => {
+      const replacement = s.replicators().find((r) => r.name.startsWith(`${prefix}-`) && r.arn !== originalArn);
+      if (replacement && replacement.state === 'FAILED') s.hostile!.beforeWrite(replacement.arn, undefined);
+      else s.beforeNext('ListTagsForResource', lagOnce);
+    };
+    sim.beforeNext('ListTagsForResource', lagOnce);
+    const update = await resource.update(template(prefix, { ServiceExecutionRoleArn: ROLE_2 }));
+    sim.beHostile(undefined);
+    expect(update.status).toBe('FAILED');
+
+    expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(resource.physicalResourceId).toBe(originalArn);
+    expect(active(prefix).map((r) => r.arn)).toEqual([originalArn]);
+  });
+});
