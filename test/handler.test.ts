@@ -1,5 +1,5 @@
 import {
-  ConflictException, CreateReplicatorCommand, DeleteReplicatorCommand, DescribeReplicatorCommand, DescribeReplicatorResponse,
+  BadRequestException, ConflictException, CreateReplicatorCommand, DeleteReplicatorCommand, DescribeReplicatorCommand, DescribeReplicatorResponse,
   KafkaClient, ListReplicatorsCommand, ListTagsForResourceCommand, NotFoundException, TagResourceCommand,
   TooManyRequestsException, UntagResourceCommand, UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
@@ -341,12 +341,30 @@ describe('isComplete', () => {
       .resolvesOnce(live({ ReplicatorState: 'CREATING' }))
       .resolvesOnce(live({ CurrentVersion: 'V7' }))
       .rejects(new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } }));
-    kafka.on(DeleteReplicatorCommand).resolves({ ReplicatorState: 'DELETING' });
+    kafka.on(DeleteReplicatorCommand)
+      .resolvesOnce({ ReplicatorState: 'DELETING' })
+      .rejects(new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } }));
 
     await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
     expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
     await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
     expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ARN, CurrentVersion: 'V7' });
+    // a NotFound from Describe is confirmed by the delete itself before the delete counts as done
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: true });
+    expect(kafka).toHaveReceivedCommandTimes(DeleteReplicatorCommand, 2);
+  });
+
+  test('delete does not take a lagging NotFound from Describe for "gone": the replicator DeleteReplicator finds is deleted', async () => {
+    const event = completeEvent(deleteEvent(), { ReplicatorArn: ARN, LifecycleAction: 'delete' });
+    kafka.on(DescribeReplicatorCommand).rejects(new NotFoundException({ message: 'not yet visible', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DeleteReplicatorCommand)
+      .resolvesOnce({ ReplicatorState: 'DELETING' })
+      .rejectsOnce(new BadRequestException({ message: 'Replicator is in DELETING state', $metadata: { httpStatusCode: 400 } }))
+      .rejects(new NotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } }));
+
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
+    expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ARN });
+    await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: false });
     await expect(isComplete(event, client, log)).resolves.toEqual({ IsComplete: true });
   });
 });

@@ -6,3 +6,5 @@ export type { Violation } from './model-validator';
 export { requiredPermissions } from './authorization';
 export type { AccessGap } from './service-role-access';
 export type { Authorizer, AuthorizationScope, NetworkDirectory, RequiredPermission } from './authorization';
+export { Hostility, seededRandom } from './hostile';
+export type { HostileEvent, HostileOptions } from './hostile';

@@ -149,7 +149,7 @@ function aliasOfEnd(r: StoredReplicator, side: Side): string {
   return cluster ? clusterAlias(cluster) : (arn ?? id ?? 'unknown-cluster');
 }
 
-function describeReplicatorBody(r: StoredReplicator): object {
+export function describeReplicatorBody(r: StoredReplicator): object {
   const info = r.replicationInfo;
   return {
     replicatorArn: r.arn,
@@ -175,7 +175,7 @@ function describeReplicatorBody(r: StoredReplicator): object {
   };
 }
 
-function summaryBody(r: StoredReplicator): object {
+export function summaryBody(r: StoredReplicator): object {
   return {
     replicatorArn: r.arn,
     replicatorName: r.name,

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { operationModel } from './api-model';
 import { AuthorizationScope, Authorizer, NetworkDirectory, requiredPermissions } from './authorization';
+import { HostileOptions, Hostility } from './hostile';
 import {
   matchRoute,
   notFound,
@@ -105,6 +106,7 @@ export class MskSimulator {
   private readonly listLag = new Map<string, { list: number; tags: number }>();
   private readonly now: () => number;
   private readonly roleAccess: ServiceRoleAccess;
+  private hostility?: Hostility;
 
   private constructor(private readonly server: Server, options: MskSimulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -254,6 +256,30 @@ export class MskSimulator {
     info.consumerGroupReplication.consumerGroupsToExclude.reverse();
   }
 
+  /**
+   * Hostile mode (see `hostile.ts` for every behaviour and its source): eventually consistent reads, lists in any
+   * order, transient 429/5xx, lost write responses, replicators turning FAILED; all drawn from `options.seed`.
+   * Returns the mode, whose `events` tell what it did. `undefined` turns it off.
+   */
+  public beHostile(options: HostileOptions | undefined): Hostility | undefined {
+    this.hostility = options === undefined ? undefined : new Hostility(options);
+    return this.hostility;
+  }
+
+  /** The hostile mode in force, if any. */
+  public get hostile(): Hostility | undefined {
+    return this.hostility;
+  }
+
+  /**
+   * Someone else edits the replicator's tags (removes one, rewrites one, or adds one; any key), as tag policies and
+   * clean-up tools do; reads may lag behind the edit. Needs hostile mode (its seeded choices). Returns what was done.
+   */
+  public editTagsAsOperator(arn: string): string {
+    if (!this.hostility) throw new Error('editTagsAsOperator needs hostile mode (beHostile)');
+    return this.hostility.editTagsAsOperator(this.mustGet(arn));
+  }
+
   /** Runs `hook` once, just before the next request of `operation` is processed. */
   public beforeNext(operation: OperationName, hook: SimulatorHook): void {
     this.hooks.push({ operation, hook });
@@ -377,7 +403,7 @@ export class MskSimulator {
       return;
     }
 
-    const fault = this.takeFault(operation);
+    const fault = this.takeFault(operation) ?? this.hostility?.transientFault(operation);
     if (fault === 'ConnectionReset') {
       req.socket.destroy();
       this.record({ ...base, replicatorArn: labelArn, status: 0, errorType: 'ConnectionReset' });
@@ -390,6 +416,7 @@ export class MskSimulator {
       if (fault) throw new ServiceError(fault, INJECTED_MESSAGES[fault]);
       await this.runHooks(operation);
       this.refresh();
+      this.hostility?.maybeFailOne(this.store);
       const input = { ...parseJsonBody(bodyText), ...query, ...uriInput(operation, route.labels) };
       const violations = validateInput(operation, input);
       if (violations.length > 0) {
@@ -402,12 +429,34 @@ export class MskSimulator {
       if (labelArn !== undefined && this.invisible(labelArn)) {
         throw notFound(`The replicator ${labelArn} does not exist`, route.labels.replicatorArn ? 'replicatorArn' : 'resourceArn');
       }
-      const result = HANDLERS[operation](input, this.context());
-      this.applyVisibility(operation, result.body);
+      let body = this.hostility?.staleRead(operation, input);
+      if (body === undefined) {
+        const target = Hostility.writeTarget(operation, input);
+        const before = this.hostility && target !== undefined ? structuredClone(this.store.get(target)) : undefined;
+        body = HANDLERS[operation](input, this.context()).body;
+        const written = target ?? (body as { replicatorArn?: string } | undefined)?.replicatorArn;
+        if (this.hostility && Hostility.isWrite(operation) && written !== undefined) this.hostility.beforeWrite(written, before);
+      }
+      this.applyVisibility(operation, body);
+      body = this.hostility?.present(operation, body) ?? body;
       status = operationModel(operation).http.responseCode ?? 200;
-      sendJson(res, status, result.body);
-      const created = (result.body as { replicatorArn?: unknown } | undefined)?.replicatorArn;
+      const created = (body as { replicatorArn?: unknown } | undefined)?.replicatorArn;
       if (responseArn === undefined && typeof created === 'string') responseArn = created;
+      const lost = this.hostility?.lostResponse(operation);
+      if (lost === 'ConnectionReset') {
+        req.socket.destroy();
+        this.record({ ...base, replicatorArn: responseArn, status: 0, errorType: 'ConnectionReset', lostResponse: true });
+        return;
+      }
+      if (lost !== undefined) {
+        const error = new ServiceError(lost, INJECTED_MESSAGES[lost]);
+        sendError(res, error);
+        this.record({
+          ...base, replicatorArn: responseArn, status: error.status, errorType: error.errorType, errorMessage: error.message, lostResponse: true,
+        });
+        return;
+      }
+      sendJson(res, status, body);
     } catch (err) {
       const error = err instanceof ServiceError
         ? err

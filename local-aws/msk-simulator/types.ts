@@ -222,6 +222,8 @@ export interface RecordedCall {
   /** Error type answered (x-amzn-errortype), or 'ConnectionReset'. */
   readonly errorType?: string;
   readonly errorMessage?: string;
+  /** Hostile mode: the write succeeded (the state changed) but its response was lost (`errorType` is what the client saw). */
+  readonly lostResponse?: boolean;
 }
 
 export interface FaultSpec {

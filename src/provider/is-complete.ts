@@ -190,10 +190,32 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
   return { IsComplete: true, Data: attributes(live) };
 }
 
+/**
+ * A NotFound from DescribeReplicator may lag behind the replicator's creation (reads are eventually consistent: "if
+ * you run a command to modify or describe the resource that you just created ... you will get an error responding
+ * that the resource does not exist", Amazon EC2 API "Eventual consistency",
+ * https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html; MSK documents nothing better). Taking it
+ * for "already deleted" would report a delete that never happened and leave the replicator running, owned by no
+ * stack. The delete is done only when DeleteReplicator itself answers NotFound; if it finds the replicator, the
+ * delete is under way; if the replicator is not deletable yet (BadRequest: CREATING, UPDATING or DELETING), the next
+ * poll looks again.
+ */
+async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  try {
+    log(`DeleteReplicator ${arn} (DescribeReplicator answered NotFound: confirming with the delete itself)`);
+    await client.send(new DeleteReplicatorCommand({ ReplicatorArn: arn }));
+    return { IsComplete: false };
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return { IsComplete: true };
+    if (errorName(error) === 'BadRequestException') return { IsComplete: false };
+    throw error;
+  }
+}
+
 /** Waits for a deletable state (RUNNING or FAILED), deletes with the current version, waits until gone. */
 async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const live = await describe(client, arn, log);
-  if (live === undefined) return { IsComplete: true };
+  if (live === undefined) return confirmGone(arn, client, log);
   if (live.ReplicatorState !== 'RUNNING' && live.ReplicatorState !== 'FAILED') return { IsComplete: false };
   try {
     log(`DeleteReplicator ${arn} CurrentVersion=${live.CurrentVersion}`);
