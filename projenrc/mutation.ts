@@ -28,7 +28,7 @@ export const MUTATION_TEST_FILES = [
   'test/handler-retain.test.ts',
   'test/handler-rollback.test.ts',
   'test/planner.property.test.ts',
-  'test/planner-log-delivery.test.ts',
+  'test/planner-examples.test.ts',
 ];
 
 export function addMutationTesting(project: awscdk.AwsCdkConstructLibrary): void {
@@ -88,6 +88,8 @@ export function addMutationTesting(project: awscdk.AwsCdkConstructLibrary): void
   project.addPackageIgnore('/.stryker-tmp/');
   project.addPackageIgnore('/stryker.config.json');
   project.jest?.addIgnorePattern('/.stryker-tmp/');
+  // nor load modules from there (its copy of package.json would collide with ours in jest's module map)
+  project.tryFindObjectFile('package.json')?.addOverride('jest.modulePathIgnorePatterns', ['<rootDir>/.stryker-tmp/']);
   project.eslint?.addIgnorePattern('.stryker-tmp/');
   project.tsconfigDev.addExclude('.stryker-tmp');
 }
