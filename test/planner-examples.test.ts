@@ -1,4 +1,5 @@
 import type { DescribeReplicatorResponse, LogDelivery } from '@aws-sdk/client-kafka';
+import { describedReplicator, properties } from './fixtures/handler-fixtures';
 import {
   DEPLOYED_TAG_KEY,
   immutableDifferences,
@@ -11,7 +12,6 @@ import {
 } from '../src/provider/lifecycle';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import type { LogDeliverySpec } from '../src/provider/properties';
-import { describedReplicator, properties } from './fixtures/handler-fixtures';
 
 /**
  * Single changes the random histories of planner.property.test.ts rarely produce on their own: one log delivery
