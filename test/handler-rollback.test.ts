@@ -116,3 +116,16 @@ test('an original that no longer exists is not returned to', async () => {
 
   expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
 });
+
+test('a replaces tag that is not a replicator ARN (edited by someone else) is ignored: no call is made with it', async () => {
+  world(describedReplicator(compression('NONE')), owned());
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: REPLACEMENT_ARN }).resolves({
+    Tags: { [OWNER_TAG_KEY]: ownerTagValue(rollback), [REPLACES_TAG_KEY]: 'orders-dr' },
+  });
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  // the replacement is described once (to plan the update); nothing else
+  expect(kafka.commandCalls(DescribeReplicatorCommand).map((c) => c.args[0].input.ReplicatorArn)).toEqual([REPLACEMENT_ARN]);
+});

@@ -65,6 +65,20 @@ describe('log delivery: a change of one member alone is an in-place update of lo
     expect(planInPlaceUpdate(properties({ LogDelivery: {} }), live)).toBeUndefined();
   });
 
+  test('an answer without log delivery, or listing only the enabled destinations, equals the same template', () => {
+    // No member of DescribeReplicatorResponse's LogDelivery is required (MSK API model, shapes LogDelivery and
+    // ReplicatorLogDelivery): an answer may leave out what is off.
+    expect(planInPlaceUpdate(properties(), describedReplicator({ LogDelivery: undefined }))).toBeUndefined();
+    expect(planInPlaceUpdate(properties(), describedReplicator({ LogDelivery: {} }))).toBeUndefined();
+    for (const [spec, only] of [
+      [{ CloudWatchLogGroup: 'group-a' }, { CloudWatchLogs: { Enabled: true, LogGroup: 'group-a' } }],
+      [{ FirehoseDeliveryStream: 'stream-a' }, { Firehose: { Enabled: true, DeliveryStream: 'stream-a' } }],
+      [{ S3Bucket: 'bucket-a' }, { S3: { Enabled: true, Bucket: 'bucket-a' } }],
+    ] as const) {
+      expect(planInPlaceUpdate(properties({ LogDelivery: spec }), withLogs(only))).toBeUndefined();
+    }
+  });
+
   test('a destination turned on with the name it had while off is an update', () => {
     const live = withLogs({ CloudWatchLogs: { Enabled: false, LogGroup: 'group-a' }, Firehose: { Enabled: false }, S3: { Enabled: false } });
     const request = planInPlaceUpdate(properties({ LogDelivery: { CloudWatchLogGroup: 'group-a' } }), live);
