@@ -25,6 +25,7 @@ export const MUTATED_FILES = [
  */
 export const MUTATION_TEST_FILES = [
   'test/handler.test.ts',
+  'test/handler-create.test.ts',
   'test/handler-retain.test.ts',
   'test/handler-rollback.test.ts',
   'test/planner.property.test.ts',

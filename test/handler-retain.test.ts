@@ -13,7 +13,7 @@ import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue } from '../src/provider/ownership';
 
 /**
- * The RETAIN removal policy: only a replicator that completed a deployment is retained (it carries the deployed tag);
+ * The removal policy. DESTROY deletes. RETAIN: only a replicator that completed a deployment is retained (it carries the deployed tag);
  * one whose creation failed, or a replacement CloudFormation rolled back from, is deleted despite RETAIN. A retain
  * must never turn an error into "nothing to do".
  */
@@ -50,6 +50,16 @@ describe('a create that does not wait for RUNNING (waitForRunning: false)', () =
 
     await expect(isComplete(event, client, log)).resolves.toMatchObject({ IsComplete: true });
 
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+});
+
+describe('Delete under DESTROY', () => {
+  test('deletes without reading or writing tags: the RETAIN checks are not consulted', async () => {
+    const result = await onEvent(deleteEvent(rawProperties(), ORIGINAL_ARN), client, log);
+
+    expect(result).toEqual({ PhysicalResourceId: ORIGINAL_ARN, Data: expect.objectContaining({ ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'delete' }) });
+    expect(kafka).not.toHaveReceivedCommand(ListTagsForResourceCommand);
     expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
   });
 });
