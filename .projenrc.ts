@@ -1,5 +1,6 @@
 import { awscdk, javascript } from 'projen';
 import { addLanguageSmokeTests } from './projenrc/language-smoke-tests';
+import { addMutationTesting } from './projenrc/mutation';
 import { addNewestAwsCdkRuns } from './projenrc/newest-aws-cdk';
 
 // The version of @aws-sdk/client-kafka bundled into the handler. Pinned exactly: the Lambda runtime's
@@ -186,5 +187,8 @@ addLanguageSmokeTests(project);
 // The runs on the newest aws-cdk-lib and CDK CLI of the registry (the main suite runs on the floor): see
 // projenrc/newest-aws-cdk.ts. `.ci/run` calls them after the build.
 addNewestAwsCdkRuns(project);
+
+// Mutation testing of the handler's decision logic, run on demand (`npx projen mutation`): see projenrc/mutation.ts.
+addMutationTesting(project);
 
 project.synth();

@@ -1,0 +1,131 @@
+import {
+  CreateReplicatorCommand, DescribeReplicatorCommand, DescribeReplicatorResponse, KafkaClient, ListTagsForResourceCommand,
+  NotFoundException, UpdateReplicationInfoCommand,
+} from '@aws-sdk/client-kafka';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { describedReplicator, ORIGINAL_ARN, rawProperties, REPLACEMENT_ARN, STACK_ID, updateEvent } from './fixtures/handler-fixtures';
+import type { ProviderEvent } from '../src/provider/events';
+import { OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { onEvent } from '../src/provider/on-event';
+import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
+
+/**
+ * CloudFormation's rollback of a replacement: an Update sent to the replacement's ARN with the old properties (and the
+ * failed ones as OldResourceProperties). The handler answers with the original's ARN only when the original still
+ * belongs to this resource, is not being deleted, was not retained and has exactly the rolled-back configuration;
+ * otherwise it must not hand CloudFormation a replicator that is going away, someone else's, or another configuration.
+ */
+
+const kafka = mockClient(KafkaClient);
+const client = new KafkaClient({ region: 'us-east-1' });
+let logs: string[];
+const log = (message: string) => logs.push(message);
+
+/** A third replicator, made when the handler does not return to the original. */
+const THIRD_ARN = 'arn:aws:kafka:us-east-1:123456789012:replicator/orders-dr-3/cccc-3333';
+
+const originalProps = rawProperties({ TargetCompressionType: 'NONE' });
+const failedProps = rawProperties({ TargetCompressionType: 'GZIP' });
+const rollback: ProviderEvent = updateEvent(originalProps, failedProps, REPLACEMENT_ARN);
+const earlierRequest: ProviderEvent = { ...rollback, RequestId: 'req-replacing' };
+
+function compression(type: 'NONE' | 'GZIP' | 'LZ4'): Partial<DescribeReplicatorResponse> {
+  const info = describedReplicator().ReplicationInfoList![0];
+  return { ReplicationInfoList: [{ ...info, TargetCompressionType: type }] };
+}
+
+/** The replacement (GZIP, tagged with the original's ARN) and the original as given. */
+function world(original: DescribeReplicatorResponse | 'gone', originalTags: Record<string, string>) {
+  kafka.on(DescribeReplicatorCommand, { ReplicatorArn: REPLACEMENT_ARN })
+    .resolves(describedReplicator({ ReplicatorArn: REPLACEMENT_ARN, ReplicatorName: 'orders-dr-2', ...compression('GZIP') }));
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: REPLACEMENT_ARN }).resolves({
+    Tags: {
+      [OWNER_TAG_KEY]: ownerTagValue(rollback),
+      [REQUEST_TAG_KEY]: requestTagValue(earlierRequest),
+      [REPLACES_TAG_KEY]: ORIGINAL_ARN,
+    },
+  });
+  if (original === 'gone') {
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN })
+      .rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+  } else {
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN }).resolves(original);
+  }
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).resolves({ Tags: originalTags });
+  kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: THIRD_ARN, ReplicatorState: 'CREATING' });
+}
+
+const owned = () => ({ [OWNER_TAG_KEY]: ownerTagValue(rollback), [REQUEST_TAG_KEY]: requestTagValue({ ...rollback, RequestId: 'req-first' }) });
+
+beforeEach(() => {
+  kafka.reset();
+  logs = [];
+});
+
+test('an owned original with the rolled-back configuration: CloudFormation is handed the original back, nothing is created', async () => {
+  world(describedReplicator(compression('NONE')), owned());
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result).toMatchObject({ PhysicalResourceId: ORIGINAL_ARN, Data: { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'update' } });
+  expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  expect(kafka).not.toHaveReceivedCommand(UpdateReplicationInfoCommand);
+});
+
+test('an original that differs from the rolled-back template in a field that cannot change in place is not returned to', async () => {
+  // the original holds LZ4, the template being rolled back to says NONE: handing the original back would report a
+  // configuration the tracked replicator does not have
+  world(describedReplicator(compression('LZ4')), owned());
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  expect(result.Data.ReplicatorArn).not.toBe(ORIGINAL_ARN);
+});
+
+test('an original that is DELETING is not returned to: CloudFormation would track a replicator that is going away', async () => {
+  world(describedReplicator({ ...compression('NONE'), ReplicatorState: 'DELETING' }), owned());
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  expect(result.Data.ReplicatorArn).not.toBe(ORIGINAL_ARN);
+});
+
+test('a retained original is not returned to: a RETAIN removal left it to its owner, the stack no longer manages it', async () => {
+  world(describedReplicator(compression('NONE')), { ...owned(), [RETAINED_TAG_KEY]: 'true' });
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+});
+
+test('an original with another resource\'s owner tag is not returned to', async () => {
+  world(describedReplicator(compression('NONE')), { [OWNER_TAG_KEY]: ownerTagValue({ ...rollback, StackId: `${STACK_ID}-other` }) });
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+});
+
+test('an original that no longer exists is not returned to', async () => {
+  world('gone', owned());
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+});
+
+test('a replaces tag that is not a replicator ARN (edited by someone else) is ignored: no call is made with it', async () => {
+  world(describedReplicator(compression('NONE')), owned());
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: REPLACEMENT_ARN }).resolves({
+    Tags: { [OWNER_TAG_KEY]: ownerTagValue(rollback), [REPLACES_TAG_KEY]: 'orders-dr' },
+  });
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  // the replacement is described once (to plan the update); nothing else
+  expect(kafka.commandCalls(DescribeReplicatorCommand).map((c) => c.args[0].input.ReplicatorArn)).toEqual([REPLACEMENT_ARN]);
+});
