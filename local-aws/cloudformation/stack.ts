@@ -133,6 +133,7 @@ export class CloudFormationStack {
   private readonly live = new Map<string, LiveResource>();
   private readonly region: string;
   private readonly account: string;
+  private status?: StackStatus;
 
   constructor(private readonly handler: Handler, private readonly options: StackOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -149,6 +150,16 @@ export class CloudFormationStack {
       if (roles.includes(roleLogicalId)) docs.push(r.properties.PolicyDocument as unknown as PolicyDocument);
     }
     return docs;
+  }
+
+  /** The stack's status after its last deploy or destroy (undefined: never deployed). */
+  public stackStatus(): StackStatus | undefined {
+    return this.status;
+  }
+
+  /** The template as last deployed (after a rollback: the one rolled back to). */
+  public deployedTemplate(): CfnTemplate | undefined {
+    return this.template;
   }
 
   /** The physical id and attributes of a resource, as deployed. */
@@ -173,6 +184,11 @@ export class CloudFormationStack {
   }
 
   public async deploy(template: CfnTemplate): Promise<StackStatus> {
+    this.status = await this.deployOnce(template);
+    return this.status;
+  }
+
+  private async deployOnce(template: CfnTemplate): Promise<StackStatus> {
     const first = this.template === undefined;
     const previous = this.template ?? { Resources: {} };
     const previousLive = new Map(this.live);
@@ -211,6 +227,11 @@ export class CloudFormationStack {
 
   /** Deletes the stack: dependents first. */
   public async destroy(): Promise<StackStatus> {
+    this.status = await this.destroyOnce();
+    return this.status;
+  }
+
+  private async destroyOnce(): Promise<StackStatus> {
     if (this.template === undefined) return 'DELETE_COMPLETE';
     let failed = false;
     for (const id of dependencyOrder(this.template).reverse()) {
