@@ -1,3 +1,8 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -12,6 +17,7 @@ import { MskSimulator } from '../local-aws/msk-simulator';
 import {
   ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, StartingPosition, TargetCompressionType, TopicNameConfiguration,
 } from '../src';
+import { parsePlanArguments } from '../src/cli/plan-arguments';
 import { planExitCode, planJson, planText } from '../src/cli/plan-report';
 import { planStack, PlanVerdict, ReplicatorPlan, StackPlan } from '../src/cli/stack-plan';
 
@@ -42,8 +48,8 @@ const kafka = () => new KafkaClient({ region: REGION, endpoint: sim.endpoint, cr
 interface Sides { readonly source?: string; readonly target?: string }
 
 /** One replicator `Replicator` (the same logical id whatever the options), optionally beside a second one. */
-function synth(options: ReplicatorOptions = {}, sides: Sides = {}, second?: ReplicatorOptions): CfnTemplate {
-  const stack = new Stack(new App(), 'Planned', { env: { account: ACCOUNT, region: REGION } });
+function synth(options: ReplicatorOptions = {}, sides: Sides = {}, second?: ReplicatorOptions, app = new App(), stackName?: string): CfnTemplate {
+  const stack = new Stack(app, 'Planned', { env: { account: ACCOUNT, region: REGION }, stackName });
   const sourceVpc = clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary');
   const targetVpc = clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr');
   new MskReplicator(stack, 'Replicator', {
@@ -339,3 +345,103 @@ test('15 replicators (the default quota per Region): planned within 5 seconds, w
   expect(planText(p)).toMatch(/15 no change: no replicator is replaced$/);
   expect(JSON.parse(planJson(p))).toMatchObject({ formatVersion: 1, exitCode: 0, counts: { nothing: 15 } });
 }, 120_000);
+
+describe('the command (the bundled bin, over HTTP, from a cloud assembly)', () => {
+  const cli = path.join(__dirname, '..', 'assets', 'cli', 'main.cli', 'index.js');
+
+  /** `cdk synth` of `options` for the deployed `stack`, into a cloud assembly of its own. */
+  function assembly(stack: CloudFormationStack, options: ReplicatorOptions): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
+    const app = new App({ outdir });
+    synth(options, {}, undefined, app, nameOf(stack));
+    app.synth();
+    return outdir;
+  }
+
+  /** A stack deployed from a template synthesized with its own stack name (generated names derive from it). */
+  async function deployedAs(options: ReplicatorOptions): Promise<{ stack: CloudFormationStack }> {
+    const stack = newStack();
+    expect(await stack.deploy(synth(options, {}, undefined, new App(), nameOf(stack)))).toBe('CREATE_COMPLETE');
+    return { stack };
+  }
+
+  async function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { env });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  const localEnv = (): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'example-secret',
+    AWS_ENDPOINT_URL_CLOUDFORMATION: api.endpoint,
+    AWS_ENDPOINT_URL_KAFKA: sim.endpoint,
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+
+  test('text: a pending replacement exits 3, a refused one 4; the Region comes from the cloud assembly', async () => {
+    const { stack } = await deployedAs({ topicReplication: { topicsToReplicate: ['orders'] }, tags: { team: 'payments' } });
+    const allowed = assembly(stack, {
+      topicReplication: { topicsToReplicate: ['orders'], startingPosition: StartingPosition.EARLIEST }, tags: { team: 'payments' }, replacementProtection: false,
+    });
+    const replace = await run(['plan', '--stack', nameOf(stack), '--app', allowed], localEnv());
+    // eslint-disable-next-line no-console
+    console.log(replace.stdout);
+    expect(replace.stderr).not.toMatch(/cdk-msk-replicator/);
+    expect(replace.code).toBe(3);
+    expect(replace.stdout).toMatch(/^Stack Planned\d+ in us-east-1 \(CREATE_COMPLETE\): 1 replicator\(s\)$/m);
+    expect(replace.stdout).toMatch(/: REPLACE\n  REPLACE \S+ with a new replicator \S+-<suffix generated at deploy>: topicReplication\.startingPosition cannot change in place/);
+    expect(replace.stdout).toMatch(/topicReplication\.startingPosition: "LATEST" -> "EARLIEST"/);
+    expect(replace.stdout).toMatch(/consumers of the target read those records twice/);
+
+    const refused = await run(['plan', '--stack', nameOf(stack), '--app', assembly(stack, { tags: { team: 'payments' }, targetCompressionType: TargetCompressionType.GZIP })], localEnv());
+    // eslint-disable-next-line no-console
+    console.log(refused.stdout);
+    expect(refused.code).toBe(4);
+    expect(refused.stdout).toMatch(/REFUSED/);
+    expect(refused.stdout).toMatch(/deploy it once with `replacementProtection: false`/);
+  });
+
+  test('--json for pipelines (formatVersion 1), exit 0 for a change in place', async () => {
+    const { stack } = await deployedAs({ topicReplication: { topicsToReplicate: ['orders'] } });
+    const outdir = assembly(stack, { topicReplication: { topicsToReplicate: ['orders', 'refunds'] } });
+    const { code, stdout } = await run(['plan', '--stack', nameOf(stack), '--app', outdir, '--json'], localEnv());
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ formatVersion: 1, stack: nameOf(stack), region: REGION, stackStatus: 'CREATE_COMPLETE', exitCode: 0, counts: { 'in-place': 1 } });
+    expect(doc.replicators[0]).toMatchObject({ verdict: 'in-place', details: ['topicReplication.topicsToReplicate: +refunds'] });
+  });
+
+  test('errors: no credentials (exit 1, what to do), a stack cdk.out does not have (exit 1), usage (exit 64)', async () => {
+    const { stack } = await deployedAs({});
+    const outdir = assembly(stack, {});
+    const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, ...noCredentials } = localEnv();
+    const missing = await run(['plan', '--stack', nameOf(stack), '--app', outdir], noCredentials);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^cdk-msk-replicator plan: no AWS credentials found/m);
+    expect(missing.stderr).toMatch(/cloudformation:DescribeStacks/);
+    const unknown = await run(['plan', '--stack', 'NotInTheAssembly', '--app', outdir], localEnv());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/has no stack NotInTheAssembly \(its stacks: Planned\d+\)/);
+    const usage = await run(['plan'], localEnv());
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toMatch(/--stack is missing/);
+    expect((await run(['deploy'], localEnv())).code).toBe(64);
+    expect((await run(['plan', '--help'], localEnv())).stdout).toMatch(/^usage: cdk-msk-replicator plan/);
+  });
+});
+
+test('plan arguments', () => {
+  expect(parsePlanArguments(['--stack', 'S'])).toEqual({ kind: 'run', stack: 'S', assemblyDir: 'cdk.out', templateFile: undefined, region: undefined, json: false });
+  expect(parsePlanArguments(['--stack', `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/S/abc`, '--json'])).toMatchObject({ region: 'eu-west-1', json: true });
+  expect(parsePlanArguments(['--stack'])).toEqual({ kind: 'invalid', reason: '--stack needs a value' });
+  expect(parsePlanArguments(['--stack', 'S', 'extra'])).toEqual({ kind: 'invalid', reason: 'unexpected argument extra' });
+  expect(parsePlanArguments(['--stack', 'S', '--force'])).toEqual({ kind: 'invalid', reason: 'unknown option --force' });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { KafkaClient } from '@aws-sdk/client-kafka';
-import { explainAwsError } from './aws-errors';
+import { explainAwsError, PLAN_ACTIONS } from './aws-errors';
 import { assemblyStack, regionOfTemplate } from './cloud-assembly';
 import { DeployedStackError } from './deployed-stack';
 import { EXIT_PLAN_ERROR, EXIT_PLAN_SAFE, EXIT_PLAN_USAGE, parsePlanArguments, PLAN_USAGE } from './plan-arguments';
@@ -57,7 +57,7 @@ export async function runPlan(args: string[], io: CommandIo): Promise<number> {
     return planExitCode(plan);
   } catch (error) {
     const known = error instanceof DeployedStackError || (error instanceof Error && /cdk synth|manifest\.json|ENOENT/.test(error.message));
-    io.err(`cdk-msk-replicator plan: ${known ? (error as Error).message : explainAwsError(error, io.env)}`);
+    io.err(`cdk-msk-replicator plan: ${known ? (error as Error).message : explainAwsError(error, io.env, PLAN_ACTIONS)}`);
     return EXIT_PLAN_ERROR;
   }
 }

@@ -203,7 +203,7 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
   if (decision.kind === 'refuse') {
     return {
       ...base, verdict: 'refuse', causes: decision.causes, reason: decision.reason, details: [],
-      summary: `refused: ${decision.causes.join(', ')} need a new replicator${decision.protection ? ' and replacementProtection is on' : ''}`,
+      summary: `refused: ${decision.causes.join(', ')} ${decision.causes.length === 1 ? 'needs' : 'need'} a new replicator${decision.protection ? ' and replacementProtection is on' : ''}`,
     };
   }
   if (decision.kind === 'replace') {
