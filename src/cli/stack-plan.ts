@@ -3,7 +3,7 @@ import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-ka
 import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-stack';
 import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
 import { DriftItem, driftReport } from '../provider/drift';
-import { describeReplicator, findReplicatorByName, isReplicatorArn, listTags } from '../provider/kafka-calls';
+import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
 import { describeUpdate, HANDLER_TAG_KEYS, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
 import { decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
 import { decideUpdate } from '../provider/update-decision';
@@ -103,6 +103,12 @@ function contextOf(input: PlanInput, deployed: DeployedStack | undefined, templa
   };
 }
 
+/** A replicator deleted between two reads: the Describe already said so. Any other error is the command's. */
+function goneAsUndefined(error: unknown): undefined {
+  if (isGone(error)) return undefined;
+  throw error;
+}
+
 function decode(raw: Json): ReplicatorProperties | string {
   try {
     return decodeProperties(raw);
@@ -182,11 +188,15 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
   if (!isReplicatorArn(physicalId)) return planCreate(logicalId, newRaw, kafka, 'its creation failed earlier');
   const props = decode(newRaw);
   if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
-  const [live, liveTags] = await Promise.all([describeReplicator(kafka, physicalId), listTags(kafka, physicalId).catch(() => undefined)]);
+  const [live, liveTags] = await Promise.all([describeReplicator(kafka, physicalId), listTags(kafka, physicalId).catch(goneAsUndefined)]);
   if (live === undefined) {
     if (sameValue(oldRaw, newRaw)) {
       return {
-        logicalId, verdict: 'nothing', replicatorArn: physicalId, details: [], drift: [],
+        logicalId,
+        verdict: 'nothing',
+        replicatorArn: physicalId,
+        details: [],
+        drift: [],
         summary: `no change in the template, so no update: ${physicalId} was deleted outside CloudFormation and stays missing`,
       };
     }
@@ -202,7 +212,11 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
   const decision = decideUpdate(previous, props, live);
   if (decision.kind === 'refuse') {
     return {
-      ...base, verdict: 'refuse', causes: decision.causes, reason: decision.reason, details: [],
+      ...base,
+      verdict: 'refuse',
+      causes: decision.causes,
+      reason: decision.reason,
+      details: [],
       summary: `refused: ${decision.causes.join(', ')} ${decision.causes.length === 1 ? 'needs' : 'need'} a new replicator${decision.protection ? ' and replacementProtection is on' : ''}`,
     };
   }
@@ -283,7 +297,10 @@ function planInPlace(
   }
   if (request !== undefined && state === 'FAILED') {
     return {
-      ...base, verdict: 'refuse', details: describeUpdate(request), summary: `refused: ${live.ReplicatorName} is FAILED and cannot change in place`,
+      ...base,
+      verdict: 'refuse',
+      details: describeUpdate(request),
+      summary: `refused: ${live.ReplicatorName} is FAILED and cannot change in place`,
       reason: `Replicator ${live.ReplicatorName} is FAILED and cannot be updated in place: fix the cause, then deploy a change that creates a new replicator.`,
     };
   }
@@ -299,7 +316,9 @@ function planInPlace(
   }
   if (tagLines.length > 0) return { ...base, verdict: 'tags', summary: `tags only on ${live.ReplicatorName}`, details: tagLines };
   return {
-    ...base, verdict: 'nothing', details: [],
+    ...base,
+    verdict: 'nothing',
+    details: [],
     summary: `no change to ${live.ReplicatorName}: CloudFormation sends an update, and the live replicator already matches it`,
   };
 }
