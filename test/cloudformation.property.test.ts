@@ -34,6 +34,8 @@ interface Template {
   readonly compression: 'NONE' | 'LZ4';
   readonly topics: 1 | 2;
   readonly team: 'x' | 'y';
+  /** replacementProtection: a protected replacement fails the step, and an allowed one's rollback must not be refused */
+  readonly protection: boolean;
 }
 
 type Fault = 'none' | 'failCreation' | 'failCreationLater' | 'timeout' | 'invisibleAfterCreate' | 'otherResourceFails';
@@ -48,6 +50,8 @@ const templateArb: fc.Arbitrary<Template> = fc.record({
   compression: fc.constantFrom('NONE' as const, 'LZ4' as const),
   topics: fc.constantFrom(1 as const, 2 as const),
   team: fc.constantFrom('x' as const, 'y' as const),
+  // off two times in three, so that most histories still replace
+  protection: fc.constantFrom(false, false, true),
 });
 const faultArb: fc.Arbitrary<Fault> = fc.constantFrom<Fault>(
   'none', 'none', 'failCreation', 'failCreationLater', 'timeout', 'invisibleAfterCreate', 'otherResourceFails');
@@ -84,6 +88,7 @@ function render(t: Template, sequence: number, retain: boolean, waitForRunning =
   p.Tags = { team: t.team };
   p.WaitForRunning = String(waitForRunning);
   p.DeletionBehaviour = retain ? 'retain' : 'destroy';
+  p.ReplacementProtection = String(t.protection);
   return p;
 }
 
