@@ -131,6 +131,20 @@ const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
 });
 project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
 
+// `cdk-msk-replicator plan` (what a deployment will do to each replicator) and `drift`, one command with subcommands,
+// bundled the same way.
+const mainCli = project.bundler.addBundle('src/cli/main.cli.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+  executable: true,
+  mainFields: ['module', 'main'],
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
+});
+project.addBins({ 'cdk-msk-replicator': mainCli.outfile });
+
 // the npm package holds the library, the handler asset, .jsii, API.md and the README: nothing else
 for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/', '/.demo-out/', '/.ci/', '/bench/', '/rosetta/', '/.docs-check/', '.jsii.tabl.json']) {
   project.addPackageIgnore(pattern);
@@ -138,7 +152,8 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/'
 
 // The handler imports the SDK that is bundled into its asset: a build-time dependency, never loaded by the
 // construct library itself.
-for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli', 'cli/deployed-stack', 'cli/aws-errors']) {
+for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli', 'cli/deployed-stack', 'cli/aws-errors',
+  'cli/drift-command', 'cli/main.cli', 'cli/plan-command', 'cli/stack-plan', 'provider/update-decision']) {
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 

@@ -505,6 +505,19 @@ export interface MskReplicatorProps {
   readonly reconcileOnEveryDeployment?: boolean;
 
   /**
+   * Whether a change that needs a new replicator (a change of `replicatorName`, `description`, `role`, `source`,
+   * `target`, `targetCompressionType`, `topicReplication.startingPosition`, `topicReplication.topicNameConfiguration`
+   * or `consumerGroupReplication.offsetSyncMode`) fails the deployment, before anything is created, instead of
+   * replacing the replicator. A new replicator copies again from its starting position (with `EARLIEST`, every
+   * retained record again: duplicates in the target topics) and starts consumer group offset synchronisation over.
+   * To replace it anyway, deploy that change once with `false`, then set it back. `cdk-msk-replicator plan` shows a
+   * protected replacement as refused before you deploy.
+   *
+   * @default true
+   */
+  readonly replacementProtection?: boolean;
+
+  /**
    * Retention and removal of the log groups of the provider that the stack's replicators share (its two handler
    * functions, the custom-resources Provider framework's functions and its waiter). Set it on one replicator of the
    * stack, or on several with the same values: it applies to the stack's provider, whichever replicator sets it.
@@ -674,6 +687,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       TimeoutSeconds: props.timeout?.toSeconds(),
       // A value that differs on every synth makes CloudFormation call the handler on every deployment.
       ReconcileNonce: props.reconcileOnEveryDeployment ? new Date().toISOString() : undefined,
+      ReplacementProtection: props.replacementProtection ?? true,
     };
 
     withScope(this, () => validateSchemaConstraints(properties, props.tags ?? {}));

@@ -45,8 +45,9 @@ afterEach(() => {
   sim.holdState('*', false);
 });
 
+// These sequences replace replicators on purpose: protection off (it is tested in replacement-protection.test.ts).
 const props = (options: ReplicatorOptions = {}): Properties =>
-  exampleProperties({ topicReplication: { topicsToReplicate: TOPICS_V1 }, ...options });
+  exampleProperties({ topicReplication: { topicsToReplicate: TOPICS_V1 }, replacementProtection: false, ...options });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A stack of its own per test (its own owner tag), so replicators of other tests never count. */

@@ -76,6 +76,8 @@ interface Template {
   readonly role: keyof typeof ROLES;
   /** The user's `timeout` is set. */
   readonly timeout: boolean;
+  /** replacementProtection: a protected replacement fails the step, and an allowed one's rollback must not be refused */
+  readonly protection: boolean;
 }
 
 type Fault = 'none' | 'failCreation' | 'failCreationLater' | 'frameworkTimeout' | 'userTimeout' | 'invisibleAfterCreate' | 'otherResourceFails';
@@ -95,6 +97,8 @@ const templateArb: fc.Arbitrary<Template> = fc.record({
   source: fc.constantFrom('p' as const, 'q' as const),
   role: fc.constantFrom('r1' as const, 'r2' as const),
   timeout: fc.boolean(),
+  // off two times in three, so that most histories still replace
+  protection: fc.constantFrom(false, false, true),
 });
 const faultArb: fc.Arbitrary<Fault> = fc.constantFrom<Fault>(
   'none', 'none', 'failCreation', 'failCreationLater', 'frameworkTimeout', 'userTimeout', 'invisibleAfterCreate', 'otherResourceFails');
@@ -134,6 +138,7 @@ function render(t: Template, sequence: number, retain: boolean, waitForRunning =
   p.WaitForRunning = String(waitForRunning);
   p.DeletionBehaviour = retain ? 'retain' : 'destroy';
   if (t.timeout) p.TimeoutSeconds = USER_TIMEOUT_SECONDS;
+  p.ReplacementProtection = String(t.protection);
   return p;
 }
 

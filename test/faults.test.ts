@@ -625,7 +625,7 @@ describe('failed updates and their rollback', () => {
     sim.failNextCreation('INSUFFICIENT_CAPACITY', 'No capacity for the replicator in subnet-0dra');
 
     const result = await resource.update(props({
-      topicReplication: { topicsToReplicate: TOPICS_V1 }, targetCompressionType: TargetCompressionType.LZ4,
+      topicReplication: { topicsToReplicate: TOPICS_V1 }, targetCompressionType: TargetCompressionType.LZ4, replacementProtection: false,
     }));
 
     expect(result.status).toBe('FAILED');

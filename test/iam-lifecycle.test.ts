@@ -35,11 +35,13 @@ const LOG_DELIVERY = {
   s3Bucket: s3.Bucket.fromBucketName(refs, 'Bucket', 'replicator-log-bucket'),
 };
 
-const synth = (options: ReplicatorOptions = {}): CfnTemplate => Template.fromStack(exampleStack(options).stack).toJSON() as CfnTemplate;
+// The replacements here are the point: protection off (it is tested in replacement-protection.test.ts).
+const synth = (options: ReplicatorOptions = {}): CfnTemplate =>
+  Template.fromStack(exampleStack({ replacementProtection: false, ...options }).stack).toJSON() as CfnTemplate;
 
 /** The example stack plus a second replicator between two other clusters of the same VPCs. */
 function synthWithSecond(): CfnTemplate {
-  const { stack } = exampleStack();
+  const { stack } = exampleStack({ replacementProtection: false });
   new MskReplicator(stack, 'Second', {
     source: ReplicatorCluster.fromMskCluster({ clusterArn: manyClusterArn('primary', 2), vpc: clusterVpc(stack, 'V1', '10.1.0.0/16', '0primary') }),
     target: ReplicatorCluster.fromMskCluster({ clusterArn: manyClusterArn('dr', 2), vpc: clusterVpc(stack, 'V2', '10.2.0.0/16', '0dr') }),

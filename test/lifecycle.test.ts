@@ -145,7 +145,7 @@ test('replacement with a generated name: new replicator first, then the old one 
   const oldArn = resource.physicalResourceId!;
   sim.resetCalls();
 
-  const result = await resource.update(exampleProperties({ targetCompressionType: TargetCompressionType.LZ4 }));
+  const result = await resource.update(exampleProperties({ targetCompressionType: TargetCompressionType.LZ4, replacementProtection: false }));
 
   expect(result.status).toBe('SUCCESS');
   expect(result.physicalResourceId).not.toBe(oldArn);
@@ -176,7 +176,7 @@ test('replacement with an unchanged fixed name fails before any API call, naming
 test('replacement with a changed fixed name works', async () => {
   const resource = await createdResource({ replicatorName: 'orders-dr-v1' });
   const result = await resource.update(exampleProperties({
-    replicatorName: 'orders-dr-v2', targetCompressionType: TargetCompressionType.ZSTD,
+    replicatorName: 'orders-dr-v2', targetCompressionType: TargetCompressionType.ZSTD, replacementProtection: false,
   }));
   expect(result.status).toBe('SUCCESS');
   await waitUntilGone(sim.replicators().find((r) => r.name === 'orders-dr-v1')?.arn);

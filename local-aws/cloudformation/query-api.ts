@@ -16,7 +16,7 @@ import { signingRegion } from '../msk-simulator/http-protocol';
  * (the body CloudFormation returns, shown in boto/boto3#2807), from which the SDK takes the error's name (Code) and
  * message.
  *
- * Served: the two calls that read a deployed stack's resources.
+ * Served: the calls that read a deployed stack (its resources, its status, its template).
  * - DescribeStackResource (API reference, API_DescribeStackResource.html): StackName (a name or the stack id) and
  *   LogicalResourceId are required; an unknown stack answers 400 ValidationError "Stack with id <name> does not exist"
  *   (the message of DescribeStacks and ListStackResources for it: boto/boto3#2807, cloudquery/cq-provider-aws#824),
@@ -24,6 +24,13 @@ import { signingRegion } from '../msk-simulator/http-protocol';
  *   jpsim/AWSPics#14).
  * - ListStackResources (API_ListStackResources.html): every resource of the stack, in pages with `NextToken`
  *   (DescribeStackResources returns only the first 100 resources, its own documentation says, so listing uses this).
+ * - DescribeStacks (API_DescribeStacks.html): with StackName, the one stack (`Stacks.member`: StackName, StackId,
+ *   CreationTime, StackStatus are required members of `Stack`); an unknown stack answers 400 ValidationError "Stack
+ *   with id <name> does not exist" (same sources). A deleted stack is not found by name (the API reference: "Deleted
+ *   stacks ... only by stack ID"); here it is not found by stack id either (see below).
+ * - GetTemplate (API_GetTemplate.html): `TemplateBody` (the template as a JSON string, for a JSON template) and
+ *   `StagesAvailable`; TemplateStage `Original` (the default) or `Processed` (after transforms: the same here, no
+ *   transform is modelled); another value is a ValidationError.
  * Requests signed for another Region are refused, as a regional endpoint does (403 SignatureDoesNotMatch, "Credential
  * should be scoped to a valid region"). Not modelled: deleted stacks (CloudFormation keeps them readable by stack id
  * for 90 days; here a stack with no resource left does not exist), and throttling.
@@ -37,6 +44,13 @@ export interface DeployedStackView {
   /** `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>` */
   readonly stackId: string;
   deployedResources(): DeployedResource[];
+  /**
+   * The stack's status (undefined: never deployed); a view without it exists while it has resources. A stack whose
+   * creation rolled back (ROLLBACK_COMPLETE) exists without resources, as in CloudFormation.
+   */
+  stackStatus?(): string | undefined;
+  /** The template as last deployed (GetTemplate, TemplateStage Original). */
+  deployedTemplate?(): object | undefined;
 }
 
 export interface QueryApiCall {
@@ -117,6 +131,8 @@ export class LocalCloudFormationApi {
     switch (action) {
       case 'DescribeStackResource': return this.describeStackResource(params);
       case 'ListStackResources': return this.listStackResources(params);
+      case 'DescribeStacks': return this.describeStacks(params);
+      case 'GetTemplate': return this.getTemplate(params);
       default: throw new QueryError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
     }
   }
@@ -142,12 +158,32 @@ export class LocalCloudFormationApi {
       + element('NextToken', next);
   }
 
-  /** A stack by name or stack id; one without resources does not exist. */
+  private describeStacks(params: Record<string, string>): string {
+    // Without StackName CloudFormation lists every stack: not needed by the commands, refused rather than guessed.
+    const stack = this.stack(required(params, 'StackName', 'stackName'));
+    return `<Stacks><member>${element('StackName', stackNameOf(stack.stackId))}${element('StackId', stack.stackId)}`
+      + `${element('CreationTime', new Date().toISOString())}${element('StackStatus', statusOf(stack))}</member></Stacks>`;
+  }
+
+  private getTemplate(params: Record<string, string>): string {
+    const stack = this.stack(required(params, 'StackName', 'stackName'));
+    const stage = params.TemplateStage ?? 'Original';
+    if (stage !== 'Original' && stage !== 'Processed') {
+      throw new QueryError(400, 'ValidationError', `1 validation error detected: Value '${stage}' at 'templateStage' failed to satisfy constraint: `
+        + 'Member must satisfy enum value set: [Original, Processed]');
+    }
+    const template = stack.deployedTemplate?.() ?? { Resources: {} };
+    return `${element('TemplateBody', JSON.stringify(template))}<StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`;
+  }
+
+  /** A stack by name or stack id; one without resources (and without a status that says otherwise) does not exist. */
   private stack(nameOrId: string): DeployedStackView {
     const stack = this.stacks.find((s) => s.stackId === nameOrId || stackNameOf(s.stackId) === nameOrId);
-    if (stack === undefined || stack.deployedResources().length === 0) {
-      throw new QueryError(400, 'ValidationError', `Stack with id ${nameOrId} does not exist`);
-    }
+    const status = stack?.stackStatus?.();
+    const exists = stack !== undefined && (status !== undefined
+      ? status !== 'DELETE_COMPLETE'
+      : stack.deployedResources().length > 0);
+    if (!exists) throw new QueryError(400, 'ValidationError', `Stack with id ${nameOrId} does not exist`);
     return stack;
   }
 
@@ -164,6 +200,11 @@ function required(params: Record<string, string>, member: string, wireName: stri
     throw new QueryError(400, 'ValidationError', `1 validation error detected: Value null at '${wireName}' failed to satisfy constraint: Member must not be null`);
   }
   return value;
+}
+
+/** The view's status, else what its resources imply. */
+function statusOf(stack: DeployedStackView): string {
+  return stack.stackStatus?.() ?? (stack.deployedResources().some((r) => r.status === 'UPDATE_COMPLETE') ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE');
 }
 
 function resourceElements(resource: DeployedResource): string {

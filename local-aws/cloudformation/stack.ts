@@ -141,6 +141,7 @@ export class CloudFormationStack {
   private readonly iam = new RolePolicies();
   private readonly region: string;
   private readonly account: string;
+  private status?: StackStatus;
 
   constructor(private readonly handler: Handler, private readonly options: StackOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -156,6 +157,16 @@ export class CloudFormationStack {
   /** Every role of the stack that exists now, by ARN, with the policy documents in force on it. */
   public rolePolicies(): Array<{ roleArn: string; policies: PolicyDocument[] }> {
     return this.iam.roleIds().map((id) => ({ roleArn: this.resolve({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }).Arn as string, policies: this.iam.of(id) }));
+  }
+
+  /** The stack's status after its last deploy or destroy (undefined: never deployed). */
+  public stackStatus(): StackStatus | undefined {
+    return this.status;
+  }
+
+  /** The template as last deployed (after a rollback: the one rolled back to). */
+  public deployedTemplate(): CfnTemplate | undefined {
+    return this.template;
   }
 
   /** The physical id and attributes of a resource, as deployed. */
@@ -180,6 +191,11 @@ export class CloudFormationStack {
   }
 
   public async deploy(template: CfnTemplate): Promise<StackStatus> {
+    this.status = await this.deployOnce(template);
+    return this.status;
+  }
+
+  private async deployOnce(template: CfnTemplate): Promise<StackStatus> {
     const first = this.template === undefined;
     const previous = this.template ?? { Resources: {} };
     const previousLive = new Map(this.live);
@@ -218,6 +234,11 @@ export class CloudFormationStack {
 
   /** Deletes the stack: dependents first. */
   public async destroy(): Promise<StackStatus> {
+    this.status = await this.destroyOnce();
+    return this.status;
+  }
+
+  private async destroyOnce(): Promise<StackStatus> {
     if (this.template === undefined) return 'DELETE_COMPLETE';
     let failed = false;
     for (const id of dependencyOrder(this.template).reverse()) {

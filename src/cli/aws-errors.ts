@@ -16,7 +16,11 @@ import { join } from 'path';
 /** The IAM actions the drift command calls, for a message about a denied call. */
 const DRIFT_ACTIONS = 'cloudformation:DescribeStackResource, cloudformation:ListStackResources, kafka:DescribeReplicator, kafka:ListTagsForResource';
 
-export function explainAwsError(error: unknown, env: NodeJS.ProcessEnv): string {
+/** The IAM actions the plan command calls. */
+export const PLAN_ACTIONS = 'cloudformation:DescribeStacks, cloudformation:GetTemplate, cloudformation:ListStackResources, '
+  + 'kafka:DescribeReplicator, kafka:ListTagsForResource, kafka:ListReplicators';
+
+export function explainAwsError(error: unknown, env: NodeJS.ProcessEnv, actions = DRIFT_ACTIONS): string {
   const name = (error as { name?: string }).name ?? '';
   const message = error instanceof Error ? error.message : String(error);
   const profile = env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE;
@@ -40,7 +44,7 @@ export function explainAwsError(error: unknown, env: NodeJS.ProcessEnv): string 
   if (name === 'CredentialsProviderError' || /Could not load credentials from any providers/.test(message)) {
     return 'no AWS credentials found. The command uses the standard AWS credential chain: set AWS_PROFILE to a profile of '
       + '~/.aws/config (after `aws sso login --profile <name>` for IAM Identity Center), or AWS_ACCESS_KEY_ID and '
-      + `AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN). It needs ${DRIFT_ACTIONS}. (${message})`;
+      + `AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN). It needs ${actions}. (${message})`;
   }
   if (/Region is missing/.test(message)) {
     return `no AWS Region: pass --region, or set AWS_REGION (or the profile's region). (${message})`;
@@ -50,7 +54,7 @@ export function explainAwsError(error: unknown, env: NodeJS.ProcessEnv): string 
       + `them (for SSO: \`aws sso login${profile ? ` --profile ${profile}` : ''}\`). (${message})`;
   }
   if (/^(AccessDenied|AccessDeniedException)$/.test(name)) {
-    return `AWS denied a call (${name}): the command needs ${DRIFT_ACTIONS} on the stack and the replicator. (${message})`;
+    return `AWS denied a call (${name}): the command needs ${actions} on the stack and the replicator. (${message})`;
   }
   return message;
 }

@@ -19,6 +19,8 @@ export interface AssemblyStack {
   readonly templateFile: string;
   /** The stack's Region, when the stack has a concrete one. */
   readonly region?: string;
+  /** The stack's account, when the stack has a concrete one. */
+  readonly account?: string;
 }
 
 function artifacts(manifestFile: string): Array<[string, StackArtifact]> {
@@ -32,6 +34,11 @@ function regionOf(artifact: StackArtifact): string | undefined {
   return region === undefined || region === 'unknown-region' ? undefined : region;
 }
 
+function accountOf(artifact: StackArtifact): string | undefined {
+  const account = /^aws:\/\/([^/]+)\//.exec(artifact.environment ?? '')?.[1];
+  return account === undefined || account === 'unknown-account' ? undefined : account;
+}
+
 /** The stack named `stackName` (its stack name, or its artifact id) in the cloud assembly `assemblyDir`. */
 export function assemblyStack(assemblyDir: string, stackName: string): AssemblyStack {
   const manifestFile = join(assemblyDir, 'manifest.json');
@@ -43,7 +50,7 @@ export function assemblyStack(assemblyDir: string, stackName: string): AssemblyS
       ? `${manifestFile} has no stack ${stackName} (its stacks: ${names}): pass --template <file>`
       : `${manifestFile} does not exist: run \`cdk synth\` first, or pass --template <file>`);
   }
-  return { templateFile: join(assemblyDir, found[1].properties.templateFile), region: regionOf(found[1]) };
+  return { templateFile: join(assemblyDir, found[1].properties.templateFile), region: regionOf(found[1]), account: accountOf(found[1]) };
 }
 
 /** The Region of the stack whose template is `templateFile`, from the manifest next to it, when there is one. */

@@ -1,5 +1,6 @@
 import {
-  CloudFormationClient, DescribeStackResourceCommand, ListStackResourcesCommand, StackResourceSummary,
+  CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand,
+  StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 
 /**
@@ -46,6 +47,11 @@ function stackMissing(stack: string, region: string): DeployedStackError {
 
 /** Every resource of type `Custom::MskReplicator` of the stack, over every page. */
 export async function deployedReplicators(client: CloudFormationClient, stack: string): Promise<DeployedStackResource[]> {
+  return (await deployedResources(client, stack)).filter((r) => r.type === REPLICATOR_TYPE);
+}
+
+/** Every resource of the stack, over every page of ListStackResources. */
+export async function deployedResources(client: CloudFormationClient, stack: string): Promise<DeployedStackResource[]> {
   const region = await client.config.region();
   const found: DeployedStackResource[] = [];
   let nextToken: string | undefined;
@@ -57,7 +63,7 @@ export async function deployedReplicators(client: CloudFormationClient, stack: s
       if (isValidationError(error, /^Stack with id .* does not exist/)) throw stackMissing(stack, region);
       throw error;
     }
-    found.push(...(page.StackResourceSummaries ?? []).filter((r) => r.ResourceType === REPLICATOR_TYPE).map(summary));
+    found.push(...(page.StackResourceSummaries ?? []).map(summary));
     nextToken = page.NextToken;
   } while (nextToken !== undefined);
   return found;
@@ -105,4 +111,53 @@ function summary(resource: StackResourceSummary): DeployedStackResource {
     type: resource.ResourceType ?? '(unknown)',
     status: resource.ResourceStatus ?? '(unknown)',
   };
+}
+
+/**
+ * Stack statuses in which nothing of the stack is deployed ("Stack status codes",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html): REVIEW_IN_PROGRESS (a stack
+ * created by a change set that was never executed), ROLLBACK_COMPLETE (its creation failed and every resource was
+ * deleted; `cdk deploy` deletes it and creates it again), DELETE_COMPLETE.
+ */
+export const NOTHING_DEPLOYED_STATUSES: readonly string[] = ['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'DELETE_COMPLETE'];
+
+/** A deployed stack as the plan reads it. */
+export interface DeployedStack {
+  readonly stackId: string;
+  readonly status: string;
+  /** The template last deployed, as submitted; undefined when nothing is deployed. */
+  readonly template?: Record<string, unknown>;
+  /** Every resource; empty when nothing is deployed. */
+  readonly resources: DeployedStackResource[];
+}
+
+/**
+ * The stack `stack` as deployed, or undefined when CloudFormation has no such stack (DescribeStacks answers 400
+ * ValidationError "Stack with id <name> does not exist"). Reads DescribeStacks (API_DescribeStacks.html),
+ * GetTemplate with TemplateStage `Original` (API_GetTemplate.html: the template as submitted, before transforms: what
+ * the synthesized one is compared with) and ListStackResources.
+ */
+export async function readDeployedStack(client: CloudFormationClient, stack: string): Promise<DeployedStack | undefined> {
+  let described;
+  try {
+    described = (await client.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0];
+  } catch (error) {
+    if (isValidationError(error, /^Stack with id .* does not exist/)) return undefined;
+    throw error;
+  }
+  if (described === undefined) return undefined;
+  const stackId = described.StackId ?? stack;
+  const status = described.StackStatus ?? '(unknown)';
+  if (NOTHING_DEPLOYED_STATUSES.includes(status)) return { stackId, status, resources: [] };
+  const [templateResponse, resources] = await Promise.all([
+    client.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' })),
+    deployedResources(client, stackId),
+  ]);
+  let template: Record<string, unknown>;
+  try {
+    template = JSON.parse(templateResponse.TemplateBody ?? '{}');
+  } catch {
+    throw new DeployedStackError(`The deployed template of stack ${stack} is not JSON (a YAML template?): the plan reads JSON templates, as the CDK deploys them`);
+  }
+  return { stackId, status, template, resources };
 }

@@ -8,8 +8,6 @@ import {
   generatedNameStem,
   immutableDifferences,
   OWNER_TAG_KEY,
-  replacementBlocker,
-  replacementCauses,
   REPLACES_TAG_KEY,
   REQUEST_TAG_KEY,
   RETAINED_TAG_KEY,
@@ -18,6 +16,7 @@ import {
 import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
+import { decideUpdate } from './update-decision';
 
 export { ownerTagValue, requestTagValue } from './ownership';
 
@@ -172,13 +171,10 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
     log(`${physicalId} no longer exists (deleted outside CloudFormation): creating a new replicator`);
     return create(event, props, client, log);
   }
-  const causes = previous !== undefined
-    ? replacementCauses(previous, props, live)
-    : immutableDifferences(props, live).map((d) => d.prop);
-  if (causes.length === 0) return inPlace(live);
-  // a fixed name that stays cannot be the original's either (names are unique): fail before any call
-  const blocker = replacementBlocker(causes, previous ?? { ReplicatorName: live.ReplicatorName }, props);
-  if (blocker) throw new Error(blocker);
+  const decision = decideUpdate(previous, props, live);
+  if (decision.kind === 'in-place') return inPlace(live);
+  if (decision.kind === 'refuse') throw new Error(decision.reason);
+  const causes = decision.causes;
   const original = await originalToReturnTo(physicalId, props, event, client, log);
   if (original !== undefined) return inPlace(original);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);

@@ -73,6 +73,11 @@ export interface ReplicatorProperties {
   readonly TimeoutSeconds?: number;
   /** Changes on every synth when reconciliation on every deployment is enabled; otherwise absent. */
   readonly ReconcileNonce?: string;
+  /**
+   * When true, an update that needs a new replicator fails before anything is created (update-decision.ts). The
+   * construct always renders it; absent (a template of a version without it) means no protection.
+   */
+  readonly ReplacementProtection?: boolean;
 }
 
 /** The attributes the resource returns (`Fn::GetAtt`). */
@@ -224,6 +229,7 @@ export function decodeProperties(value: unknown): ReplicatorProperties {
     WaitForRunning: raw.WaitForRunning === undefined ? true : bool(raw, 'WaitForRunning', 'ResourceProperties'),
     TimeoutSeconds: optPositiveNumber(raw, 'TimeoutSeconds', 'ResourceProperties'),
     ReconcileNonce: optStr(raw, 'ReconcileNonce', 'ResourceProperties'),
+    ReplacementProtection: optBool(raw, 'ReplacementProtection', 'ResourceProperties'),
   };
   if ((props.ReplicatorName === undefined) === (props.ReplicatorNamePrefix === undefined)) {
     throw new PropertiesError('exactly one of ReplicatorName and ReplicatorNamePrefix must be set');

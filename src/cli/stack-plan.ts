@@ -1,0 +1,324 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
+import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-stack';
+import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
+import { DriftItem, driftReport } from '../provider/drift';
+import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
+import { describeUpdate, HANDLER_TAG_KEYS, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
+import { decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
+import { decideUpdate } from '../provider/update-decision';
+
+/**
+ * What a deployment of a synthesized stack will do to each of its replicators, decided by the handler's own pure
+ * planner (update-decision.ts, lifecycle.ts) against the deployed stack (deployed-stack.ts) and the live replicators
+ * (DescribeReplicator, ListTagsForResource; ListReplicators for a fixed name to create). Read-only.
+ *
+ * CloudFormation sends a custom resource an Update only when its properties changed ("Update behaviors of stack
+ * resources", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html):
+ * identical properties plan `nothing` whatever the live replicator looks like (drift is reported beside it).
+ */
+
+export type PlanVerdict = 'create' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'refuse' | 'delete' | 'retain';
+
+export interface ReplicatorPlan {
+  readonly logicalId: string;
+  readonly verdict: PlanVerdict;
+  /** One line: what happens. */
+  readonly summary: string;
+  /** Further lines: the changes, the consequences. */
+  readonly details: string[];
+  readonly replicatorArn?: string;
+  /** The live replicator's name. */
+  readonly replicatorName?: string;
+  /** The name of the replicator a create or replacement makes. */
+  readonly newName?: string;
+  /** The props that force a new replicator (replace, refuse). */
+  readonly causes?: string[];
+  /** Why the handler will fail the update (refuse). */
+  readonly reason?: string;
+  /** Where the live replicator differs from the deployed template (console, CLI, a partly applied update). */
+  readonly drift: DriftItem[];
+}
+
+export interface StackPlan {
+  readonly stackName: string;
+  readonly region: string;
+  /** undefined: CloudFormation has no such stack. */
+  readonly stackStatus?: string;
+  readonly replicators: ReplicatorPlan[];
+}
+
+export interface PlanInput {
+  readonly stackName: string;
+  /** The synthesized template. */
+  readonly template: Record<string, unknown>;
+  readonly region: string;
+  /** The stack's account as cdk.out names it (used until the stack exists). */
+  readonly account?: string;
+  readonly cloudFormation: CloudFormationClient;
+  readonly kafka: KafkaClient;
+}
+
+interface TemplateResource { readonly Type?: string; readonly Properties?: Json }
+type Template = { Resources?: Record<string, TemplateResource>; Parameters?: Record<string, { Default?: Json }>; Mappings?: TemplateContext['mappings'] };
+
+const replicatorsOf = (template: Template | undefined) => new Map(Object.entries(template?.Resources ?? {})
+  .filter(([, r]) => r.Type === REPLICATOR_TYPE));
+
+/** Plans every `Custom::MskReplicator` of the synthesized template and of the deployed one. */
+export async function planStack(input: PlanInput): Promise<StackPlan> {
+  const deployed = await readDeployedStack(input.cloudFormation, input.stackName);
+  const desiredTemplate = input.template as Template;
+  const deployedTemplate = deployed?.template as Template | undefined;
+  const context = (template: Template | undefined): TemplateContext => contextOf(input, deployed, template);
+  const desired = replicatorsOf(desiredTemplate);
+  const current = replicatorsOf(deployedTemplate);
+  const physicalIds = new Map((deployed?.resources ?? []).map((r) => [r.logicalId, r.physicalId]));
+  const ids = [...new Set([...desired.keys(), ...current.keys()])].sort();
+  const replicators = await Promise.all(ids.map(async (logicalId): Promise<ReplicatorPlan> => {
+    const want = desired.get(logicalId);
+    const have = current.get(logicalId);
+    const physicalId = physicalIds.get(logicalId);
+    const newProps = want && resolveTemplateValue(want.Properties ?? {}, context(desiredTemplate));
+    const oldProps = have && resolveTemplateValue(have.Properties ?? {}, context(deployedTemplate));
+    if (newProps === undefined) return planRemoval(logicalId, oldProps!, physicalId, input.kafka);
+    if (oldProps === undefined || physicalId === undefined) return planCreate(logicalId, newProps, input.kafka, 'not deployed yet');
+    return planUpdate(logicalId, oldProps, newProps, physicalId, input.kafka);
+  }));
+  return { stackName: input.stackName, region: input.region, stackStatus: deployed?.status, replicators };
+}
+
+function contextOf(input: PlanInput, deployed: DeployedStack | undefined, template: Template | undefined): TemplateContext {
+  // arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
+  const arn = deployed?.stackId.split(':');
+  return {
+    region: input.region,
+    account: arn?.[4] ?? input.account,
+    partition: arn?.[1],
+    stackName: input.stackName,
+    stackId: deployed?.stackId,
+    physicalIds: new Map((deployed?.resources ?? []).filter((r) => r.physicalId !== undefined).map((r) => [r.logicalId, r.physicalId!])),
+    parameters: template?.Parameters,
+    mappings: template?.Mappings,
+  };
+}
+
+/** A replicator deleted between two reads: the Describe already said so. Any other error is the command's. */
+function goneAsUndefined(error: unknown): undefined {
+  if (isGone(error)) return undefined;
+  throw error;
+}
+
+function decode(raw: Json): ReplicatorProperties | string {
+  try {
+    return decodeProperties(raw);
+  } catch (error) {
+    if (error instanceof PropertiesError) return error.message;
+    throw error;
+  }
+}
+
+function newNameOf(props: ReplicatorProperties): string {
+  return props.ReplicatorName ?? `${props.ReplicatorNamePrefix}-<suffix generated at deploy>`;
+}
+
+/** What a new replicator copies, and what that means for the consumers of the target. */
+function copyConsequences(props: ReplicatorProperties, replacing: boolean): string[] {
+  const lines = props.TopicReplication.StartingPosition === 'EARLIEST'
+    ? ['starting position EARLIEST: it copies every record the source topics still retain into the target topics'
+      + (replacing ? ' again: consumers of the target read those records twice' : '')]
+    : ['starting position LATEST: it copies records written from its start on'
+      + (replacing ? '; until CloudFormation deletes the old replicator (cleanup, after the stack update succeeded) both write '
+        + 'to the target: records of that overlap arrive twice' : '')];
+  if (replacing && props.ConsumerGroupReplication.SynchroniseConsumerGroupOffsets) {
+    lines.push('consumer group offset synchronisation starts over with the new replicator');
+  }
+  return lines;
+}
+
+async function nameTaken(kafka: KafkaClient, props: ReplicatorProperties): Promise<string | undefined> {
+  if (props.ReplicatorName === undefined) return undefined;
+  const arn = await findReplicatorByName(kafka, props.ReplicatorName);
+  return arn && `A replicator named "${props.ReplicatorName}" already exists in this account and Region (${arn}): replicator `
+    + 'names are unique; choose another `replicatorName`, omit it to generate one, or delete the existing replicator.';
+}
+
+async function planCreate(logicalId: string, raw: Json, kafka: KafkaClient, why: string): Promise<ReplicatorPlan> {
+  const props = decode(raw);
+  if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
+  const taken = await nameTaken(kafka, props);
+  if (taken !== undefined) {
+    return { logicalId, verdict: 'refuse', summary: `refused: the name ${props.ReplicatorName} is taken`, reason: taken, newName: props.ReplicatorName, details: [], drift: [] };
+  }
+  return {
+    logicalId,
+    verdict: 'create',
+    summary: `create ${newNameOf(props)} (${why})`,
+    newName: newNameOf(props),
+    details: copyConsequences(props, false),
+    drift: [],
+  };
+}
+
+async function planRemoval(logicalId: string, raw: Json, physicalId: string | undefined, kafka: KafkaClient): Promise<ReplicatorPlan> {
+  const retain = (raw as Record<string, Json>).DeletionBehaviour === 'retain';
+  const verdict = retain ? 'retain' : 'delete';
+  if (!isReplicatorArn(physicalId)) {
+    return { logicalId, verdict, summary: `${verdict}: removed from the template; no replicator exists (its creation failed earlier)`, details: [], drift: [] };
+  }
+  const live = await describeReplicator(kafka, physicalId);
+  const name = live?.ReplicatorName ?? physicalId;
+  if (live === undefined) {
+    return { logicalId, verdict, summary: `${verdict}: removed from the template; ${physicalId} no longer exists`, replicatorArn: physicalId, details: [], drift: [] };
+  }
+  return {
+    logicalId,
+    verdict,
+    summary: retain
+      ? `retain ${name}: removed from the template; removal policy RETAIN leaves it running, no longer managed by the stack`
+      : `delete ${name}: removed from the template; replication stops`,
+    replicatorArn: physicalId,
+    replicatorName: live.ReplicatorName,
+    details: [],
+    drift: [],
+  };
+}
+
+async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physicalId: string, kafka: KafkaClient): Promise<ReplicatorPlan> {
+  if (!isReplicatorArn(physicalId)) return planCreate(logicalId, newRaw, kafka, 'its creation failed earlier');
+  const props = decode(newRaw);
+  if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
+  const [live, liveTags] = await Promise.all([describeReplicator(kafka, physicalId), listTags(kafka, physicalId).catch(goneAsUndefined)]);
+  if (live === undefined) {
+    if (sameValue(oldRaw, newRaw)) {
+      return {
+        logicalId,
+        verdict: 'nothing',
+        replicatorArn: physicalId,
+        details: [],
+        drift: [],
+        summary: `no change in the template, so no update: ${physicalId} was deleted outside CloudFormation and stays missing`,
+      };
+    }
+    return planCreate(logicalId, newRaw, kafka, `${physicalId} was deleted outside CloudFormation`);
+  }
+  const previous = decodePreviousProperties(oldRaw);
+  const drift = previous === undefined || liveTags === undefined ? []
+    : driftReport(previous, live, liveTags).filter((d) => !holdsKnownAfterDeploy(d.desired));
+  const base = { logicalId, replicatorArn: physicalId, replicatorName: live.ReplicatorName, drift };
+  if (sameValue(oldRaw, newRaw)) {
+    return { ...base, verdict: 'nothing', summary: `no change to ${live.ReplicatorName}: its properties are the same, CloudFormation sends no update`, details: [] };
+  }
+  const decision = decideUpdate(previous, props, live);
+  if (decision.kind === 'refuse') {
+    return {
+      ...base,
+      verdict: 'refuse',
+      causes: decision.causes,
+      reason: decision.reason,
+      details: [],
+      summary: `refused: ${decision.causes.join(', ')} ${decision.causes.length === 1 ? 'needs' : 'need'} a new replicator${decision.protection ? ' and replacementProtection is on' : ''}`,
+    };
+  }
+  if (decision.kind === 'replace') {
+    const taken = props.ReplicatorName !== live.ReplicatorName ? await nameTaken(kafka, props) : undefined;
+    if (taken !== undefined) {
+      return { ...base, verdict: 'refuse', causes: decision.causes, reason: taken, details: [], summary: `refused: the name ${props.ReplicatorName} is taken` };
+    }
+    return {
+      ...base,
+      verdict: 'replace',
+      causes: decision.causes,
+      newName: newNameOf(props),
+      summary: `REPLACE ${live.ReplicatorName} with a new replicator ${newNameOf(props)}: ${decision.causes.join(', ')} cannot change in place`,
+      details: [...changedFields(decision.causes, previous, props), ...copyConsequences(props, true)],
+    };
+  }
+  return planInPlace(base, props, previous, live, liveTags ?? {});
+}
+
+function changedFields(causes: string[], previous: ReplicatorProperties | undefined, props: ReplicatorProperties): string[] {
+  const read = (p: ReplicatorProperties | undefined, prop: string): unknown => {
+    if (p === undefined) return undefined;
+    switch (prop) {
+      case 'replicatorName': return p.ReplicatorName ?? `generated (prefix ${p.ReplicatorNamePrefix})`;
+      case 'description': return p.Description ?? '';
+      case 'role': return p.ServiceExecutionRoleArn;
+      case 'source': return p.Source;
+      case 'target': return p.Target;
+      case 'targetCompressionType': return p.TargetCompressionType;
+      case 'topicReplication.startingPosition': return p.TopicReplication.StartingPosition;
+      case 'topicReplication.topicNameConfiguration': return p.TopicReplication.TopicNameConfiguration;
+      case 'consumerGroupReplication.offsetSyncMode': return p.ConsumerGroupReplication.OffsetSyncMode;
+      default: return undefined;
+    }
+  };
+  return causes.map((c) => `${c}: ${JSON.stringify(read(previous, c))} -> ${JSON.stringify(read(props, c))}`);
+}
+
+/** Members added and removed of a list, and changed scalars, between the live part and the requested one. */
+function partChanges(prefix: string, want: object | undefined, have: object | undefined): string[] {
+  if (want === undefined) return [];
+  const lines: string[] = [];
+  for (const [member, value] of Object.entries(want)) {
+    const current = (have as Record<string, unknown> | undefined)?.[member];
+    const field = `${prefix}.${member.charAt(0).toLowerCase()}${member.slice(1)}`;
+    if (Array.isArray(value)) {
+      const before = Array.isArray(current) ? current as unknown[] : [];
+      const added = value.filter((v) => !before.includes(v));
+      const removed = before.filter((v) => !value.includes(v));
+      if (added.length > 0 || removed.length > 0) {
+        lines.push(`${field}: ${[...added.map((v) => `+${String(v)}`), ...removed.map((v) => `-${String(v)}`)].join(' ')}`);
+      }
+    } else if (!sameValue(value, current)) {
+      lines.push(`${field}: ${JSON.stringify(current)} -> ${JSON.stringify(value)}`);
+    }
+  }
+  return lines;
+}
+
+function planInPlace(
+  base: Pick<ReplicatorPlan, 'logicalId' | 'replicatorArn' | 'replicatorName' | 'drift'>,
+  props: ReplicatorProperties,
+  previous: ReplicatorProperties | undefined,
+  live: DescribeReplicatorResponse,
+  liveTags: Record<string, string>,
+): ReplicatorPlan {
+  const request = planInPlaceUpdate(props, live);
+  const tags = planTags(props.Tags ?? {}, previous?.Tags, liveTags);
+  const tagKeys = Object.keys(tags.toAdd).filter((k) => !HANDLER_TAG_KEYS.includes(k));
+  const tagLines = [
+    ...tagKeys.sort().map((k) => `tags.${k}: ${JSON.stringify(liveTags[k])} -> ${JSON.stringify(tags.toAdd[k])}`),
+    ...tags.toRemove.map((k) => `tags.${k}: removed`),
+  ];
+  const state = live.ReplicatorState;
+  if (state !== 'RUNNING' && state !== 'FAILED' && state !== 'CREATING' && state !== 'UPDATING') {
+    return { ...base, verdict: 'refuse', reason: `Replicator ${live.ReplicatorName} is ${state}; it cannot be updated.`, details: [], summary: `refused: ${live.ReplicatorName} is ${state}` };
+  }
+  if (request !== undefined && state === 'FAILED') {
+    return {
+      ...base,
+      verdict: 'refuse',
+      details: describeUpdate(request),
+      summary: `refused: ${live.ReplicatorName} is FAILED and cannot change in place`,
+      reason: `Replicator ${live.ReplicatorName} is FAILED and cannot be updated in place: fix the cause, then deploy a change that creates a new replicator.`,
+    };
+  }
+  if (request !== undefined) {
+    const info = live.ReplicationInfoList?.[0];
+    const details = [
+      ...partChanges('topicReplication', request.TopicReplication, info?.TopicReplication),
+      ...partChanges('consumerGroupReplication', request.ConsumerGroupReplication, info?.ConsumerGroupReplication),
+      ...(request.LogDelivery !== undefined ? ['logDelivery: changed'] : []),
+      ...tagLines,
+    ];
+    return { ...base, verdict: 'in-place', summary: `update ${live.ReplicatorName} in place (${describeUpdate(request).join(', ')})`, details };
+  }
+  if (tagLines.length > 0) return { ...base, verdict: 'tags', summary: `tags only on ${live.ReplicatorName}`, details: tagLines };
+  return {
+    ...base,
+    verdict: 'nothing',
+    details: [],
+    summary: `no change to ${live.ReplicatorName}: CloudFormation sends an update, and the live replicator already matches it`,
+  };
+}
