@@ -152,8 +152,9 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/'
 
 // The handler imports the SDK that is bundled into its asset: a build-time dependency, never loaded by the
 // construct library itself.
-for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls', 'cli/drift.cli', 'cli/deployed-stack', 'cli/aws-errors',
-  'cli/drift-command', 'cli/main.cli', 'cli/plan-command', 'cli/stack-plan', 'provider/update-decision']) {
+for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls',
+  'provider/kafka-client', 'provider/update-decision', 'cli/drift.cli', 'cli/deployed-stack', 'cli/aws-errors', 'cli/drift-command', 'cli/main.cli',
+  'cli/plan-command', 'cli/stack-plan']) {
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 

@@ -171,7 +171,10 @@ describe('1. a replacement that does not complete', () => {
 describe('2. a replicator that turned FAILED', () => {
   async function failedReplicator(options: ReplicatorOptions = {}) {
     sim.failNextCreation('KAFKA_CLUSTER_NOT_REACHABLE', 'The replicator could not reach broker b-1 on port 9098');
+    // held CREATING until the create has answered (waitForRunning: false answers at the first poll, however slow)
+    sim.holdState('*', true);
     const deployment = await deployed({ waitForRunning: false, ...options });
+    sim.holdState('*', false);
     for (let i = 0; i < 50 && sim.replicator(deployment.arn)!.state !== 'FAILED'; i++) await sleep(20);
     expect(sim.replicator(deployment.arn)!.state).toBe('FAILED');
     return deployment;

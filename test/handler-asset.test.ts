@@ -4,7 +4,9 @@ import { createServer, IncomingHttpHeaders } from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { HANDLER_ASSET } from '../local-aws/cloudformation/provider-framework';
+import { exampleProperties } from '../examples/orders-replication';
+import { CloudFormationResource, HANDLER_ASSET, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { MskSimulator } from '../local-aws/msk-simulator';
 
 /**
  * The bundled handler asset: its size budget, and the credentials it uses. Lambda gives a function its execution
@@ -92,5 +94,18 @@ test('the handler bundles no other credential provider: a shared credentials fil
   } finally {
     await endpoint.close();
     fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('the bundle, whatever HANDLER_SOURCE says, creates and deletes a replicator through the Provider framework', async () => {
+  const sim = await MskSimulator.start({ timing: { creatingMs: 30, updatingMs: 20, deletingMs: 20 } });
+  try {
+    const resource = new CloudFormationResource(loadBundledHandler(sim.endpoint, 'us-east-1', 'bundle'), { queryIntervalMs: 5 });
+    const created = await resource.create(exampleProperties());
+    expect([created.status, sim.replicator(created.physicalResourceId)?.state]).toEqual(['SUCCESS', 'RUNNING']);
+    expect((await resource.delete()).status).toBe('SUCCESS');
+    expect(sim.replicators()).toEqual([]);
+  } finally {
+    await sim.stop();
   }
 });

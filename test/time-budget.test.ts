@@ -12,10 +12,10 @@ import { ReplicatorProvider } from '../src/provider/replicator-provider';
  */
 
 describe('the time budget, from the synthesized template', () => {
-  const template = Template.fromStack(exampleStack().stack).toJSON();
+  type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const template = Template.fromStack(exampleStack().stack).toJSON() as { Resources: Resources };
   const model = providerModelOf(template);
-  const replicator = Object.values<{ Type: string; Properties: Record<string, unknown> }>(template.Resources)
-    .find((r) => r.Type === 'Custom::MskReplicator')!;
+  const replicator = Object.values(template.Resources).find((r) => r.Type === 'Custom::MskReplicator')!;
   const serviceTimeoutSeconds = Number(replicator.Properties.ServiceTimeout);
 
   test('the waiter answers before CloudFormation\'s ServiceTimeout, with the stated margin', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { resolveIntrinsics, stringifyScalars } from './intrinsics';
 import { Handler, invokeProvider, ProviderOptions, ProviderResult } from './provider-framework';
+import { ProviderModel, providerModelOf } from './provider-model';
 import { RolePolicies } from './role-policies';
 import type { ProviderEvent } from '../../src/provider/events';
 import type { PolicyDocument } from '../iam/policy-evaluator';
@@ -28,9 +29,9 @@ import type { PolicyDocument } from '../iam/policy-evaluator';
  *   ("UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", same page).
  * - Deleting the stack deletes dependents first.
  *
- * Custom resources go through `invokeProvider` (the Provider framework emulator) with the bundled handler; the
- * handler wrapper tells the IAM world which function (onEvent or isComplete) is calling, from the functions'
- * `Handler` property and their `Role`.
+ * Custom resources go through `invokeProvider`: aws-cdk-lib's Provider framework runtime, with the waiter and the
+ * function timeouts of THIS template's provider (provider-model.ts); the handler wrapper tells the IAM world which
+ * function (onEvent or isComplete) is calling, from the functions' `Handler` property and their `Role`.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -357,7 +358,13 @@ export class CloudFormationStack {
 
   private async send(event: ProviderEvent): Promise<ProviderResult> {
     this.requests.push(event);
-    return invokeProvider(this.callerAware(), event, this.options.provider);
+    return invokeProvider(this.callerAware(), event, { model: this.providerModel(), ...this.options.provider });
+  }
+
+  /** The provider this template synthesizes (its waiter and function timeouts); the project's when it has none. */
+  private providerModel(): ProviderModel | undefined {
+    const hasWaiter = Object.values(this.template?.Resources ?? {}).some((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    return hasWaiter ? providerModelOf(this.template!) : undefined;
   }
 
   /** The handler, telling `caller` which function's role is calling. */
