@@ -66,6 +66,17 @@ test('tags that answer NotFound, then empty, then this request\'s: adopted on th
   expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 3);
 });
 
+test('tags that stay unreadable: a failure that says so after the same bound', async () => {
+  kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
+  kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: {} }));
+
+  const outcome = onEvent(event, client, () => undefined).then(() => 'adopted', (error: Error) => error.message);
+  await jest.advanceTimersByTimeAsync(31_500);
+
+  expect(await outcome).toMatch(/^A replicator named "orders-dr" already exists .* but its tags could not be read within 31.5 s/);
+  expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 7);
+});
+
 test('tags that name another creator end the search at once', async () => {
   kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
   kafka.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'other' } });

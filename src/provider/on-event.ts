@@ -128,7 +128,7 @@ async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, na
       const origin = tags?.[OWNER_TAG_KEY] === ownerTagValue(event)
         ? 'and was left by an earlier deployment of this resource (retained or replaced)'
         : arn === undefined ? `but ListReplicators did not return it within ${totalSeconds()} s`
-          : 'and was not created by this resource';
+          : anotherCreator ? 'and was not created by this resource' : `but its tags could not be read within ${totalSeconds()} s`;
       throw new Error(`A replicator named "${name}" already exists in this account and Region ${origin}. Replicator `
         + 'names are unique: choose another `replicatorName`, omit it to generate one, or delete the existing replicator.');
     }
