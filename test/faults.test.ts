@@ -244,7 +244,8 @@ describe('throttling (429) several times in a row', () => {
     const result = await resource.delete();
 
     expect(result.status).toBe('SUCCESS');
-    expect(statuses('DeleteReplicator')).toEqual([429, 429, 429, 200]);
+    // the last call confirms it is gone (a Describe's NotFound may lag behind a create)
+    expect(statuses('DeleteReplicator')).toEqual([429, 429, 429, 200, 404]);
     expect(sim.replicator(arn)).toBeUndefined();
     expect(named('faults-429-delete')).toEqual([]);
   });
@@ -311,7 +312,7 @@ describe('server errors (500 / 503) several times in a row', () => {
     const result = await resource.delete();
 
     expect(result.status).toBe('SUCCESS');
-    expect(statuses('DeleteReplicator')).toEqual([503, 503, 503, 503, 503, 503, 503, 200]);
+    expect(statuses('DeleteReplicator')).toEqual([503, 503, 503, 503, 503, 503, 503, 200, 404]);
     expect(sim.replicator(arn)).toBeUndefined();
   });
 
@@ -428,7 +429,7 @@ describe('connection failures', () => {
     const result = await resource.delete();
 
     expect(result.status).toBe('SUCCESS');
-    expect(statuses('DeleteReplicator')).toEqual([0, 0, 200]);
+    expect(statuses('DeleteReplicator')).toEqual([0, 0, 200, 404]);
     expect(sim.replicator(arn)).toBeUndefined();
   });
 
@@ -664,7 +665,7 @@ describe('delete while the replicator is busy', () => {
 
     expect(result.status).toBe('SUCCESS');
     expect(result.polls).toBeGreaterThan(3);
-    expect(statuses('DeleteReplicator')).toEqual([200]);
+    expect(statuses('DeleteReplicator')).toEqual([200, 404]);
     expect(named('faults-delete-while-creating')).toEqual([]);
   });
 
@@ -677,7 +678,7 @@ describe('delete while the replicator is busy', () => {
 
     expect(result.status).toBe('SUCCESS');
     expect(result.polls).toBeGreaterThan(3);
-    expect(statuses('DeleteReplicator')).toEqual([200]);
+    expect(statuses('DeleteReplicator')).toEqual([200, 404]);
     expect(named('faults-delete-while-updating')).toEqual([]);
   });
 
