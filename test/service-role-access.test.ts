@@ -118,6 +118,26 @@ test('after the replacement, the role holds only the new clusters\' grants (the 
   await stack.destroy();
 });
 
+/** The template as a version without the content hash made it: the role's policy named by its construct path alone. */
+function withoutPolicyHash(template: CfnTemplate): CfnTemplate {
+  const text = JSON.stringify(template);
+  const hashed = /ReplicatorServiceExecutionRoleDefaultPolicy[0-9A-F]{8}([0-9A-F]{8})/.exec(text)!;
+  return JSON.parse(text.split(hashed[0]).join(hashed[0].slice(0, -8))) as CfnTemplate;
+}
+
+test('upgrading from a version without the hashed policy id: the policy is replaced before the old one is deleted, no gap', async () => {
+  const { stack, arn } = await deployed(withoutPolicyHash(synth()));
+  const from = stack.events.length;
+  await expect(stack.deploy(synth())).resolves.toBe('UPDATE_COMPLETE');
+  // no change to the replicator itself: only the policy, created first and the old one removed in the cleanup
+  expect(stack.events.slice(from).map((e) => `${e.phase} ${e.action} ${e.type}`)).toEqual([
+    'deploy Create AWS::IAM::Policy', 'cleanup Delete AWS::IAM::Policy',
+  ]);
+  expect(stack.resource(REPLICATOR)!.physicalId).toBe(arn);
+  expect(gapsOf(arn)).toEqual([]);
+  await stack.destroy();
+});
+
 describe('a role of your own, granted with the grant helpers', () => {
   /** The role's construct id names its cluster pair: a change of cluster makes a new role, the old one goes in cleanup. */
   const rolePerPair: Pair['role'] = (stack, source, target) => {
