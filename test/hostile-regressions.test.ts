@@ -48,7 +48,7 @@ beforeEach(() => {
 });
 
 function template(prefix: string, overrides: Record<string, unknown> = {}): Properties {
-  const p = exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] } }) as Record<string, unknown>;
+  const p = exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] }, replacementProtection: false }) as Record<string, unknown>;
   delete p.ReplicatorName;
   return { ...p, ReplicatorNamePrefix: prefix, Tags: { team: 'x' }, ...overrides };
 }

@@ -57,7 +57,7 @@ afterEach(() => {
 });
 
 const props = (options: ReplicatorOptions = {}): Properties =>
-  exampleProperties({ topicReplication: { topicsToReplicate: TOPICS }, ...options });
+  exampleProperties({ topicReplication: { topicsToReplicate: TOPICS }, replacementProtection: false, ...options });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const retain = { removalPolicy: RemovalPolicy.RETAIN };
 

@@ -44,7 +44,7 @@ function synth(pair: Pair = {}, options: ReplicatorOptions = {}): CfnTemplate {
   const target = ReplicatorCluster.fromMskCluster({
     clusterArn: pair.target ?? TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
   });
-  new MskReplicator(stack, 'Replicator', { source, target, role: pair.role?.(stack, source, target), ...options });
+  new MskReplicator(stack, 'Replicator', { source, target, role: pair.role?.(stack, source, target), replacementProtection: false, ...options });
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 

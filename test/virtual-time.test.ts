@@ -40,7 +40,7 @@ afterEach(() => {
   sim.holdState('*', false);
 });
 
-const props = (options: ReplicatorOptions = {}): Properties => exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] }, ...options });
+const props = (options: ReplicatorOptions = {}): Properties => exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] }, replacementProtection: false, ...options });
 
 function newStack(options: ProviderOptions = {}): CloudFormationResource {
   stacks += 1;
