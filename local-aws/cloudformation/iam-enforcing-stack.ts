@@ -1,7 +1,7 @@
 import { resolveIntrinsics } from './intrinsics';
 import { Handler } from './provider-framework';
 import { CfnTemplate, CloudFormationStack, StackOptions } from './stack';
-import { evaluate } from '../iam/policy-evaluator';
+import { evaluate, PolicyDocument } from '../iam/policy-evaluator';
 import { MskSimulator, NetworkDirectory } from '../msk-simulator';
 
 /**
@@ -10,12 +10,17 @@ import { MskSimulator, NetworkDirectory } from '../msk-simulator';
  * calling function's role at that moment of the deployment, in CloudFormation's order (stack.ts). A call AWS would
  * deny answers 403 ForbiddenException. `network` tells the simulator which VPC each subnet and security group is in.
  */
-export function iamEnforcingStack(sim: MskSimulator, handler: Handler, network: NetworkDirectory, options: StackOptions = {}): CloudFormationStack {
+export function iamEnforcingStack(
+  sim: MskSimulator, handler: Handler, network: NetworkDirectory, options: StackOptions = {}, operator: PolicyDocument[] = [],
+): CloudFormationStack {
   const stack = new CloudFormationStack(handler, options);
   const account = options.account ?? '123456789012';
+  // A call made while no handler function runs is an operator's (a command such as `plan`), authorized by `operator`.
   sim.enforceIam((permission) => ({
-    allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
-    principalArn: `arn:aws:sts::${account}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
+    allowed: evaluate(stack.caller !== undefined ? stack.policiesOf(stack.caller) : operator, permission) === 'Allow',
+    principalArn: stack.caller !== undefined
+      ? `arn:aws:sts::${account}:assumed-role/${stack.caller}/handler`
+      : `arn:aws:sts::${account}:assumed-role/operator/cli`,
   }), network);
   return stack;
 }
