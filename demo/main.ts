@@ -136,7 +136,10 @@ async function main(): Promise<number> {
   const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example-secret' };
   const printPlan = async (template: CfnTemplate) => {
     const plan = await planStack({
-      stackName: 'OrdersReplication', template: template as never, region: REGION, account: ACCOUNT,
+      stackName: 'OrdersReplication',
+      template: template as never,
+      region: REGION,
+      account: ACCOUNT,
       cloudFormation: new CloudFormationClient({ region: REGION, endpoint: cloudFormationApi.endpoint, credentials }),
       kafka: new KafkaClient({ region: REGION, endpoint: sim.endpoint, credentials }),
     });
