@@ -1,19 +1,26 @@
 /**
  * The offline demo: synthesize an example app with an MskReplicator, then deploy its templates (create, an
- * in-place topic change, a deployment without changes, a change that needs a new replicator, delete) through the
+ * in-place topic change, a deployment without changes, a change that needs a new replicator: refused by replacement
+ * protection, then allowed, each after printing `cdk-msk-replicator plan`'s verdict, delete) through the
  * stack-level CloudFormation emulator and the bundled handler against the local MSK API simulator, with IAM
  * enforced: every call is checked against the handler policies in force at that moment of the deployment. Exits
  * non-zero if any step does not end as it must or any call is denied.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { KafkaClient } from '@aws-sdk/client-kafka';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, EXAMPLE_SUBNET_VPCS, exampleStack, REGION, ReplicatorOptions } from '../examples/orders-replication';
 import { iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
 import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import { CfnTemplate, CloudFormationStack, StackStatus } from '../local-aws/cloudformation/stack';
+import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
+import { planText } from '../src/cli/plan-report';
+import { planStack } from '../src/cli/stack-plan';
 
 /** Prints a line; not console.log, which the harness routes while the handler runs. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -73,9 +80,14 @@ async function main(): Promise<number> {
   };
 
   const v1 = synthesize('1-create', { tags: { team: 'streaming' }, topicReplication: { topicsToReplicate: ['orders\\..*'] } });
+  // The operator who runs `cdk-msk-replicator plan` may read replicators, nothing else (the README lists these actions).
+  const operator: PolicyDocument[] = [{
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['kafka:DescribeReplicator', 'kafka:ListTagsForResource', 'kafka:ListReplicators'], Resource: '*' }],
+  }];
   const stack = iamEnforcingStack(sim, handler, networkOf(v1, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT }), {
     region: REGION, account: ACCOUNT, stackName: 'OrdersReplication', provider: { queryIntervalMs: 250, onLog },
-  });
+  }, operator);
   say('IAM enforced: each call is authorized by the policies attached to the calling function\'s role at that moment');
   const outcomes: StepOutcome[] = [];
   const step = async (name: string, expected: StackStatus, run: () => Promise<StackStatus>, check: () => string | undefined) => {
@@ -119,12 +131,45 @@ async function main(): Promise<number> {
   await step('deploy again without changes (no-op)', 'UPDATE_COMPLETE', () => stack.deploy(v2), () =>
     sim.calls.length > 0 ? `a no-op deployment made ${sim.calls.length} MSK call(s)` : undefined);
 
-  const v3 = synthesize('3-compression', {
+  // What `cdk-msk-replicator plan` prints before a deployment: the stack read through the local CloudFormation API.
+  const cloudFormationApi = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack] });
+  const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example-secret' };
+  const printPlan = async (template: CfnTemplate) => {
+    const plan = await planStack({
+      stackName: 'OrdersReplication',
+      template: template as never,
+      region: REGION,
+      account: ACCOUNT,
+      cloudFormation: new CloudFormationClient({ region: REGION, endpoint: cloudFormationApi.endpoint, credentials }),
+      kafka: new KafkaClient({ region: REGION, endpoint: sim.endpoint, credentials }),
+    });
+    say('  $ cdk-msk-replicator plan --stack OrdersReplication');
+    for (const line of planText(plan).split('\n')) say(`  | ${line}`);
+  };
+
+  const protectedV3 = synthesize('3-compression-protected', {
     tags: { team: 'streaming' },
     topicReplication: { topicsToReplicate: ['orders\\..*', 'payments\\..*'] },
     targetCompressionType: TargetCompressionType.ZSTD,
   });
-  await step('change the target compression (needs a new replicator)', 'UPDATE_COMPLETE', () => stack.deploy(v3), () => {
+  await step('change the target compression, protected (refused: nothing changes)', 'UPDATE_ROLLBACK_COMPLETE', async () => {
+    await printPlan(protectedV3);
+    return stack.deploy(protectedV3);
+  }, () => {
+    if (replicatorArn(stack, v2) !== createdArn) return 'the replicator changed despite the protection';
+    return sim.callsTo('CreateReplicator').length === 0 ? undefined : 'a replicator was created despite the protection';
+  });
+
+  const v3 = synthesize('3-compression', {
+    tags: { team: 'streaming' },
+    topicReplication: { topicsToReplicate: ['orders\\..*', 'payments\\..*'] },
+    targetCompressionType: TargetCompressionType.ZSTD,
+    replacementProtection: false,
+  });
+  await step('change the target compression, replacement allowed (a new replicator)', 'UPDATE_COMPLETE', async () => {
+    await printPlan(v3);
+    return stack.deploy(v3);
+  }, () => {
     const arn = replicatorArn(stack, v3);
     if (arn === createdArn) return 'expected a new physical id';
     if (sim.replicator(createdArn!) !== undefined) return 'the old replicator was not deleted in the cleanup phase';
@@ -134,6 +179,7 @@ async function main(): Promise<number> {
   await step('delete the stack', 'DELETE_COMPLETE', () => stack.destroy(), () =>
     sim.replicators().length === 0 ? undefined : `${sim.replicators().length} replicator(s) left behind`);
 
+  await cloudFormationApi.stop();
   await sim.stop();
   say('\nSummary');
   say('| step | result | MSK API calls | seconds |');

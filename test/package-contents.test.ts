@@ -13,7 +13,7 @@ test('npm pack contains the library, its assets and docs, and nothing else', () 
   const files: string[] = JSON.parse(output)[0].files.map((f: { path: string }) => f.path).sort();
 
   for (const required of ['.jsii', 'API.md', 'LICENSE', 'README.md', 'package.json', 'lib/index.js', 'lib/index.d.ts',
-    'assets/provider/handler.lambda/index.js', 'assets/cli/drift.cli/index.js']) {
+    'assets/provider/handler.lambda/index.js', 'assets/cli/drift.cli/index.js', 'assets/cli/main.cli/index.js']) {
     expect(files).toContain(required);
   }
   const unexpected = files.filter((f) => !/^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|API\.md|LICENSE|README\.md|package\.json)$/.test(f));

@@ -1,7 +1,7 @@
 import { resolveIntrinsics } from './intrinsics';
 import { Handler } from './provider-framework';
 import { CfnTemplate, CloudFormationStack, StackOptions } from './stack';
-import { evaluate } from '../iam/policy-evaluator';
+import { evaluate, PolicyDocument } from '../iam/policy-evaluator';
 import { MskSimulator, NetworkDirectory } from '../msk-simulator';
 
 /**
@@ -14,12 +14,17 @@ import { MskSimulator, NetworkDirectory } from '../msk-simulator';
  * force on each role of the stack (a deleted role has none), so it can record every moment a replicator in service
  * is cut off from its clusters by its service execution role (`sim.accessGaps()`).
  */
-export function iamEnforcingStack(sim: MskSimulator, handler: Handler, network: NetworkDirectory, options: StackOptions = {}): CloudFormationStack {
+export function iamEnforcingStack(
+  sim: MskSimulator, handler: Handler, network: NetworkDirectory, options: StackOptions = {}, operator: PolicyDocument[] = [],
+): CloudFormationStack {
   const stack = new CloudFormationStack(handler, options);
   const account = options.account ?? '123456789012';
+  // A call made while no handler function runs is an operator's (a command such as `plan`), authorized by `operator`.
   sim.enforceIam((permission) => ({
-    allowed: stack.caller !== undefined && evaluate(stack.policiesOf(stack.caller), permission) === 'Allow',
-    principalArn: `arn:aws:sts::${account}:assumed-role/${stack.caller ?? 'unknown'}/handler`,
+    allowed: evaluate(stack.caller !== undefined ? stack.policiesOf(stack.caller) : operator, permission) === 'Allow',
+    principalArn: stack.caller !== undefined
+      ? `arn:aws:sts::${account}:assumed-role/${stack.caller}/handler`
+      : `arn:aws:sts::${account}:assumed-role/operator/cli`,
   }), network);
   const told = new Set<string>();
   stack.onResourceChange = () => {
