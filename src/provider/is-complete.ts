@@ -213,6 +213,14 @@ async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promi
 }
 
 /** Waits for a deletable state (RUNNING or FAILED), deletes with the current version, waits until gone. */
+/**
+ * Waits between the re-reads of a replicator whose DeleteReplicator was rejected while it looked unchanged: 7.5 s in
+ * all, well inside isComplete's 60-second Lambda timeout with each read bounded by the client's request timeout.
+ */
+export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const live = await describe(client, arn, log);
   if (live === undefined) return confirmGone(arn, client, log);
@@ -224,12 +232,18 @@ async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promis
     if (errorName(error) === 'NotFoundException') return { IsComplete: true };
     if (errorName(error) !== 'BadRequestException') throw error;
     // A BadRequest may mean "already gone", "not in a deletable state" or "stale version" (a retried request
-    // whose first attempt was processed gets one too): only a fresh Describe can tell them apart.
-    const now = await describeReplicator(client, arn);
-    if (now === undefined) return { IsComplete: true };
-    if (now.CurrentVersion !== live.CurrentVersion || now.ReplicatorState !== live.ReplicatorState) {
-      log(`DeleteReplicator rejected (${errorMessage(error)}): the replicator changed meanwhile; trying again`);
-      return { IsComplete: false };
+    // whose first attempt was processed gets one too: the first response lost, the SDK's retry rejected because the
+    // replicator is DELETING): only a fresh Describe can tell them apart. That Describe may lag behind the delete
+    // (MSK documents no read-after-write consistency for DescribeReplicator; see VISIBILITY_GRACE_MS), so an answer
+    // unchanged from before the call is read again a few times before the rejection is believed.
+    for (const wait of [0, ...REJECTION_REREAD_WAITS_MS]) {
+      if (wait > 0) await sleep(wait);
+      const now = await describeReplicator(client, arn);
+      if (now === undefined) return { IsComplete: true };
+      if (now.CurrentVersion !== live.CurrentVersion || now.ReplicatorState !== live.ReplicatorState) {
+        log(`DeleteReplicator rejected (${errorMessage(error)}): the replicator changed meanwhile (${now.ReplicatorState}); trying again`);
+        return { IsComplete: false };
+      }
     }
     throw new Error(`DeleteReplicator of ${arn} was rejected: ${errorMessage(error)}`);
   }
