@@ -1,6 +1,6 @@
 import {
-  CreateReplicatorCommand, DescribeReplicatorCommand, DescribeReplicatorResponse, KafkaClient, ListTagsForResourceCommand,
-  NotFoundException, UpdateReplicationInfoCommand,
+  CreateReplicatorCommand, DescribeReplicatorCommand, DescribeReplicatorResponse, KafkaClient, ListReplicatorsCommand,
+  ListTagsForResourceCommand, NotFoundException, UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -54,6 +54,9 @@ function world(original: DescribeReplicatorResponse | 'gone', originalTags: Reco
   }
   kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).resolves({ Tags: originalTags });
   kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: THIRD_ARN, ReplicatorState: 'CREATING' });
+  // before it creates, the rollback looks for another replicator of this resource with the rolled-back configuration
+  // by name: none here (the original is the only candidate, and the tests below make it unfit)
+  kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
 }
 
 const owned = () => ({ [OWNER_TAG_KEY]: ownerTagValue(rollback), [REQUEST_TAG_KEY]: requestTagValue({ ...rollback, RequestId: 'req-first' }) });
