@@ -33,7 +33,7 @@ import { HostileOptions, MskSimulator, RecordedCall, ReplicatorRecord } from '..
  * After a successful delete: nothing of the resource left but retained replicators.
  *
  * Bounded for CI: at most 5 steps per sequence, as many sequences as fit in TIME_LIMIT_MS (counts are printed).
- * To replay a reported run: PROPERTY_SEED=<fast-check seed>. To look past a defect the reordering of lists finds at
+ * To replay a reported run: PROPERTY_SEED=<fast-check seed> (PROPERTY_LOG=1 prints the handler's log and the operator's edits). To look past a defect the reordering of lists finds at
  * once: PROPERTY_NO_SHUFFLE=1 (exploration only; CI runs with every hostile behaviour).
  */
 
@@ -251,6 +251,7 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
   const { sim } = world;
   if (step.operatorEdit && resource.physicalResourceId !== undefined && sim.replicator(resource.physicalResourceId)) {
     const edit = sim.editTagsAsOperator(resource.physicalResourceId);
+    if (process.env.PROPERTY_LOG) process.stderr.write(`LOG operator: ${edit}\n`);
     world.editedTags.add(edit.split(' ')[1]);
   }
   const properties = render(step.template, sequence, retain, step.fault !== 'failCreationLater');
@@ -300,6 +301,7 @@ async function playSequence(history: readonly Step[], retain: boolean, seed: num
     const options: MutableOptions & ProviderOptions = {
       queryIntervalMs: 2,
       maxPolls: 400,
+      onLog: process.env.PROPERTY_LOG ? (line: string) => process.stderr.write(`LOG ${line}\n`) : undefined,
       releaseOnFirstResponse: false,
       onPoll: () => {
         world.now += POLL_MS;

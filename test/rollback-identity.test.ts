@@ -150,6 +150,23 @@ describe('a rolled-back replacement returns to the original and never creates a 
     expect(left[0].tags).toMatchObject({ team: 'streaming', [OWNER_TAG_KEY]: ownerOf(resource) });
   });
 
+  test("the original's owner tag was rewritten by someone else: found through the replacement's `replaces` tag, its owner tag restored", async () => {
+    // Found by the property test in hostile mode (an operator's edit rewrote the owner tag to a placeholder before a
+    // replacement whose user `timeout` elapsed): the rollback judged the original someone else's and created a third.
+    const { resource, arn: original } = await deployed();
+    sim.failNextCreation('INSUFFICIENT_CAPACITY', 'No capacity for the replicator in subnet-0dra');
+    whenUpdateFails(() => sim.modifyOutOfBand(original, { tags: { [OWNER_TAG_KEY]: 'edited-by-tag-policy' } }));
+
+    const result = await resource.update(props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(result.status).toBe('FAILED');
+    expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(resource.physicalResourceId).toBe(original);
+    const left = await settledMadeBy(new Set([original, ...created()]));
+    expect(left.map((r) => r.arn)).toEqual([original]);
+    expect(left[0].tags).toMatchObject({ [OWNER_TAG_KEY]: ownerOf(resource) });
+  });
+
   test("the original's tags were removed and the replacement is gone: the rollback refuses to create a third", async () => {
     const { resource, arn: original } = await deployed();
     sim.failNextCreation('INSUFFICIENT_CAPACITY', 'No capacity for the replicator in subnet-0dra');

@@ -160,7 +160,7 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
     return create(event, props, client, log);
   }
   log(`DescribeReplicator ${physicalId}`);
-  const live = await describeReplicator(client, physicalId);
+  const live = await describeUnlessGone(client, physicalId, log);
   if (live === undefined) {
     // deleted outside CloudFormation, or a replacement gone before the rollback that returns from it
     const existing = await replicatorToReturnTo(props, event, client, log, { arn: physicalId, tags: {} });
@@ -173,12 +173,38 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   }
   const decision = decideUpdate(previous, props, live);
   if (decision.kind === 'in-place') return inPlace(live);
-  if (decision.kind === 'refuse') throw new Error(decision.reason);
+  if (decision.kind === 'refuse' && !decision.protection) throw new Error(decision.reason);
   const causes = decision.causes;
+  // Returning to a replicator this resource already has (a rollback's original) creates nothing, so replacement
+  // protection does not stand in its way: a rollback must never be refused.
   const original = await originalToReturnTo(physicalId, props, event, client, log);
   if (original !== undefined) return inPlace(original);
+  if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
+}
+
+/**
+ * Waits before each re-read of a replicator CloudFormation tracks that DescribeReplicator says does not exist: 7.5 s in
+ * all, inside onEvent's 120-second timeout.
+ */
+export const ABSENCE_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
+
+/**
+ * The tracked replicator, or undefined once it is believed gone. A NotFound may lag behind an earlier write (MSK
+ * documents no read-after-write consistency for DescribeReplicator; see VISIBILITY_GRACE_MS in is-complete.ts), and
+ * believing it at once would create a second replicator beside a running one: it is read again a few times first.
+ */
+async function describeUnlessGone(client: KafkaClient, arn: string, log: Logger): Promise<DescribeReplicatorResponse | undefined> {
+  for (const wait of [0, ...ABSENCE_REREAD_WAITS_MS]) {
+    if (wait > 0) {
+      log(`${arn} not found: reading it again in ${wait} ms (a read may lag behind a write)`);
+      await sleep(wait);
+    }
+    const live = await describeReplicator(client, arn);
+    if (live !== undefined) return live;
+  }
+  return undefined;
 }
 
 function inPlace(live: DescribeReplicatorResponse): OnEventResponse {

@@ -38,7 +38,8 @@ type Verdict =
  * Whether the Update may return to the replicator `arn` instead of creating one: it exists and is not being deleted,
  * has exactly the requested configuration (lists compared as sets), was neither retained nor left by a rollback, and
  * carries this resource's owner tag. `vouched` (the replicator CloudFormation tracks names it in its `replaces` tag,
- * written by this resource when it replaced it) stands in for an owner tag someone removed; another owner never does.
+ * written by this resource when it replaced it) stands in for an owner tag someone removed or rewrote to a value no
+ * resource writes; another resource's owner value never does.
  */
 async function judge(
   arn: string,
@@ -54,8 +55,16 @@ async function judge(
   if (tags === undefined) return { kind: 'no' };
   if (tags[RETAINED_TAG_KEY] !== undefined || tags[ROLLED_BACK_TAG_KEY] !== undefined) return { kind: 'no' };
   const owner = tags[OWNER_TAG_KEY];
-  if (owner === ownerTagValue(event) || (owner === undefined && vouched)) return { kind: 'return', live };
-  return owner === undefined ? { kind: 'unproven' } : { kind: 'no' };
+  if (owner === ownerTagValue(event)) return { kind: 'return', live };
+  // An owner tag removed, or rewritten to something no resource writes (a tag policy's placeholder, a clean-up tool's
+  // marker), proves nothing either way; only another resource's well-formed owner value says it is someone else's.
+  if (isOwnerValue(owner)) return { kind: 'no' };
+  return vouched ? { kind: 'return', live } : { kind: 'unproven' };
+}
+
+/** Whether `value` has the form of an owner tag value (`ownerTagValue`: 32 lowercase hex digits). */
+function isOwnerValue(value: string | undefined): boolean {
+  return value !== undefined && /^[0-9a-f]{32}$/.test(value);
 }
 
 /**
@@ -96,7 +105,7 @@ export async function replicatorToReturnTo(
   }
   if (unproven.length > 0) {
     throw new Error(`Replicator ${unproven[0]} has this resource's name and the requested configuration but not its owner tag `
-      + `(${OWNER_TAG_KEY}; tags removed by a tag policy or a clean-up tool?), so it cannot be told from someone else's, and `
+      + `(${OWNER_TAG_KEY} missing or edited; by a tag policy or a clean-up tool?), so it cannot be told from someone else's, and `
       + 'creating another would leave two replicators writing the same topics. If it is this resource\'s, tag it '
       + `${OWNER_TAG_KEY}=${ownerTagValue(event)} and retry (continue the rollback); otherwise delete it or change the template.`);
   }
