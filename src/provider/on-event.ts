@@ -245,6 +245,22 @@ async function originalToReturnTo(
   return original;
 }
 
+/**
+ * The replicator's tags as RETAIN decides on them, read several times over 7.5 s and merged: the markers it looks for
+ * (deployed, rolled-back-to) were written by earlier requests, and a tag read may lag behind a write (MSK documents no
+ * read-after-write consistency for ListTagsForResource), so one read could miss the mark that decides between keeping
+ * the replicator and deleting it, in either direction. A tag seen once was written: the merge keeps it.
+ */
+async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise<Record<string, string>> {
+  const merged: Record<string, string> = {};
+  for (const wait of [0, ...ABSENCE_REREAD_WAITS_MS]) {
+    if (wait > 0) await sleep(wait);
+    Object.assign(merged, await listTags(client, arn));
+  }
+  log(`ListTagsForResource ${arn}: read ${ABSENCE_REREAD_WAITS_MS.length + 1} times (a tag read may lag behind a write)`);
+  return merged;
+}
+
 async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) {
@@ -255,7 +271,7 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // A replicator exists, so its properties were decoded when it was created.
   if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return deletion;
   try {
-    const tags = await listTags(client, physicalId);
+    const tags = await markersOf(client, physicalId, log);
     if (tags[REQUEST_TAG_KEY] !== undefined && tags[DEPLOYED_TAG_KEY] === undefined) {
       log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
       return deletion;
