@@ -1,3 +1,4 @@
+import { SLEEP_HOOK } from '../../src/provider/sleep';
 /**
  * The clock of the local world: what `Date.now()` returns inside a handler invocation, and how the Provider
  * framework's waiter waits between polls.
@@ -55,11 +56,19 @@ export class VirtualClock implements WorldClock {
 
   public async run<T>(fn: () => Promise<T>): Promise<T> {
     const original = Date.now;
-    if (this.installed++ === 0) Date.now = () => this.now();
+    const hooks = globalThis as Record<string, unknown>;
+    if (this.installed++ === 0) {
+      Date.now = () => this.now();
+      // the handler's own waits (src/provider/sleep.ts) pass on this clock too
+      hooks[SLEEP_HOOK] = (ms: number) => this.sleep(ms);
+    }
     try {
       return await fn();
     } finally {
-      if (--this.installed === 0) Date.now = original;
+      if (--this.installed === 0) {
+        Date.now = original;
+        delete hooks[SLEEP_HOOK];
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planIn
 import { ownerTagValue } from './ownership';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
+import { sleep } from './sleep';
 
 /**
  * isComplete: polled by the Provider framework until it returns true or throws.
@@ -219,7 +220,6 @@ async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promi
  */
 export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const live = await describe(client, arn, log);

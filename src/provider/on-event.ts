@@ -16,6 +16,7 @@ import {
 import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
+import { sleep } from './sleep';
 import { decideUpdate } from './update-decision';
 
 export { ownerTagValue, requestTagValue } from './ownership';
@@ -103,7 +104,6 @@ async function create(
  */
 export const ADOPTION_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 16000];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The name exists. Adopt it only when this very request created it (a retried delivery, or a response lost on the
