@@ -103,6 +103,14 @@ describe('a DescribeReplicator answer that omits a field that cannot change in p
       TopicReplication: { ...oldProps.TopicReplication, StartingPosition: 'EARLIEST' },
     });
     expect(replacementCauses(oldProps, changed, live)).toEqual(['targetCompressionType', 'topicReplication.startingPosition']);
+    // and nothing is reported as drift: the clusters cannot be told apart without the aliases
+    expect(immutableDifferences(properties(), live)).toEqual([]);
+  });
+
+  test('no KafkaClusters, or a cluster without VpcConfig: the comparison does not fail', () => {
+    expect(immutableDifferences(properties(), describedReplicator({ KafkaClusters: undefined }))).toEqual([]);
+    const clusters = describedReplicator().KafkaClusters!.map((c) => ({ ...c, VpcConfig: undefined }));
+    expect(() => immutableDifferences(properties(), describedReplicator({ KafkaClusters: clusters }))).not.toThrow();
   });
 
   test('an omitted field is not reported as drift (the answer says nothing about it)', () => {
@@ -114,6 +122,16 @@ describe('a DescribeReplicator answer that omits a field that cannot change in p
     const live = describedReplicator({ ReplicationInfoList: [{ ...info, SourceKafkaClusterAlias: undefined }] });
     expect(immutableDifferences(properties(), live)).toEqual([]);
     const moved = properties({ Source: { ...properties().Source, MskClusterArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/other/x-1' } });
+    expect(replacementCauses(properties(), moved, live)).toEqual(['source']);
+  });
+
+  test('neither the replication info nor the cluster carries an alias: the cluster is not taken for the source', () => {
+    const moved = properties({ Source: { ...properties().Source, MskClusterArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/other/x-1' } });
+    const [source, target] = describedReplicator().KafkaClusters!;
+    const live = describedReplicator({
+      KafkaClusters: [{ ...source, KafkaClusterAlias: undefined, AmazonMskCluster: { MskClusterArn: moved.Source.MskClusterArn } }, target],
+      ReplicationInfoList: [{ ...info, SourceKafkaClusterAlias: undefined }],
+    });
     expect(replacementCauses(properties(), moved, live)).toEqual(['source']);
   });
 
