@@ -9,6 +9,7 @@ import {
   ProviderOptions,
   ProviderResult,
 } from '../local-aws/cloudformation/provider-framework';
+import type { WorldClock } from '../local-aws/cloudformation/world-clock';
 import { HostileOptions, MskSimulator, RecordedCall, ReplicatorRecord } from '../local-aws/msk-simulator';
 import { SLEEP_HOOK } from '../src/provider/sleep';
 
@@ -172,6 +173,25 @@ class World {
   }
 
   now = 1_000_000;
+  /**
+   * The handler reads the world's time (`Date.now()` during an invocation), so the user's `timeout`, the visibility
+   * grace and the handler's waits count in the world's time like the service's lag windows: a history replays the
+   * same under any machine load. The waiter itself waits 2 real ms per poll; each poll moves the world by POLL_MS.
+   */
+  readonly clock: WorldClock = {
+    now: () => this.now,
+    sleep: () => new Promise((resolve) => setTimeout(resolve, 2)),
+    run: async <T>(fn: () => Promise<T>): Promise<T> => {
+      const original = Date.now;
+      Date.now = () => this.now;
+      try {
+        return await fn();
+      } finally {
+        Date.now = original;
+      }
+    },
+  };
+
   sim!: MskSimulator;
   handler!: Handler;
   /** Tag keys someone else edited on some replicator: the template no longer decides them. */
@@ -311,6 +331,7 @@ async function playSequence(history: readonly Step[], retain: boolean, seed: num
   try {
     const options: MutableOptions & ProviderOptions = {
       queryIntervalMs: 2,
+      clock: world.clock,
       maxPolls: 400,
       onLog: process.env.PROPERTY_LOG ? (line: string) => process.stderr.write(`LOG ${line}\n`) : undefined,
       releaseOnFirstResponse: false,

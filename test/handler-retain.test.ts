@@ -93,23 +93,26 @@ describe('Delete under RETAIN: errors other than "the replicator is gone" fail t
     await expect(onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log)).rejects.toThrow(/tag limit exceeded/);
   });
 
-  test('NotFound: nothing to retain, the request completes without waiting on a replicator', async () => {
+  test('NotFound on every read: nothing shows it deployed, so it is not retained; the Delete goes on (DeleteReplicator confirms)', async () => {
+    // a NotFound may lag behind a create: retaining (or forgetting) on it could leave a replicator that never
+    // deployed running untracked
     kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
 
     const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
 
-    expect(result.Data.LifecycleAction).toBe('none');
+    expect(result.Data.LifecycleAction).toBe('delete');
+    expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 5);
     expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
-  test('a BadRequest naming the replicator ARN as its invalid parameter (kafka-calls.ts isGone): nothing to retain', async () => {
+  test('a BadRequest naming the replicator ARN as its invalid parameter (kafka-calls.ts isGone): treated as NotFound, the Delete goes on', async () => {
     kafka.on(ListTagsForResourceCommand).rejects(new BadRequestException({
       message: 'replicator does not exist', InvalidParameter: 'replicatorArn', $metadata: { httpStatusCode: 400 },
     }));
 
     const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
 
-    expect(result.Data.LifecycleAction).toBe('none');
+    expect(result.Data.LifecycleAction).toBe('delete');
   });
 });
 

@@ -36,7 +36,7 @@ export async function isComplete(event: IsCompleteEvent, client: KafkaClient, lo
       case 'update':
         return await reconcile(event, client, log);
       case 'delete':
-        return await deleteStep(event.PhysicalResourceId, client, log);
+        return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
       default:
         return { IsComplete: true };
     }
@@ -221,7 +221,7 @@ async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promi
 export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 
 
-async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+async function deleteStep(arn: string, requestedAt: number, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const live = await describe(client, arn, log);
   if (live === undefined) return confirmGone(arn, client, log);
   if (live.ReplicatorState !== 'RUNNING' && live.ReplicatorState !== 'FAILED') return { IsComplete: false };
@@ -244,6 +244,11 @@ async function deleteStep(arn: string, client: KafkaClient, log: Logger): Promis
         log(`DeleteReplicator rejected (${errorMessage(error)}): the replicator changed meanwhile (${now.ReplicatorState}); trying again`);
         return { IsComplete: false };
       }
+    }
+    // Still unchanged: believed only once reads have had as long to catch up as a new replicator has to appear.
+    if (Date.now() - requestedAt < VISIBILITY_GRACE_MS) {
+      log(`DeleteReplicator rejected (${errorMessage(error)}) while the replicator looks unchanged: trying again at the next poll`);
+      return { IsComplete: false };
     }
     throw new Error(`DeleteReplicator of ${arn} was rejected: ${errorMessage(error)}`);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
-import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTags, listTagsIfVisible } from './kafka-calls';
+import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
   GENERATED_SUFFIX_LENGTH,
@@ -251,14 +251,19 @@ async function originalToReturnTo(
  * read-after-write consistency for ListTagsForResource), so one read could miss the mark that decides between keeping
  * the replicator and deleting it, in either direction. A tag seen once was written: the merge keeps it.
  */
-async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise<Record<string, string>> {
+async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise<Record<string, string> | undefined> {
   const merged: Record<string, string> = {};
+  let seen = false;
   for (const wait of [0, ...ABSENCE_REREAD_WAITS_MS]) {
     if (wait > 0) await sleep(wait);
-    Object.assign(merged, await listTags(client, arn));
+    // a NotFound may lag too (a replicator just created): it proves nothing while another read sees the replicator
+    const tags = await listTagsIfVisible(client, arn);
+    if (tags === undefined) continue;
+    seen = true;
+    Object.assign(merged, tags);
   }
   log(`ListTagsForResource ${arn}: read ${ABSENCE_REREAD_WAITS_MS.length + 1} times (a tag read may lag behind a write)`);
-  return merged;
+  return seen ? merged : undefined;
 }
 
 async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
@@ -272,6 +277,12 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
   if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return deletion;
   try {
     const tags = await markersOf(client, physicalId, log);
+    if (tags === undefined) {
+      // Not found by any read: gone, or not yet visible. Nothing proves it deployed, so it is not retained: the Delete
+      // goes on, and DeleteReplicator itself confirms whether there is anything to delete (isComplete).
+      log(`${physicalId} not found: deleting it if it exists (nothing shows it ever deployed)`);
+      return deletion;
+    }
     if (tags[REQUEST_TAG_KEY] !== undefined && tags[DEPLOYED_TAG_KEY] === undefined) {
       log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
       return deletion;
