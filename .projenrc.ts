@@ -119,7 +119,7 @@ project.bundler.addBundle('src/provider/handler.lambda.ts', {
 
 // The read-only drift report, shipped as a self-contained command (the SDK bundled like the handler's).
 // It keeps the SDK's default credential chain: it runs on an operator's machine (profiles, SSO).
-const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
+const CLI_BUNDLE_OPTIONS = {
   platform: 'node',
   target: 'node20',
   externals: [],
@@ -128,21 +128,13 @@ const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', {
   executable: true,
   mainFields: ['module', 'main'],
   esbuildArgs: { '--supported:dynamic-import': 'false' },
-});
+};
+const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', CLI_BUNDLE_OPTIONS);
 project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
 
 // `cdk-msk-replicator plan` (what a deployment will do to each replicator) and `drift`, one command with subcommands,
 // bundled the same way.
-const mainCli = project.bundler.addBundle('src/cli/main.cli.ts', {
-  platform: 'node',
-  target: 'node20',
-  externals: [],
-  minify: true,
-  sourcemap: false,
-  executable: true,
-  mainFields: ['module', 'main'],
-  esbuildArgs: { '--supported:dynamic-import': 'false' },
-});
+const mainCli = project.bundler.addBundle('src/cli/main.cli.ts', CLI_BUNDLE_OPTIONS);
 project.addBins({ 'cdk-msk-replicator': mainCli.outfile });
 
 // the npm package holds the library, the handler asset, .jsii, API.md and the README: nothing else
