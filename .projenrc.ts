@@ -117,8 +117,8 @@ project.bundler.addBundle('src/provider/handler.lambda.ts', {
   },
 });
 
-// The read-only drift report, shipped as a self-contained command (the SDK bundled like the handler's).
-// It keeps the SDK's default credential chain: it runs on an operator's machine (profiles, SSO).
+// The commands are self-contained bundles (the SDK bundled like the handler's). They keep the SDK's default credential
+// chain: they run on an operator's machine (profiles, SSO).
 const CLI_BUNDLE_OPTIONS = {
   platform: 'node',
   target: 'node20',
@@ -129,11 +129,11 @@ const CLI_BUNDLE_OPTIONS = {
   mainFields: ['module', 'main'],
   esbuildArgs: { '--supported:dynamic-import': 'false' },
 };
+// the read-only drift report
 const driftCli = project.bundler.addBundle('src/cli/drift.cli.ts', CLI_BUNDLE_OPTIONS);
 project.addBins({ 'cdk-msk-replicator-drift': driftCli.outfile });
 
-// `cdk-msk-replicator plan` (what a deployment will do to each replicator) and `drift`, one command with subcommands,
-// bundled the same way.
+// `cdk-msk-replicator plan` (what a deployment will do to each replicator) and `drift`, one command with subcommands
 const mainCli = project.bundler.addBundle('src/cli/main.cli.ts', CLI_BUNDLE_OPTIONS);
 project.addBins({ 'cdk-msk-replicator': mainCli.outfile });
 
