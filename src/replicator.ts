@@ -518,6 +518,22 @@ export interface MskReplicatorProps {
   readonly replacementProtection?: boolean;
 
   /**
+   * Whether the first deployment takes over the existing replicator named `replicatorName` instead of creating one:
+   * nothing is copied again. The replicator must match the template in everything that cannot change in place
+   * (clusters, network, `role`, `description`, `targetCompressionType`, starting position, topic name configuration,
+   * offset sync mode); otherwise the deployment fails, naming every difference, and changes nothing. Topics, consumer
+   * groups, log delivery and tags are then brought to the template in place. If that first deployment fails, the
+   * replicator is given back as it was found. From then on it is managed like a replicator this construct created:
+   * `removalPolicy` applies to it (DESTROY deletes it with the stack, RETAIN keeps it). A replicator another
+   * `MskReplicator` manages is refused. `cdk-msk-replicator plan` shows what the adoption will do.
+   *
+   * Only the resource's creation adopts: leaving it `true` afterwards, or removing it, changes nothing.
+   *
+   * @default false - a new replicator is created
+   */
+  readonly adoptExisting?: boolean;
+
+  /**
    * Retention and removal of the log groups of the provider that the stack's replicators share (its two handler
    * functions, the custom-resources Provider framework's functions and its waiter). Set it on one replicator of the
    * stack, or on several with the same values: it applies to the stack's provider, whichever replicator sets it.
@@ -688,6 +704,7 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
       // A value that differs on every synth makes CloudFormation call the handler on every deployment.
       ReconcileNonce: props.reconcileOnEveryDeployment ? new Date().toISOString() : undefined,
       ReplacementProtection: props.replacementProtection ?? true,
+      AdoptExisting: props.adoptExisting ? true : undefined,
     };
 
     withScope(this, () => validateSchemaConstraints(properties, props.tags ?? {}));
@@ -816,6 +833,13 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     validateOffsetSyncMode(groups.offsetSyncMode, topics.topicNameConfiguration);
     validateDistinctClusters(props.source.clusterArn, props.target.clusterArn);
     validateTimeout(props.timeout, ReplicatorProvider.QUERY_INTERVAL, ReplicatorProvider.TOTAL_TIMEOUT);
+    if (props.adoptExisting && props.replicatorName === undefined) {
+      throw new PropError('`adoptExisting` needs `replicatorName`: the replicator to adopt is found by its name');
+    }
+    if (props.adoptExisting && props.role === undefined) {
+      throw new PropError('`adoptExisting` needs `role`: a replicator keeps its service execution role (it cannot change '
+        + 'in place), so pass the role it has, for example with iam.Role.fromRoleArn');
+    }
     if (props.target.clusterArn === undefined) {
       throw new PropError('`target` must be an Amazon MSK cluster (ReplicatorCluster.fromMskCluster)');
     }

@@ -1,5 +1,6 @@
 import { resolveIntrinsics } from './intrinsics';
 import { Handler } from './provider-framework';
+import type { CloudFormationAuthorizer } from './query-api';
 import { CfnTemplate, CloudFormationStack, StackOptions } from './stack';
 import { evaluate, PolicyDocument } from '../iam/policy-evaluator';
 import { MskSimulator, NetworkDirectory } from '../msk-simulator';
@@ -40,6 +41,21 @@ export function iamEnforcingStack(
     }
   };
   return stack;
+}
+
+/**
+ * Authorizes the local CloudFormation API (query-api.ts) the way `iamEnforcingStack` authorizes MSK: a call made while a
+ * handler function runs is evaluated against that function's role's policies at that moment; any other call is an
+ * operator's, authorized by `operator`.
+ */
+export function cloudFormationAuthorizer(stack: CloudFormationStack, options: StackOptions = {}, operator: PolicyDocument[] = []): CloudFormationAuthorizer {
+  const account = options.account ?? '123456789012';
+  return (action, resource) => ({
+    allowed: evaluate(stack.caller !== undefined ? stack.policiesOf(stack.caller) : operator, { action, resource }) === 'Allow',
+    principalArn: stack.caller !== undefined
+      ? `arn:aws:sts::${account}:assumed-role/${stack.caller}/handler`
+      : `arn:aws:sts::${account}:assumed-role/operator/cli`,
+  });
 }
 
 /**

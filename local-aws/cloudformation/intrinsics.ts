@@ -11,6 +11,12 @@ export interface ResolveContext {
   readonly account: string;
   /** Physical values for `Ref` / `Fn::GetAtt`, keyed `LogicalId` or `LogicalId.Attribute`. */
   readonly values?: Record<string, string>;
+  /**
+   * The stack's id, `arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`: what `AWS::StackId` and (its name
+   * part) `AWS::StackName` resolve to ("Pseudo parameters reference",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+   */
+  readonly stackId?: string;
 }
 
 function fakeValue(ref: string, ctx: ResolveContext): string {
@@ -21,6 +27,8 @@ function fakeValue(ref: string, ctx: ResolveContext): string {
   if (logicalId === 'AWS::Region') return ctx.region;
   if (logicalId === 'AWS::AccountId') return ctx.account;
   if (logicalId === 'AWS::Partition') return 'aws';
+  if (logicalId === 'AWS::StackId' && ctx.stackId !== undefined) return ctx.stackId;
+  if (logicalId === 'AWS::StackName' && ctx.stackId !== undefined) return ctx.stackId.split('/')[1];
   if (logicalId === 'AWS::URLSuffix') return 'amazonaws.com';
   return `${logicalId}-physical`;
 }

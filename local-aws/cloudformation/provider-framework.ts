@@ -45,8 +45,10 @@ export interface Handler {
  * coverage and mutation tools see the handler). The SDK client is created when the module loads, so each call loads
  * a fresh copy.
  */
-export function loadBundledHandler(endpoint: string, region = 'us-east-1', source = handlerSourceFromEnv()): Handler {
+export function loadBundledHandler(endpoint: string, region = 'us-east-1', source = handlerSourceFromEnv(), cloudFormationEndpoint?: string): Handler {
   process.env.AWS_ENDPOINT_URL_KAFKA = endpoint;
+  // the local CloudFormation API (query-api.ts), for the handler's DescribeStacks; none: a port nothing listens on
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormationEndpoint ?? 'http://127.0.0.1:9';
   process.env.AWS_REGION = region;
   process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'example-secret';

@@ -73,10 +73,21 @@ function stackNameOf(stackId: string): string {
   return stackId.split(':')[5].split('/')[1];
 }
 
+/**
+ * Decides whether the caller may perform `action` (`cloudformation:<Operation>`) on `resource` (the stack's ARN), as
+ * IAM would for the credentials the request was signed with; by default every call is allowed.
+ */
+export type CloudFormationAuthorizer = (action: string, resource: string) => { readonly allowed: boolean; readonly principalArn: string };
+
 export class LocalCloudFormationApi {
   /** Starts the API for `stacks`, all in `region`, on 127.0.0.1 (a free port). */
-  public static async start(options: { region: string; stacks: DeployedStackView[]; pageSize?: number }): Promise<LocalCloudFormationApi> {
-    const api = new LocalCloudFormationApi(options.region, options.stacks, options.pageSize ?? 100);
+  public static async start(options: {
+    region: string;
+    stacks: DeployedStackView[];
+    pageSize?: number;
+    authorize?: CloudFormationAuthorizer;
+  }): Promise<LocalCloudFormationApi> {
+    const api = new LocalCloudFormationApi(options.region, options.stacks, options.pageSize ?? 100, options.authorize);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
   }
@@ -85,7 +96,12 @@ export class LocalCloudFormationApi {
   public readonly calls: QueryApiCall[] = [];
   private readonly server: Server;
 
-  private constructor(private readonly region: string, private readonly stacks: DeployedStackView[], private readonly pageSize: number) {
+  private constructor(
+    private readonly region: string,
+    private readonly stacks: DeployedStackView[],
+    private readonly pageSize: number,
+    private readonly authorize?: CloudFormationAuthorizer,
+  ) {
     for (const stack of stacks) {
       const stackRegion = stack.stackId.split(':')[3];
       if (stackRegion !== region) throw new Error(`stack ${stack.stackId} is not in ${region}`);
@@ -128,12 +144,32 @@ export class LocalCloudFormationApi {
     if (scope === undefined) throw new QueryError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     if (scope !== this.region) throw new QueryError(403, 'SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${scope}'.`);
     if (params.Version !== API_VERSION) throw new QueryError(400, 'InvalidAction', `Version ${params.Version} of the API is not supported`);
+    this.authorizeCall(action, params);
     switch (action) {
       case 'DescribeStackResource': return this.describeStackResource(params);
       case 'ListStackResources': return this.listStackResources(params);
       case 'DescribeStacks': return this.describeStacks(params);
       case 'GetTemplate': return this.getTemplate(params);
       default: throw new QueryError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+    }
+  }
+
+  /**
+   * IAM first: a denied call answers 403 AccessDenied with IAM's message ("User: <principal> is not authorized to
+   * perform: <action> on resource: <arn> because no identity-based policy allows the <action> action", "Access denied
+   * error messages", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html). The resource is
+   * the named stack's ARN (the `stack` resource type of every call served here: Service Authorization Reference for
+   * AWS CloudFormation); an unknown name is authorized on the ARN pattern of a stack of that name.
+   */
+  private authorizeCall(action: string, params: Record<string, string>): void {
+    if (this.authorize === undefined) return;
+    const name = params.StackName ?? '*';
+    const known = this.stacks.find((s) => s.stackId === name || stackNameOf(s.stackId) === name);
+    const resource = known?.stackId ?? (name.startsWith('arn:') ? name : `arn:aws:cloudformation:${this.region}:*:stack/${name}/*`);
+    const decision = this.authorize(`cloudformation:${action}`, resource);
+    if (!decision.allowed) {
+      throw new QueryError(403, 'AccessDenied', `User: ${decision.principalArn} is not authorized to perform: cloudformation:${action} `
+        + `on resource: ${resource} because no identity-based policy allows the cloudformation:${action} action`);
     }
   }
 

@@ -77,6 +77,18 @@ export interface DeployedResource {
 export type StackStatus = 'CREATE_COMPLETE' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
   | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
 
+/**
+ * The status a stack shows WHILE an operation runs, as DescribeStacks reports it to anyone who asks, a handler
+ * included ("Stack status codes", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html):
+ * CREATE_IN_PROGRESS / UPDATE_IN_PROGRESS while resources are created and updated; UPDATE_COMPLETE_CLEANUP_IN_PROGRESS
+ * while "old resources" are removed after a successful update; ROLLBACK_IN_PROGRESS ("Ongoing removal of one or more
+ * stacks after a failed stack creation") for the whole rollback of a creation; UPDATE_ROLLBACK_IN_PROGRESS while a
+ * failed update's resources are restored, then UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS ("Ongoing removal of new
+ * resources for a stack after a failed stack update"); DELETE_IN_PROGRESS while the stack is deleted.
+ */
+export type StackStatusInProgress = 'CREATE_IN_PROGRESS' | 'UPDATE_IN_PROGRESS' | 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'
+  | 'ROLLBACK_IN_PROGRESS' | 'UPDATE_ROLLBACK_IN_PROGRESS' | 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS' | 'DELETE_IN_PROGRESS';
+
 export interface StackOptions {
   readonly region?: string;
   readonly account?: string;
@@ -142,7 +154,7 @@ export class CloudFormationStack {
   private readonly iam = new RolePolicies();
   private readonly region: string;
   private readonly account: string;
-  private status?: StackStatus;
+  private status?: StackStatus | StackStatusInProgress;
 
   constructor(private readonly handler: Handler, private readonly options: StackOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -160,8 +172,8 @@ export class CloudFormationStack {
     return this.iam.roleIds().map((id) => ({ roleArn: this.resolve({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }).Arn as string, policies: this.iam.of(id) }));
   }
 
-  /** The stack's status after its last deploy or destroy (undefined: never deployed). */
-  public stackStatus(): StackStatus | undefined {
+  /** The stack's status: after its last deploy or destroy, or while one runs (undefined: never deployed). */
+  public stackStatus(): StackStatus | StackStatusInProgress | undefined {
     return this.status;
   }
 
@@ -198,6 +210,7 @@ export class CloudFormationStack {
 
   private async deployOnce(template: CfnTemplate): Promise<StackStatus> {
     const first = this.template === undefined;
+    this.status = first ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
     const previous = this.template ?? { Resources: {} };
     const previousLive = new Map(this.live);
     this.template = template;
@@ -211,7 +224,7 @@ export class CloudFormationStack {
       const outcome = await this.apply('deploy', id, resource, properties, before);
       if (outcome.status === 'FAILED') {
         const failure = { id, before, failedId: outcome.physicalId, failedProps: properties };
-        const rolledBack = await this.rollback(previous, previousLive, changed, failure);
+        const rolledBack = await this.rollback(previous, previousLive, changed, failure, first);
         this.template = previous;
         if (first) return rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED';
         return rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED';
@@ -222,6 +235,7 @@ export class CloudFormationStack {
       }
     }
     // Cleanup: removed resources and replaced physical resources, dependents first per the previous template.
+    if (!first) this.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
     const removed = Object.keys(previous.Resources).filter((id) => template.Resources[id] === undefined);
     for (const id of dependencyOrder(previous).reverse()) {
       const old = replaced.find((r) => r.id === id)?.old ?? (removed.includes(id) ? previousLive.get(id) : undefined);
@@ -241,6 +255,7 @@ export class CloudFormationStack {
 
   private async destroyOnce(): Promise<StackStatus> {
     if (this.template === undefined) return 'DELETE_COMPLETE';
+    this.status = 'DELETE_IN_PROGRESS';
     let failed = false;
     for (const id of dependencyOrder(this.template).reverse()) {
       const live = this.live.get(id);
@@ -253,7 +268,9 @@ export class CloudFormationStack {
   }
 
   private resolve(properties: Record<string, Json>): Record<string, Json> {
-    return resolveIntrinsics(properties as Json, { region: this.region, account: this.account, values: this.options.values }) as Record<string, Json>;
+    return resolveIntrinsics(properties as Json, {
+      region: this.region, account: this.account, values: this.options.values, stackId: this.stackId,
+    }) as Record<string, Json>;
   }
 
   private async rollback(
@@ -261,7 +278,9 @@ export class CloudFormationStack {
     previousLive: Map<string, LiveResource>,
     changed: Array<{ id: string; before?: LiveResource }>,
     failed: { id: string; before?: LiveResource; failedId: string; failedProps: Record<string, Json> },
+    first: boolean,
   ): Promise<boolean> {
+    this.status = first ? 'ROLLBACK_IN_PROGRESS' : 'UPDATE_ROLLBACK_IN_PROGRESS';
     // A resource that cannot be restored fails the rollback (UPDATE_ROLLBACK_FAILED); rollback-cleanup failures
     // do not ("Stack status codes").
     let restored = true;
@@ -290,6 +309,7 @@ export class CloudFormationStack {
         if ((await this.apply('rollback', id, before.raw ?? { Type: now.type }, before.properties, now)).status === 'FAILED') restored = false;
       }
     }
+    if (!first) this.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
     const order = dependencyOrder({ Resources: { ...previous.Resources, ...this.template!.Resources } }).reverse();
     for (const id of order) {
       for (const { resource } of toDelete.filter((d) => d.id === id)) {

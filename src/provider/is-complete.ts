@@ -4,14 +4,16 @@ import {
   KafkaClient,
   TagResourceCommand,
   UntagResourceCommand,
-  UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
-import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
+import { DEPLOYED_TAG_KEY, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
+import { foundStateKeys } from './adoption';
+import { recordAdoption, releaseStep } from './adoption-steps';
+import { sendInPlaceUpdate } from './in-place-update';
 import { sleep } from './sleep';
 
 /**
@@ -35,6 +37,10 @@ export async function isComplete(event: IsCompleteEvent, client: KafkaClient, lo
         return await awaitCreation(event, client, log);
       case 'update':
         return await reconcile(event, client, log);
+      case 'adopt':
+        return await recordAdoption(event, client, log) ?? await reconcile(event, client, log);
+      case 'release':
+        return await releaseStep(event, client, log);
       case 'delete':
         return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
       default:
@@ -158,28 +164,18 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
     }
     log(`WARNING: ${arn} is FAILED (${failureReason(live)}); nothing to change in place, applying tags only`);
   } else if (request !== undefined) {
-    log(`UpdateReplicationInfo ${arn} CurrentVersion=${request.CurrentVersion} changes=${describeUpdate(request).join(',')}`);
-    try {
-      await client.send(new UpdateReplicationInfoCommand(request));
-    } catch (error) {
-      if (errorName(error) !== 'BadRequestException') throw error;
-      // A writer that got in between the Describe and the Update (a new CurrentVersion, or a state change)
-      // is worth another look at the next poll; anything else is a real rejection.
-      const now = await describeReplicator(client, arn);
-      if (now && (now.CurrentVersion !== live.CurrentVersion || now.ReplicatorState !== 'RUNNING')) {
-        log(`UpdateReplicationInfo rejected (${errorMessage(error)}): the replicator changed meanwhile; trying again`);
-        return { IsComplete: false };
-      }
-      throw new Error(`UpdateReplicationInfo of ${arn} was rejected: ${errorMessage(error)}`);
-    }
-    return { IsComplete: false };
+    return sendInPlaceUpdate(request, live, client, log);
   }
   const desiredTags = {
     ...desired.Tags,
     [OWNER_TAG_KEY]: ownerTagValue(event),
     ...(desired.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {}),
   };
-  const tags = planTags(desiredTags, previous?.Tags, await listTags(client, arn));
+  const liveTags = await listTags(client, arn);
+  const tags = planTags(desiredTags, previous?.Tags, liveTags);
+  // An Update reaches only a resource whose Create completed in an operation that succeeded: the record of how an
+  // adopted replicator was found (adoption.ts) has served its purpose, since no rollback can undo that adoption now.
+  if (event.Data.LifecycleAction === 'update') tags.toRemove.push(...foundStateKeys(liveTags));
   if (Object.keys(tags.toAdd).length > 0) {
     log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);
     await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.toAdd }));

@@ -286,9 +286,15 @@ export const DEPLOYED_TAG_KEY = 'cdk-msk-replicator:deployed';
  */
 export const ROLLED_BACK_TAG_KEY = 'cdk-msk-replicator:rolled-back-to';
 
+/**
+ * The tag naming, in words, the resource that manages a replicator (`<stack name>/<logical id>`): what an adoption
+ * refused because of another owner names (adoption.ts). The owner tag itself is a hash, which names no one.
+ */
+export const MANAGED_BY_TAG_KEY = 'cdk-msk-replicator:managed-by';
+
 /** Tags the handler sets for itself: never removed by a template change. */
 export const HANDLER_TAG_KEYS: readonly string[] = [
-  OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY,
+  OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY, MANAGED_BY_TAG_KEY,
 ];
 
 /**

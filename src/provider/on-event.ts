@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
+import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-kafka';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
 import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTagsIfVisible } from './kafka-calls';
 import {
@@ -7,16 +7,21 @@ import {
   GENERATED_SUFFIX_LENGTH,
   generatedNameStem,
   immutableDifferences,
+  MANAGED_BY_TAG_KEY,
   OWNER_TAG_KEY,
   REPLACES_TAG_KEY,
   REQUEST_TAG_KEY,
   RETAINED_TAG_KEY,
   ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
+import { foundStateKeys, managedByValue } from './adoption';
+import { adopt, adoptedDeletion } from './adoption-steps';
 import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
+import { describeStackStatus, StackStatusReader } from './stack-status';
+import { mergedTagReads } from './tag-reads';
 import { decideUpdate } from './update-decision';
 
 export { ownerTagValue, requestTagValue } from './ownership';
@@ -29,29 +34,37 @@ export { ownerTagValue, requestTagValue } from './ownership';
  *   physical id, so CloudFormation deletes the old one afterwards; otherwise isComplete reconciles in place.
  * - Delete: nothing here; isComplete waits for a deletable state, deletes, and waits until it is gone.
  */
-export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
+export async function onEvent(
+  event: ProviderEvent,
+  client: KafkaClient,
+  log: Logger,
+  stacks: StackStatusReader = describeStackStatus,
+): Promise<OnEventResponse> {
   log(`${event.RequestType} ${event.PhysicalResourceId ?? '(new resource)'}`);
-  const response = await dispatch(event, client, log);
+  const response = await dispatch(event, client, log, stacks);
   // Only requests that wait on a replicator carry a start time (their properties were decoded already).
-  const waits = ['create', 'update', 'delete'].includes(response.Data.LifecycleAction);
+  const waits = ['create', 'update', 'delete', 'adopt', 'release'].includes(response.Data.LifecycleAction);
   if (!waits) return response;
   const now = Date.now();
   // The replicator's own `timeout` bounds creates and updates only. A Delete is CloudFormation's rollback or cleanup
   // of a replicator it will forget: CloudFormation ignores a failed cleanup Delete, so giving up early would leave a
   // replicator that later reaches RUNNING beside the one in service. Deletes wait for as long as the provider allows.
-  const timeoutSeconds = response.Data.LifecycleAction === 'delete' ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
+  const removes = response.Data.LifecycleAction === 'delete' || response.Data.LifecycleAction === 'release';
+  const timeoutSeconds = removes ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
   const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
   return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline } };
 }
 
-async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
+async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<OnEventResponse> {
   switch (event.RequestType) {
-    case 'Create':
-      return create(event, decodeProperties(event.ResourceProperties), client, log);
+    case 'Create': {
+      const props = decodeProperties(event.ResourceProperties);
+      return props.AdoptExisting ? adopt(event, props, client, log) : create(event, props, client, log);
+    }
     case 'Update':
       return update(event, client, log);
     case 'Delete':
-      return remove(event, client, log);
+      return remove(event, client, log, stacks);
   }
 }
 
@@ -80,6 +93,7 @@ async function create(
   const tags = {
     ...props.Tags,
     [OWNER_TAG_KEY]: ownerTagValue(event),
+    [MANAGED_BY_TAG_KEY]: managedByValue(event.StackId, event.LogicalResourceId),
     [REQUEST_TAG_KEY]: requestTagValue(event),
     ...(replaces !== undefined ? { [REPLACES_TAG_KEY]: replaces } : {}),
   };
@@ -252,21 +266,12 @@ async function originalToReturnTo(
  * the replicator and deleting it, in either direction. A tag seen once was written: the merge keeps it.
  */
 async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise<Record<string, string> | undefined> {
-  const merged: Record<string, string> = {};
-  let seen = false;
-  for (const wait of [0, ...ABSENCE_REREAD_WAITS_MS]) {
-    if (wait > 0) await sleep(wait);
-    // a NotFound may lag too (a replicator just created): it proves nothing while another read sees the replicator
-    const tags = await listTagsIfVisible(client, arn);
-    if (tags === undefined) continue;
-    seen = true;
-    Object.assign(merged, tags);
-  }
+  const tags = await mergedTagReads(client, arn, ABSENCE_REREAD_WAITS_MS);
   log(`ListTagsForResource ${arn}: read ${ABSENCE_REREAD_WAITS_MS.length + 1} times (a tag read may lag behind a write)`);
-  return seen ? merged : undefined;
+  return tags;
 }
 
-async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
+async function remove(event: ProviderEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): nothing to delete`);
@@ -274,7 +279,13 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
   }
   const deletion: OnEventResponse = { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'delete' } };
   // A replicator exists, so its properties were decoded when it was created.
-  if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return deletion;
+  const props = decodeProperties(event.ResourceProperties);
+  if (props.AdoptExisting) {
+    const verdict = await adoptedDeletion(event, physicalId, client, log, stacks);
+    if (verdict === 'release') return { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'release' } };
+    if (verdict === 'leave') return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
+  }
+  if (props.DeletionBehaviour !== 'retain') return deletion;
   try {
     const tags = await markersOf(client, physicalId, log);
     if (tags === undefined) {
@@ -294,6 +305,12 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
     }
     log(`TagResource ${physicalId} keys=${RETAINED_TAG_KEY}`);
     await client.send(new TagResourceCommand({ ResourceArn: physicalId, Tags: { [RETAINED_TAG_KEY]: 'true' } }));
+    // an adoption's record of how the replicator was found is of no use once the stack lets it go
+    const record = foundStateKeys(tags);
+    if (record.length > 0) {
+      log(`UntagResource ${physicalId} keys=${record.join(',')}`);
+      await client.send(new UntagResourceCommand({ ResourceArn: physicalId, TagKeys: record }));
+    }
   } catch (error) {
     if (!isGone(error)) throw error;
     log(`${physicalId} no longer exists: nothing to retain`);

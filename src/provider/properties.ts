@@ -78,6 +78,11 @@ export interface ReplicatorProperties {
    * construct always renders it; absent (a template of a version without it) means no protection.
    */
   readonly ReplacementProtection?: boolean;
+  /**
+   * When true, the resource's Create takes over the existing replicator named `ReplicatorName` instead of creating one
+   * (adoption.ts). Rendered only when true, so that templates without adoption stay as they were.
+   */
+  readonly AdoptExisting?: boolean;
 }
 
 /** The attributes the resource returns (`Fn::GetAtt`). */
@@ -230,9 +235,13 @@ export function decodeProperties(value: unknown): ReplicatorProperties {
     TimeoutSeconds: optPositiveNumber(raw, 'TimeoutSeconds', 'ResourceProperties'),
     ReconcileNonce: optStr(raw, 'ReconcileNonce', 'ResourceProperties'),
     ReplacementProtection: optBool(raw, 'ReplacementProtection', 'ResourceProperties'),
+    AdoptExisting: optBool(raw, 'AdoptExisting', 'ResourceProperties'),
   };
   if ((props.ReplicatorName === undefined) === (props.ReplicatorNamePrefix === undefined)) {
     throw new PropertiesError('exactly one of ReplicatorName and ReplicatorNamePrefix must be set');
+  }
+  if (props.AdoptExisting && props.ReplicatorName === undefined) {
+    throw new PropertiesError('AdoptExisting needs ReplicatorName: the replicator to adopt is found by its name');
   }
   return props;
 }

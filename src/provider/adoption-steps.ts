@@ -1,0 +1,192 @@
+import { DescribeReplicatorResponse, KafkaClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-kafka';
+import {
+  adoptionRefusal,
+  adoptionTags,
+  decodeFoundState,
+  DELETION_STATUSES,
+  encodeFoundState,
+  FoundState,
+  foundConfiguration,
+  foundProperties,
+  managedByValue,
+  restoreTags,
+  tagBudgetRefusal,
+} from './adoption';
+import type { IsCompleteEvent, IsCompleteResponse, Logger, OnEventResponse, ProviderEvent } from './events';
+import { describeReplicator, findReplicatorByName, isGone } from './kafka-calls';
+import { OWNER_TAG_KEY, planInPlaceUpdate, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from './lifecycle';
+import { ownerTagValue } from './ownership';
+import { decodeProperties, ReplicatorProperties } from './properties';
+import { sendInPlaceUpdate } from './in-place-update';
+import { sleep } from './sleep';
+import type { StackStatusReader } from './stack-status';
+import { mergedTagReads } from './tag-reads';
+
+/**
+ * The handler's side of adoption (adoption.ts holds the decisions):
+ *
+ * - onEvent, Create with `AdoptExisting`: find the replicator by name, refuse (changing nothing) when it differs in
+ *   what cannot change in place, belongs to another resource or is FAILED; otherwise answer with its ARN.
+ * - isComplete `adopt`: once the replicator is RUNNING, record how it was found (tags), take ownership, then
+ *   reconcile it like any update (is-complete.ts).
+ * - onEvent, Delete of an adopted replicator: a Delete while CloudFormation rolls the adoption back gives the
+ *   replicator back as it was found (`release`); a Delete that was asked for deletes or retains as usual.
+ */
+
+/** Waits between re-reads of a replicator the lists or DescribeReplicator do not show yet: 7.5 s in all. */
+export const ADOPTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
+
+/** onEvent for a Create with `AdoptExisting`: nothing is written here. */
+export async function adopt(event: ProviderEvent, props: ReplicatorProperties, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
+  const name = props.ReplicatorName!;
+  let live: DescribeReplicatorResponse | undefined;
+  for (const wait of [0, ...ADOPTION_REREAD_WAITS_MS]) {
+    if (wait > 0) {
+      log(`adopting ${name}: not found yet, reading again in ${wait} ms (a read may lag behind a write)`);
+      await sleep(wait);
+    }
+    log(`ListReplicators ${name}`);
+    const arn = await findReplicatorByName(client, name);
+    live = arn !== undefined ? await describeReplicator(client, arn) : undefined;
+    if (live !== undefined) break;
+  }
+  if (live === undefined) {
+    throw new Error(`No replicator named "${name}" exists in this account and Region, so there is nothing to adopt. `
+      + 'Nothing was changed. Check `replicatorName` and the stack\'s account and Region, or remove `adoptExisting` to '
+      + 'create the replicator.');
+  }
+  const arn = live.ReplicatorArn!;
+  const tags = await mergedTagReads(client, arn, []) ?? {};
+  const refusal = adoptionRefusal(props, live, tags, ownerTagValue(event)) ?? foreignRecordRefusal(name, tags, event);
+  if (refusal !== undefined) throw new Error(refusal);
+  log(`adopting ${arn} (${live.ReplicatorState}): it matches the template in everything that cannot change in place`);
+  return {
+    PhysicalResourceId: arn,
+    Data: { ReplicatorArn: arn, ReplicatorName: name, CurrentVersion: live.CurrentVersion, LifecycleAction: 'adopt' },
+  };
+}
+
+/** A record of how the replicator was found that another resource wrote (its adoption never confirmed) is not ours to overwrite. */
+function foreignRecordRefusal(name: string, tags: Record<string, string>, event: ProviderEvent): string | undefined {
+  if (tags[OWNER_TAG_KEY] === ownerTagValue(event) || tags[RETAINED_TAG_KEY] !== undefined) return undefined;
+  let record: FoundState | undefined;
+  try {
+    record = decodeFoundState(tags);
+  } catch {
+    record = {} as FoundState;
+  }
+  if (record === undefined) return undefined;
+  return `The replicator "${name}" carries another resource's record of how it was found before an adoption (tags `
+    + 'cdk-msk-replicator:found-as/*): that adoption was never confirmed by a later deployment. Nothing was changed. '
+    + 'Deploy or delete the stack that adopted it first.';
+}
+
+/**
+ * isComplete `adopt`, before the reconciliation: waits for a state the replicator can be taken over in, then writes
+ * the record of how it was found together with this resource's ownership (one UntagResource for an earlier life's
+ * handler tags, then one TagResource). Answers a response while it waits; undefined once the record is in place.
+ */
+export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse | undefined> {
+  const arn = event.PhysicalResourceId;
+  const props = decodeProperties(event.ResourceProperties);
+  const live = await describeReplicator(client, arn);
+  if (live === undefined) throw new Error(`Replicator ${arn} was deleted while it was being adopted. Nothing is left to adopt.`);
+  if (live.ReplicatorState === 'CREATING' || live.ReplicatorState === 'UPDATING') {
+    log(`${arn} is ${live.ReplicatorState}: adopting it once it settles`);
+    return { IsComplete: false };
+  }
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? {};
+  if (tags[OWNER_TAG_KEY] === ownerTagValue(event) && decodeFoundState(tags) !== undefined) return undefined;
+  const refusal = adoptionRefusal(props, live, tags, ownerTagValue(event)) ?? foreignRecordRefusal(live.ReplicatorName!, tags, event);
+  if (refusal !== undefined) throw new Error(refusal);
+  const change = adoptionTags(props, tags, ownerTagValue(event), managedByValue(event.StackId, event.LogicalResourceId));
+  const record = encodeFoundState({ ...foundConfiguration(live), tags: change.before });
+  const written = { ...change.set, ...record };
+  const budget = tagBudgetRefusal(live.ReplicatorName, tags, written, change.remove);
+  if (budget !== undefined) throw new Error(budget);
+  if (change.remove.length > 0) {
+    log(`UntagResource ${arn} keys=${change.remove.join(',')} (an earlier life's marks)`);
+    await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: change.remove }));
+  }
+  log(`TagResource ${arn} keys=${Object.keys(written).sort().join(',')} (ownership and the record of how it was found)`);
+  await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: written }));
+  return undefined;
+}
+
+/**
+ * onEvent, Delete with `AdoptExisting`: what to do with the replicator the physical id names. `delete-as-usual` for a
+ * replicator this resource created (a replacement's) or an adopted one whose Delete was asked for; `release` for an
+ * adopted replicator whose adoption CloudFormation is rolling back (or when the stack's status cannot be read: the
+ * answer that deletes nothing); `leave` for a replicator another resource owns.
+ */
+export async function adoptedDeletion(
+  event: ProviderEvent,
+  arn: string,
+  client: KafkaClient,
+  log: Logger,
+  stacks: StackStatusReader,
+): Promise<'delete-as-usual' | 'release' | 'leave'> {
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
+  if (tags === undefined) return 'delete-as-usual';
+  let record: FoundState | undefined;
+  try {
+    record = decodeFoundState(tags);
+  } catch {
+    record = undefined;
+  }
+  const ours = tags[OWNER_TAG_KEY] === ownerTagValue(event);
+  // created by this resource (a replacement after the adoption): the request tag is written by CreateReplicator only
+  if (ours && record === undefined && tags[REQUEST_TAG_KEY] !== undefined) return 'delete-as-usual';
+  const status = await stacks(event.StackId, log);
+  if (status !== undefined && DELETION_STATUSES.includes(status)) {
+    if (!ours && /^[0-9a-f]{32}$/.test(tags[OWNER_TAG_KEY] ?? '')) {
+      log(`${arn} is owned by another resource (${OWNER_TAG_KEY}=${tags[OWNER_TAG_KEY]}): not deleted`);
+      return 'leave';
+    }
+    return 'delete-as-usual';
+  }
+  log(`stack ${status ?? 'status unknown'}: the adoption of ${arn} is undone, the replicator given back as it was found`);
+  return 'release';
+}
+
+/**
+ * isComplete `release`: gives an adopted replicator back as it was found, from the record the adoption wrote: its
+ * topics, consumer groups and log delivery (one UpdateReplicationInfo when they differ), then its tags (the old
+ * values back, the keys it did not have removed, the record last). A replicator with no record was never written to.
+ */
+export async function releaseStep(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const arn = event.PhysicalResourceId;
+  const live = await describeReplicator(client, arn);
+  if (live === undefined || live.ReplicatorState === 'DELETING') {
+    log(`${arn} ${live === undefined ? 'no longer exists' : 'is being deleted'}: nothing to give back`);
+    return { IsComplete: true };
+  }
+  if (live.ReplicatorState === 'CREATING' || live.ReplicatorState === 'UPDATING') return { IsComplete: false };
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? {};
+  const found = decodeFoundState(tags);
+  if (found === undefined) {
+    log(`${arn} carries no record of an adoption: it was never written to, nothing to give back`);
+    return { IsComplete: true };
+  }
+  const request = planInPlaceUpdate(foundProperties(decodeProperties(event.ResourceProperties), found), live);
+  if (request !== undefined) {
+    if (live.ReplicatorState !== 'RUNNING') {
+      throw new Error(`Replicator ${arn} is ${live.ReplicatorState} and cannot be given back its configuration as found; `
+        + 'its tags still hold the record (cdk-msk-replicator:found-as/*).');
+    }
+    return sendInPlaceUpdate(request, live, client, log);
+  }
+  const restore = restoreTags(found, tags);
+  try {
+    if (Object.keys(restore.toAdd).length > 0) {
+      log(`TagResource ${arn} keys=${Object.keys(restore.toAdd).sort().join(',')} (the values it was found with)`);
+      await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: restore.toAdd }));
+    }
+    log(`UntagResource ${arn} keys=${restore.toRemove.join(',')} (what the adoption added)`);
+    await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: restore.toRemove }));
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+  log(`${arn} given back as it was found`);
+  return { IsComplete: true };
+}

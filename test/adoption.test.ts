@@ -1,0 +1,250 @@
+import { CreateReplicatorCommand, KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
+import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  ACCOUNT, EXAMPLE_SUBNET_VPCS, exampleStack, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
+} from '../examples/orders-replication';
+import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
+import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
+import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
+import { VirtualClock } from '../local-aws/cloudformation/world-clock';
+import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
+import { MskSimulator } from '../local-aws/msk-simulator';
+import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
+import { decodeFoundState, FOUND_AS_TAG_PREFIX } from '../src/provider/adoption';
+import { MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { decodeProperties } from '../src/provider/properties';
+import { createReplicatorRequest } from '../src/provider/requests';
+
+/**
+ * Adoption end to end: synthesized stacks deployed to the local world (the stack emulator with IAM enforced on every
+ * MSK and CloudFormation call of the handler, the Provider framework's own runtime, the bundled handler, the MSK
+ * simulator over HTTP), against a replicator made outside the stack (as the console or the CLI would make it).
+ */
+
+const NAME = 'orders-dr';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-replicator`;
+const OPERATOR: PolicyDocument[] = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+
+const MINUTE = 60_000;
+const TIMING = { creatingMs: 20 * MINUTE, updatingMs: 5 * MINUTE, deletingMs: 3 * MINUTE };
+let clock: VirtualClock;
+let sim: MskSimulator;
+let operator: KafkaClient;
+let count = 0;
+const logs: string[] = [];
+beforeAll(async () => {
+  // virtual time: the handler's waits and the waiter's polls cost no real time, and MSK takes as long as it does
+  clock = new VirtualClock();
+  sim = await MskSimulator.start({ region: REGION, clock: () => clock.now(), timing: TIMING });
+  operator = new KafkaClient({ region: REGION, endpoint: sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+});
+afterAll(async () => sim?.stop());
+afterEach(() => sim.setTiming(TIMING));
+
+/** The example stack with the existing replicator's name and role; `adoptExisting` unless told otherwise. */
+function app(options: ReplicatorOptions = {}, extra?: (stack: Stack, first: MskReplicator) => void) {
+  const cdkApp = new App();
+  const roles = new Stack(cdkApp, 'Roles', { env: { account: ACCOUNT, region: REGION } });
+  const role = iam.Role.fromRoleArn(roles, 'Existing', ROLE_ARN, { mutable: false });
+  const { stack, replicator } = exampleStack({ replicatorName: NAME, role, adoptExisting: true, ...options }, cdkApp);
+  extra?.(stack, replicator);
+  return stack;
+}
+const synth = (stack: Stack) => Template.fromStack(stack).toJSON() as CfnTemplate;
+
+/** Makes the replicator "by hand": the request the template's properties would make, with `change` on top. */
+async function existingReplicator(options: ReplicatorOptions = {}, tags: Record<string, string> = { team: 'payments' }) {
+  const props = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, ...options })));
+  const response = await operator.send(new CreateReplicatorCommand(createReplicatorRequest(props, NAME, tags)));
+  const arn = response.ReplicatorArn!;
+  await clock.sleep(TIMING.creatingMs + 1);
+  expect(sim.replicator(arn)?.state).toBe('RUNNING');
+  return arn;
+}
+
+interface World { stack: CloudFormationStack; api: LocalCloudFormationApi }
+const worlds: World[] = [];
+afterEach(async () => {
+  for (const world of worlds.splice(0)) {
+    await world.stack.destroy();
+    await world.api.stop();
+  }
+  for (const r of sim.replicators()) sim.deleteOutOfBand(r.arn);
+  sim.resetCalls();
+});
+
+async function world(template: CfnTemplate): Promise<World> {
+  const options = { region: REGION, account: ACCOUNT, stackName: `Adopting${++count}`, provider: { clock, onLog: (line: string) => logs.push(line) } };
+  const network = networkOf(template, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT });
+  const stack = iamEnforcingStack(sim, loadBundledHandler(sim.endpoint, REGION), network, options, OPERATOR);
+  const api = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack], authorize: cloudFormationAuthorizer(stack, options, OPERATOR) });
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = api.endpoint;
+  const w = { stack, api };
+  worlds.push(w);
+  return w;
+}
+
+const replicatorIdOf = (template: CfnTemplate) => Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'Custom::MskReplicator')!;
+const changes = () => sim.calls.filter((c) => ['CreateReplicator', 'UpdateReplicationInfo', 'DeleteReplicator', 'TagResource', 'UntagResource']
+  .includes(c.operation)).map((c) => c.operation);
+const snapshot = (arn: string) => {
+  const r = sim.replicator(arn)!;
+  return { state: r.state, replicationInfo: r.replicationInfo, logDelivery: r.logDelivery, tags: r.tags, description: r.description };
+};
+
+test('an identical replicator is adopted with one write: the ownership and the record of how it was found', async () => {
+  const arn = await existingReplicator();
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  expect(changes()).toEqual(['TagResource']);
+  expect(stack.resource(replicatorIdOf(template))!.physicalId).toBe(arn);
+  const tags = sim.replicator(arn)!.tags;
+  expect(tags.team).toBe('payments');
+  expect(tags[OWNER_TAG_KEY]).toMatch(/^[0-9a-f]{32}$/);
+  expect(tags[MANAGED_BY_TAG_KEY]).toBe(`Adopting${count}/${replicatorIdOf(template)}`);
+  expect(decodeFoundState(tags)?.topics.TopicsToReplicate).toEqual(['.*']);
+  expect(sim.replicators()).toHaveLength(1);
+});
+
+test('a replicator whose topics differ is adopted with one UpdateReplicationInfo; the next deployment drops the record', async () => {
+  const arn = await existingReplicator({ topicReplication: { topicsToReplicate: ['orders'] } });
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  expect(changes().filter((c) => c !== 'TagResource')).toEqual(['UpdateReplicationInfo']);
+  expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
+  expect(decodeFoundState(sim.replicator(arn)!.tags)?.topics.TopicsToReplicate).toEqual(['orders']);
+  // an Update means the adoption's deployment succeeded: the record has served its purpose
+  const next = synth(app({ tags: { stage: 'prod' } }));
+  expect(await stack.deploy(next)).toBe('UPDATE_COMPLETE');
+  expect(Object.keys(sim.replicator(arn)!.tags).filter((k) => k.startsWith(FOUND_AS_TAG_PREFIX))).toEqual([]);
+  expect(sim.replicator(arn)!.tags.stage).toBe('prod');
+});
+
+test('a replicator whose compression differs is refused, naming the difference, and nothing is written', async () => {
+  const arn = await existingReplicator({ targetCompressionType: TargetCompressionType.GZIP });
+  const before = snapshot(arn);
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  const failure = stack.events.find((e) => e.status === 'FAILED');
+  expect(failure?.reason).toMatch(/cannot be adopted: .*targetCompressionType \(template "NONE", replicator "GZIP"\)/);
+  expect(failure?.reason).toMatch(/Nothing was changed/);
+  expect(changes()).toEqual([]);
+  expect(snapshot(arn)).toEqual(before);
+});
+
+test('a first deployment that fails after the adoption gives the replicator back exactly as it was, RUNNING', async () => {
+  const arn = await existingReplicator({ topicReplication: { topicsToReplicate: ['orders'] } }, { team: 'payments', stage: 'dev' });
+  const before = snapshot(arn);
+  const template = synth(app({ tags: { stage: 'prod' } }, (stack, first) => {
+    // a second replicator of the same stack, created after the adoption, fails
+    const second = new MskReplicator(stack, 'Second', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: stack.node.findChild('PrimaryVpc') as ec2.IVpc }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: stack.node.findChild('DrVpc') as ec2.IVpc }),
+    });
+    (second.node.findChild('Resource').node.defaultChild as CfnResource).addDependency(first.node.findChild('Resource').node.defaultChild as CfnResource);
+  }));
+  const { stack, api } = await world(template);
+  sim.failNextCreation('INSUFFICIENT_CAPACITY', 'No capacity in subnet-0dra');
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  // the adoption had applied the template (topics, tags) before the other replicator failed
+  expect(sim.callsTo('UpdateReplicationInfo').length).toBeGreaterThanOrEqual(2);
+  expect(snapshot(arn)).toEqual(before);
+  expect(sim.replicators().map((r) => r.arn)).toEqual([arn]);
+  expect(api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status)).toEqual([200]);
+});
+
+test('adoption waits for a replicator that is UPDATING and records it as it is once the update settled', async () => {
+  const arn = await existingReplicator();
+  const live = sim.replicator(arn)!;
+  await operator.send(new UpdateReplicationInfoCommand({
+    ReplicatorArn: arn, CurrentVersion: live.currentVersion,
+    SourceKafkaClusterArn: SOURCE_CLUSTER_ARN, TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
+    TopicReplication: {
+      TopicsToReplicate: ['payments'], TopicsToExclude: [], CopyTopicConfigurations: true, CopyAccessControlListsForTopics: true, DetectAndCopyNewTopics: true,
+    },
+  }));
+  expect(sim.replicator(arn)!.state).toBe('UPDATING');
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  // recorded as the operator's update left it, then brought to the template
+  expect(decodeFoundState(sim.replicator(arn)!.tags)?.topics.TopicsToReplicate).toEqual(['payments']);
+  expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
+});
+
+test('a FAILED replicator is not adopted, and nothing is written', async () => {
+  const arn = await existingReplicator();
+  sim.setState(arn, 'FAILED', { code: 'AUTHENTICATION_FAILED', message: 'The replicator cannot reach the source cluster' });
+  const before = snapshot(arn);
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/is FAILED \(AUTHENTICATION_FAILED: .*\) and is not adopted/);
+  expect(changes()).toEqual([]);
+  expect(snapshot(arn)).toEqual(before);
+});
+
+test('a replicator another MskReplicator manages is refused, naming that stack and resource', async () => {
+  const owner = synth(app({ adoptExisting: undefined }));
+  const first = await world(owner);
+  expect(await first.stack.deploy(owner)).toBe('CREATE_COMPLETE');
+  const ownerName = `Adopting${count}/${replicatorIdOf(owner)}`;
+  const arn = first.stack.resource(replicatorIdOf(owner))!.physicalId;
+  const before = snapshot(arn);
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(new RegExp(`already managed by another MskReplicator \\(${ownerName}\\)`));
+  expect(changes()).toEqual([]);
+  expect(snapshot(arn)).toEqual(before);
+});
+
+test('adopting a name no replicator has fails clearly and creates nothing', async () => {
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/No replicator named "orders-dr" exists .* nothing to adopt/);
+  expect(sim.replicators()).toEqual([]);
+});
+
+test('cdk destroy deletes an adopted replicator under DESTROY', async () => {
+  const arn = await existingReplicator();
+  const template = synth(app());
+  const { stack, api } = await world(template);
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  logs.length = 0;
+  expect(await stack.destroy()).toBe('DELETE_COMPLETE');
+  if (process.env.ADOPTION_LOG) console.log(logs.join('\n'));
+  expect(sim.replicator(arn)).toBeUndefined();
+  expect(api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status)).toEqual([200]);
+});
+
+test('cdk destroy keeps an adopted replicator under RETAIN, marked retained and without the adoption record', async () => {
+  const arn = await existingReplicator();
+  const template = synth(app({ removalPolicy: RemovalPolicy.RETAIN }));
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  expect(await stack.destroy()).toBe('DELETE_COMPLETE');
+  const tags = sim.replicator(arn)!.tags;
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(tags[RETAINED_TAG_KEY]).toBe('true');
+  expect(Object.keys(tags).filter((k) => k.startsWith(FOUND_AS_TAG_PREFIX))).toEqual([]);
+  // and another stack may adopt it now
+  const next = synth(app());
+  const other = await world(next);
+  expect(await other.stack.deploy(next)).toBe('CREATE_COMPLETE');
+  expect(other.stack.resource(replicatorIdOf(next))!.physicalId).toBe(arn);
+  expect(sim.replicator(arn)!.tags[RETAINED_TAG_KEY]).toBeUndefined();
+});
