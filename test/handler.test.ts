@@ -10,7 +10,7 @@ import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../ex
 import { TargetCompressionType } from '../src';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
-import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { DEPLOYED_TAG_KEY, MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue, requestTagValue } from '../src/provider/on-event';
 
 const kafka = mockClient(KafkaClient);
@@ -97,6 +97,8 @@ describe('onEvent', () => {
     expect(input.ReplicatorName).toMatch(/^OrdersReplication-Replicator-[0-9A-F]{8}-[0-9a-f]{12}$/);
     expect(input.Tags).toEqual({
       team: 'streaming', [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(event),
+      // the stack's name and the logical id, in words: what an adoption refused because of this owner names
+      [MANAGED_BY_TAG_KEY]: 'S/Replicator',
     });
     expect(input.ReplicationInfoList![0].ConsumerGroupReplication!.ConsumerGroupsToReplicate).toEqual(['.*']);
   });
