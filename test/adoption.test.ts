@@ -1,10 +1,11 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateReplicatorCommand, KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
 import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  ACCOUNT, EXAMPLE_SUBNET_VPCS, exampleStack, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
+  ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
 } from '../examples/orders-replication';
 import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
 import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
@@ -14,6 +15,9 @@ import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
+import { EXIT_PLAN_REFUSED, EXIT_PLAN_SAFE } from '../src/cli/plan-arguments';
+import { planExitCode } from '../src/cli/plan-report';
+import { planStack } from '../src/cli/stack-plan';
 import { decodeFoundState, FOUND_AS_TAG_PREFIX } from '../src/provider/adoption';
 import { MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { decodeProperties } from '../src/provider/properties';
@@ -45,12 +49,28 @@ beforeAll(async () => {
 afterAll(async () => sim?.stop());
 afterEach(() => sim.setTiming(TIMING));
 
-/** The example stack with the existing replicator's name and role; `adoptExisting` unless told otherwise. */
+/**
+ * The example's replicator, written to adopt the existing one: its name, its role and its security groups (imported:
+ * a replicator keeps its network, so the template names the groups it already has); `adoptExisting` unless told
+ * otherwise.
+ */
 function app(options: ReplicatorOptions = {}, extra?: (stack: Stack, first: MskReplicator) => void) {
   const cdkApp = new App();
-  const roles = new Stack(cdkApp, 'Roles', { env: { account: ACCOUNT, region: REGION } });
-  const role = iam.Role.fromRoleArn(roles, 'Existing', ROLE_ARN, { mutable: false });
-  const { stack, replicator } = exampleStack({ replicatorName: NAME, role, adoptExisting: true, ...options }, cdkApp);
+  const stack = new Stack(cdkApp, 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
+  const role = iam.Role.fromRoleArn(stack, 'ExistingRole', ROLE_ARN, { mutable: false });
+  const group = (id: string, groupId: string) => [ec2.SecurityGroup.fromSecurityGroupId(stack, id, groupId)];
+  const replicator = new MskReplicator(stack, 'Replicator', {
+    source: ReplicatorCluster.fromMskCluster({
+      clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'), securityGroups: group('SourceGroup', 'sg-0a1b2c3d4e5f60001'),
+    }),
+    target: ReplicatorCluster.fromMskCluster({
+      clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'), securityGroups: group('TargetGroup', 'sg-0a1b2c3d4e5f60002'),
+    }),
+    replicatorName: NAME,
+    role,
+    adoptExisting: true,
+    ...options,
+  });
   extra?.(stack, replicator);
   return stack;
 }
@@ -247,4 +267,58 @@ test('cdk destroy keeps an adopted replicator under RETAIN, marked retained and 
   expect(await other.stack.deploy(next)).toBe('CREATE_COMPLETE');
   expect(other.stack.resource(replicatorIdOf(next))!.physicalId).toBe(arn);
   expect(sim.replicator(arn)!.tags[RETAINED_TAG_KEY]).toBeUndefined();
+});
+
+describe('cdk-msk-replicator plan before an adoption', () => {
+  async function planOf(template: CfnTemplate) {
+    const { stack, api } = await world(template);
+    const cloudFormation = new CloudFormationClient({ region: REGION, endpoint: api.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+    const plan = await planStack({ stackName: stack.stackId.split('/')[1], template: template as never, region: REGION, account: ACCOUNT, cloudFormation, kafka: operator });
+    return { plan: plan.replicators.find((r) => r.logicalId === replicatorIdOf(template))!, stack };
+  }
+
+  test('adopt, with the in-place changes it will apply, and the deployment then does exactly that', async () => {
+    await existingReplicator({ topicReplication: { topicsToReplicate: ['orders'] } });
+    const template = synth(app({ tags: { stage: 'prod' } }));
+    const { plan, stack } = await planOf(template);
+    expect(plan.verdict).toBe('adopt');
+    expect(plan.summary).toMatch(/^adopt orders-dr \(RUNNING\), nothing copied again; in place: TopicReplication/);
+    expect(plan.details).toEqual(expect.arrayContaining(['topicReplication.topicsToReplicate: +.* -orders', 'tags.stage: undefined -> "prod"']));
+    expect(planExitCode({ stackName: 's', region: REGION, replicators: [plan] })).toBe(EXIT_PLAN_SAFE);
+    sim.resetCalls();
+    expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+    expect(sim.callsTo('UpdateReplicationInfo')).toHaveLength(1);
+    expect(sim.callsTo('CreateReplicator')).toHaveLength(0);
+  });
+
+  test('refused, naming each create-only difference, exactly when the deployment would be refused', async () => {
+    await existingReplicator({ targetCompressionType: TargetCompressionType.GZIP, description: 'made in the console' });
+    const template = synth(app());
+    const { plan, stack } = await planOf(template);
+    expect(plan.verdict).toBe('refuse');
+    expect(plan.causes).toEqual(['description', 'targetCompressionType']);
+    expect(plan.details).toEqual(['description: replicator "made in the console", template ""', 'targetCompressionType: replicator "GZIP", template "NONE"']);
+    expect(planExitCode({ stackName: 's', region: REGION, replicators: [plan] })).toBe(EXIT_PLAN_REFUSED);
+    expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  });
+});
+
+describe('the adoptExisting prop', () => {
+  test('renders AdoptExisting only when true, so templates without adoption stay as they were', () => {
+    const props = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('Custom::MskReplicator'))[0].Properties;
+    expect(props(app()).AdoptExisting).toBe(true);
+    expect(props(app({ adoptExisting: undefined }))).not.toHaveProperty('AdoptExisting');
+    expect(props(app({ adoptExisting: false }))).not.toHaveProperty('AdoptExisting');
+  });
+
+  test('needs replicatorName and role, named in the error', () => {
+    expect(() => app({ replicatorName: undefined })).toThrow(/`adoptExisting` needs `replicatorName`: the replicator to adopt is found by its name/);
+    const stack = new Stack(new App(), 'NoRole', { env: { account: ACCOUNT, region: REGION } });
+    expect(() => new MskReplicator(stack, 'Replicator', {
+      source: ReplicatorCluster.fromMskCluster({ clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary') }),
+      target: ReplicatorCluster.fromMskCluster({ clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr') }),
+      replicatorName: NAME,
+      adoptExisting: true,
+    })).toThrow(/`adoptExisting` needs `role`: a replicator keeps its service execution role/);
+  });
 });

@@ -10,6 +10,7 @@ export const PLAN_FORMAT_VERSION = 1;
 
 const LABELS: Record<PlanVerdict, string> = {
   'create': 'create',
+  'adopt': 'adopt',
   'nothing': 'no change',
   'tags': 'tags only',
   'in-place': 'in place',

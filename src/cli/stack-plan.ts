@@ -4,7 +4,8 @@ import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-st
 import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
 import { DriftItem, driftReport } from '../provider/drift';
 import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
-import { describeUpdate, HANDLER_TAG_KEYS, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
+import { adoptionRefusal } from '../provider/adoption';
+import { describeUpdate, HANDLER_TAG_KEYS, immutableDifferences, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
 import { decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
 import { decideUpdate } from '../provider/update-decision';
 
@@ -18,7 +19,7 @@ import { decideUpdate } from '../provider/update-decision';
  * identical properties plan `nothing` whatever the live replicator looks like (drift is reported beside it).
  */
 
-export type PlanVerdict = 'create' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'refuse' | 'delete' | 'retain';
+export type PlanVerdict = 'create' | 'adopt' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'refuse' | 'delete' | 'retain';
 
 export interface ReplicatorPlan {
   readonly logicalId: string;
@@ -146,6 +147,7 @@ async function nameTaken(kafka: KafkaClient, props: ReplicatorProperties): Promi
 async function planCreate(logicalId: string, raw: Json, kafka: KafkaClient, why: string): Promise<ReplicatorPlan> {
   const props = decode(raw);
   if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
+  if (props.AdoptExisting) return planAdoption(logicalId, props, kafka);
   const taken = await nameTaken(kafka, props);
   if (taken !== undefined) {
     return { logicalId, verdict: 'refuse', summary: `refused: the name ${props.ReplicatorName} is taken`, reason: taken, newName: props.ReplicatorName, details: [], drift: [] };
@@ -157,6 +159,49 @@ async function planCreate(logicalId: string, raw: Json, kafka: KafkaClient, why:
     newName: newNameOf(props),
     details: copyConsequences(props, false),
     drift: [],
+  };
+}
+
+/**
+ * The resource's Create adopts the replicator of its name (adoption.ts): refused as the handler refuses it, otherwise
+ * the in-place changes it will apply, computed as for any update.
+ */
+async function planAdoption(logicalId: string, props: ReplicatorProperties, kafka: KafkaClient): Promise<ReplicatorPlan> {
+  const name = props.ReplicatorName!;
+  const arn = await findReplicatorByName(kafka, name);
+  const live = arn !== undefined ? await describeReplicator(kafka, arn) : undefined;
+  if (live === undefined) {
+    return {
+      logicalId,
+      verdict: 'refuse',
+      summary: `refused: no replicator named ${name} to adopt`,
+      reason: `No replicator named "${name}" exists in this account and Region, so there is nothing to adopt.`,
+      details: [],
+      drift: [],
+    };
+  }
+  const liveTags = await listTags(kafka, arn!).catch(goneAsUndefined) ?? {};
+  // the resource does not exist yet, so no owner tag can be its own: any other resource's owner refuses
+  const refusal = adoptionRefusal(props, live, liveTags, '');
+  const base = { logicalId, replicatorArn: arn, replicatorName: name, drift: [] };
+  if (refusal !== undefined) {
+    const causes = immutableDifferences(props, live).map((d) => d.prop);
+    return {
+      ...base,
+      verdict: 'refuse',
+      reason: refusal,
+      causes: causes.length > 0 ? causes : undefined,
+      details: immutableDifferences(props, live).map((d) => `${d.prop}: replicator ${JSON.stringify(d.live)}, template ${JSON.stringify(d.desired)}`),
+      summary: causes.length > 0 ? `refused: cannot adopt ${name}, it differs in ${causes.join(', ')}` : `refused: cannot adopt ${name}`,
+    };
+  }
+  const inPlace = planInPlace(base, props, undefined, live, liveTags);
+  const changes = inPlace.verdict === 'nothing' ? 'no change to its configuration or tags'
+    : inPlace.verdict === 'tags' ? 'tags only' : `in place: ${describeUpdate(planInPlaceUpdate(props, live)!).join(', ')}`;
+  return {
+    ...inPlace,
+    verdict: 'adopt',
+    summary: `adopt ${name} (${live.ReplicatorState}), nothing copied again; ${changes}`,
   };
 }
 
