@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateReplicatorCommand, KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
+import * as cdk from 'aws-cdk-lib';
 import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,14 +17,16 @@ import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/st
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
+import * as lib from '../src';
 import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
 import { EXIT_PLAN_REFUSED, EXIT_PLAN_SAFE } from '../src/cli/plan-arguments';
-import { planExitCode } from '../src/cli/plan-report';
+import { planExitCode, planText } from '../src/cli/plan-report';
 import { planStack } from '../src/cli/stack-plan';
 import { decodeFoundState, FOUND_AS_TAG_PREFIX } from '../src/provider/adoption';
 import { MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { decodeProperties } from '../src/provider/properties';
 import { createReplicatorRequest } from '../src/provider/requests';
+import { readmeSection, runReadmeExample } from './readme-examples';
 
 /**
  * Adoption end to end: synthesized stacks deployed to the local world (the stack emulator with IAM enforced on every
@@ -269,11 +274,15 @@ test('cdk destroy keeps an adopted replicator under RETAIN, marked retained and 
   expect(sim.replicator(arn)!.tags[RETAINED_TAG_KEY]).toBeUndefined();
 });
 
+/** The lines `plan` printed in the tests below: the README quotes them. */
+const planLines: string[] = [];
+
 describe('cdk-msk-replicator plan before an adoption', () => {
   async function planOf(template: CfnTemplate) {
     const { stack, api } = await world(template);
     const cloudFormation = new CloudFormationClient({ region: REGION, endpoint: api.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
     const plan = await planStack({ stackName: stack.stackId.split('/')[1], template: template as never, region: REGION, account: ACCOUNT, cloudFormation, kafka: operator });
+    planLines.push(...planText(plan).split('\n'));
     return { plan: plan.replicators.find((r) => r.logicalId === replicatorIdOf(template))!, stack };
   }
 
@@ -320,5 +329,69 @@ describe('the adoptExisting prop', () => {
       replicatorName: NAME,
       adoptExisting: true,
     })).toThrow(/`adoptExisting` needs `role`: a replicator keeps its service execution role/);
+  });
+});
+
+test('an adoption whose tags would pass MSK\'s 50 per replicator is refused before any write', async () => {
+  const many = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`cost-center-${i}`, `cc${i}`]));
+  const arn = await existingReplicator({}, many);
+  const before = snapshot(arn);
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/the record of how it was found \(2 tags\), it would carry 52 tags, more than the 50 MSK allows per replicator/);
+  expect(changes()).toEqual([]);
+  expect(snapshot(arn)).toEqual(before);
+});
+
+describe('the README\'s migration guide, played against the local world', () => {
+  const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+  /** The README's adoption example in a stack of the local world's account and Region. */
+  function readmeStack(options: { removalPolicy?: RemovalPolicy; tags?: Record<string, string> } = {}) {
+    const stack = new Stack(new App(), 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
+    const [example] = readmeSection('Adopting an existing replicator');
+    runReadmeExample(example, {
+      ...lib, ...cdk, ec2, iam,
+      primaryClusterArn: SOURCE_CLUSTER_ARN,
+      drClusterArn: TARGET_CLUSTER_ARN,
+      primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'),
+      drVpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
+    }, stack);
+    const replicator = stack.node.findChild('OrdersDr') as MskReplicator;
+    if (options.removalPolicy) (replicator.node.findChild('Resource') as cdk.CustomResource).applyRemovalPolicy(options.removalPolicy);
+    for (const [k, v] of Object.entries(options.tags ?? {})) cdk.Tags.of(replicator).add(k, v);
+    return stack;
+  }
+
+  test('a replicator CfnReplicator (or the console) made, with other topics and tags: planned adopt, deployed with one update, then managed like any other', async () => {
+    // the replicator as the L1 created it: the same clusters, network and role, other topics and tags
+    const props = decodeProperties(synthesizedProperties(readmeStack()));
+    const made = { ...props, TopicReplication: { ...props.TopicReplication, TopicsToReplicate: ['orders', 'payments'] } };
+    const created = await operator.send(new CreateReplicatorCommand(createReplicatorRequest(made, 'orders-dr', { owner: 'data-platform' })));
+    const arn = created.ReplicatorArn!;
+    await clock.sleep(TIMING.creatingMs + 1);
+    const template = synth(readmeStack({ tags: { stage: 'prod' } }));
+    const { stack, api } = await world(template);
+    const cloudFormation = new CloudFormationClient({ region: REGION, endpoint: api.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+    const plan = await planStack({ stackName: stack.stackId.split('/')[1], template: template as never, region: REGION, account: ACCOUNT, cloudFormation, kafka: operator });
+    const text = planText(plan);
+    expect(text).toContain(`${replicatorIdOf(template)}: adopt\n  adopt orders-dr (RUNNING), nothing copied again; in place: TopicReplication`);
+    expect(text).toContain('topicReplication.topicsToReplicate: +.* -orders -payments');
+    sim.resetCalls();
+    expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+    // the template's tags go with the ownership in the adoption's one TagResource
+    expect(changes()).toEqual(['TagResource', 'UpdateReplicationInfo']);
+    expect(sim.replicator(arn)!.tags).toMatchObject({ owner: 'data-platform', stage: 'prod' });
+    expect(await stack.deploy(synth(readmeStack({ tags: { stage: 'production' } })))).toBe('UPDATE_COMPLETE');
+    expect(Object.keys(sim.replicator(arn)!.tags).filter((k) => k.startsWith(FOUND_AS_TAG_PREFIX))).toEqual([]);
+    expect(await stack.destroy()).toBe('DELETE_COMPLETE');
+    expect(sim.replicator(arn)).toBeUndefined();
+  });
+
+  test('the README\'s plan output is what the command prints for those two cases', async () => {
+    const block = /```text\n(Replicator2A97E487: adopt[\s\S]*?)```/.exec(README)![1];
+    for (const line of block.split('\n').filter((l) => l.trim() !== '')) expect(planLines).toContain(line);
   });
 });

@@ -269,6 +269,7 @@ const createReplicator: Handler = (raw, ctx) => {
     topicReplication: withTopicDefaults(info.topicReplication),
     consumerGroupReplication: withGroupDefaults(info.consumerGroupReplication),
   };
+  checkTags(input.tags ?? {}, 'tags');
   const replicator = ctx.store.create({
     name: input.replicatorName,
     description: input.description,
@@ -383,8 +384,27 @@ const listReplicators: Handler = (raw, ctx) => {
   return { body: { replicators: page.map(summaryBody), nextToken } };
 };
 
+/**
+ * MSK's tag restrictions ("Tag restrictions", https://docs.aws.amazon.com/msk/latest/developerguide/msk-tagging-restrictions.html):
+ * at most 50 tags per resource, keys of 1 to 128 characters, values of at most 255 (the page's bound; the native
+ * resource's schema says 256: the smaller is enforced). The message of the rejection is not documented; a
+ * BadRequestException naming the parameter is what MSK answers to invalid parameters.
+ */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+function checkTags(tags: Record<string, string>, path: string): void {
+  if (Object.keys(tags).length > MAX_TAGS_PER_RESOURCE) {
+    throw badRequest(`${path}: a resource can have at most ${MAX_TAGS_PER_RESOURCE} tags`, path);
+  }
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length < 1 || key.length > 128) throw badRequest(`${path}: tag key ${JSON.stringify(key)} must be 1 to 128 characters long`, path);
+    if (value.length > 255) throw badRequest(`${path}: the value of tag ${JSON.stringify(key)} must be at most 255 characters long`, path);
+  }
+}
+
 const tagResource: Handler = (raw, ctx) => {
   const r = ctx.store.require(raw.resourceArn as string, 'resourceArn');
+  checkTags({ ...r.tags, ...(raw.tags as Record<string, string>) }, 'tags');
   Object.assign(r.tags, raw.tags as Record<string, string>);
   return {};
 };
