@@ -19,6 +19,7 @@ import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import * as lib from '../src';
 import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
+import { readmeSection, runReadmeExample } from './readme-examples';
 import { EXIT_PLAN_REFUSED, EXIT_PLAN_SAFE } from '../src/cli/plan-arguments';
 import { planExitCode, planText } from '../src/cli/plan-report';
 import { planStack } from '../src/cli/stack-plan';
@@ -26,7 +27,6 @@ import { decodeFoundState, FOUND_AS_TAG_PREFIX } from '../src/provider/adoption'
 import { MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { decodeProperties } from '../src/provider/properties';
 import { createReplicatorRequest } from '../src/provider/requests';
-import { readmeSection, runReadmeExample } from './readme-examples';
 
 /**
  * Adoption end to end: synthesized stacks deployed to the local world (the stack emulator with IAM enforced on every
@@ -94,9 +94,9 @@ async function existingReplicator(options: ReplicatorOptions = {}, tags: Record<
 interface World { stack: CloudFormationStack; api: LocalCloudFormationApi }
 const worlds: World[] = [];
 afterEach(async () => {
-  for (const world of worlds.splice(0)) {
-    await world.stack.destroy();
-    await world.api.stop();
+  for (const each of worlds.splice(0)) {
+    await each.stack.destroy();
+    await each.api.stop();
   }
   for (const r of sim.replicators()) sim.deleteOutOfBand(r.arn);
   sim.resetCalls();
@@ -185,15 +185,20 @@ test('a first deployment that fails after the adoption gives the replicator back
   expect(sim.callsTo('UpdateReplicationInfo').length).toBeGreaterThanOrEqual(2);
   expect(snapshot(arn)).toEqual(before);
   expect(sim.replicators().map((r) => r.arn)).toEqual([arn]);
-  expect(api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status)).toEqual([200]);
+  // read by each isComplete poll of the Delete, and allowed to the handler's role at that moment
+  const statuses = api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status);
+  expect(statuses.length).toBeGreaterThan(0);
+  expect(new Set(statuses)).toEqual(new Set([200]));
 });
 
 test('adoption waits for a replicator that is UPDATING and records it as it is once the update settled', async () => {
   const arn = await existingReplicator();
   const live = sim.replicator(arn)!;
   await operator.send(new UpdateReplicationInfoCommand({
-    ReplicatorArn: arn, CurrentVersion: live.currentVersion,
-    SourceKafkaClusterArn: SOURCE_CLUSTER_ARN, TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
+    ReplicatorArn: arn,
+    CurrentVersion: live.currentVersion,
+    SourceKafkaClusterArn: SOURCE_CLUSTER_ARN,
+    TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
     TopicReplication: {
       TopicsToReplicate: ['payments'], TopicsToExclude: [], CopyTopicConfigurations: true, CopyAccessControlListsForTopics: true, DetectAndCopyNewTopics: true,
     },
@@ -253,7 +258,10 @@ test('cdk destroy deletes an adopted replicator under DESTROY', async () => {
   expect(await stack.destroy()).toBe('DELETE_COMPLETE');
   if (process.env.ADOPTION_LOG) console.log(logs.join('\n'));
   expect(sim.replicator(arn)).toBeUndefined();
-  expect(api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status)).toEqual([200]);
+  // read by each isComplete poll of the Delete, and allowed to the handler's role at that moment
+  const statuses = api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status);
+  expect(statuses.length).toBeGreaterThan(0);
+  expect(new Set(statuses)).toEqual(new Set([200]));
 });
 
 test('cdk destroy keeps an adopted replicator under RETAIN, marked retained and without the adoption record', async () => {
@@ -353,7 +361,10 @@ describe('the README\'s migration guide, played against the local world', () => 
     const stack = new Stack(new App(), 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
     const [example] = readmeSection('Adopting an existing replicator');
     runReadmeExample(example, {
-      ...lib, ...cdk, ec2, iam,
+      ...lib,
+      ...cdk,
+      ec2,
+      iam,
       primaryClusterArn: SOURCE_CLUSTER_ARN,
       drClusterArn: TARGET_CLUSTER_ARN,
       primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'),

@@ -96,7 +96,9 @@ describe('onEvent', () => {
     const input = kafka.commandCalls(CreateReplicatorCommand)[0].args[0].input;
     expect(input.ReplicatorName).toMatch(/^OrdersReplication-Replicator-[0-9A-F]{8}-[0-9a-f]{12}$/);
     expect(input.Tags).toEqual({
-      team: 'streaming', [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(event),
+      team: 'streaming',
+      [OWNER_TAG_KEY]: ownerTagValue(event),
+      [REQUEST_TAG_KEY]: requestTagValue(event),
       // the stack's name and the logical id, in words: what an adoption refused because of this owner names
       [MANAGED_BY_TAG_KEY]: 'S/Replicator',
     });

@@ -48,7 +48,9 @@ export function iamEnforcingStack(
  * handler function runs is evaluated against that function's role's policies at that moment; any other call is an
  * operator's, authorized by `operator`.
  */
-export function cloudFormationAuthorizer(stack: CloudFormationStack, options: StackOptions = {}, operator: PolicyDocument[] = []): CloudFormationAuthorizer {
+export function cloudFormationAuthorizer(
+  stack: CloudFormationStack, options: StackOptions = {}, operator: PolicyDocument[] = [],
+): CloudFormationAuthorizer {
   const account = options.account ?? '123456789012';
   return (action, resource) => ({
     allowed: evaluate(stack.caller !== undefined ? stack.policiesOf(stack.caller) : operator, { action, resource }) === 'Allow',

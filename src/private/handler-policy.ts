@@ -86,14 +86,13 @@ export class HandlerPolicies extends Construct {
 
     this.createStatement = new iam.PolicyStatement({
       // onEvent: CreateReplicator (with the owner tag, so TagResource), the retried-create adoption check
-      // (ListTagsForResource), the update planner's DescribeReplicator, and RETAIN's marks on a replicator it lets go
-      // (TagResource; UntagResource of an adopted replicator's record of how it was found, adoption.ts). CreateReplicatorReference is in the
+      // (ListTagsForResource), the update planner's DescribeReplicator, and RETAIN's mark on a replicator it lets go. CreateReplicatorReference is in the
       // create permissions of AWS's own AWS::MSK::Replicator handler (CloudFormation resource schema,
       // handlers.create.permissions). On `replicator/*` of this account and Region, as in the caller policy
       // of CALLER_POLICY_DOC: the old and new names of a replacement are both covered.
       sid: 'CreateReplicators',
       actions: ['kafka:CreateReplicator', 'kafka:CreateReplicatorReference', 'kafka:DescribeReplicator',
-        'kafka:ListTagsForResource', 'kafka:TagResource', 'kafka:UntagResource'],
+        'kafka:ListTagsForResource', 'kafka:TagResource'],
       resources: [replicators],
     });
     this.replicatorRegions.add(stack.region);
@@ -153,17 +152,6 @@ export class HandlerPolicies extends Construct {
           conditions: { StringLike: { 'iam:AWSServiceName': 'kafka.amazonaws.com' } },
         }),
         new iam.PolicyStatement({
-          // onEvent: the Delete of an adopted replicator reads its own stack's status, to tell CloudFormation undoing
-          // the adoption (a rollback: the replicator is given back) from a deletion that was asked for
-          // (src/provider/stack-status.ts). DescribeStacks takes the `stack` resource type (Service Authorization
-          // Reference for AWS CloudFormation, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
-          // Granted whether or not a replicator adopts: a statement added with the first adoption would be rolled
-          // back with it, before the rollback's Delete that needs it.
-          sid: 'ReadOwnStackStatus',
-          actions: ['cloudformation:DescribeStacks'],
-          resources: [stack.stackId],
-        }),
-        new iam.PolicyStatement({
           // onEvent: MSK validates the network configuration with the caller's credentials (CALLER_POLICY_DOC,
           // Sid EC2Actions). EC2 Describe* actions support no resource-level permissions.
           sid: 'DescribeReplicatorNetwork',
@@ -185,6 +173,16 @@ export class HandlerPolicies extends Construct {
         actions: ['kafka:DescribeReplicator', 'kafka:UpdateReplicationInfo', 'kafka:DeleteReplicator',
           'kafka:ListTagsForResource', 'kafka:TagResource', 'kafka:UntagResource'],
         resources: [replicators],
+      }), new iam.PolicyStatement({
+        // isComplete: the Delete of an adopted replicator reads its own stack's status, to tell CloudFormation undoing
+        // the adoption (a rollback: the replicator is given back) from a deletion that was asked for
+        // (src/provider/stack-status.ts). DescribeStacks takes the `stack` resource type (Service Authorization
+        // Reference for AWS CloudFormation, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
+        // Granted whether or not a replicator adopts: a statement added with the first adoption would be rolled back
+        // with it, before the rollback's Delete that needs it. On this role, whose policy does not grow per replicator.
+        sid: 'ReadOwnStackStatus',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [stack.stackId],
       })],
     });
   }

@@ -7,17 +7,18 @@ import {
   encodeFoundState,
   FoundState,
   foundConfiguration,
+  foundStateKeys,
   foundProperties,
   managedByValue,
   restoreTags,
   tagBudgetRefusal,
 } from './adoption';
 import type { IsCompleteEvent, IsCompleteResponse, Logger, OnEventResponse, ProviderEvent } from './events';
+import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, findReplicatorByName, isGone } from './kafka-calls';
 import { OWNER_TAG_KEY, planInPlaceUpdate, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import { decodeProperties, ReplicatorProperties } from './properties';
-import { sendInPlaceUpdate } from './in-place-update';
 import { sleep } from './sleep';
 import type { StackStatusReader } from './stack-status';
 import { mergedTagReads } from './tag-reads';
@@ -29,8 +30,9 @@ import { mergedTagReads } from './tag-reads';
  *   what cannot change in place, belongs to another resource or is FAILED; otherwise answer with its ARN.
  * - isComplete `adopt`: once the replicator is RUNNING, record how it was found (tags), take ownership, then
  *   reconcile it like any update (is-complete.ts).
- * - onEvent, Delete of an adopted replicator: a Delete while CloudFormation rolls the adoption back gives the
- *   replicator back as it was found (`release`); a Delete that was asked for deletes or retains as usual.
+ * - Delete of an adopted replicator (onEvent tells it from one this resource created; isComplete reads the stack's
+ *   status): a Delete while CloudFormation rolls the adoption back gives the replicator back as it was found; a Delete
+ *   that was asked for deletes or retains it as usual.
  */
 
 /** Waits between re-reads of a replicator the lists or DescribeReplicator do not show yet: 7.5 s in all. */
@@ -114,39 +116,60 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
 }
 
 /**
- * onEvent, Delete with `AdoptExisting`: what to do with the replicator the physical id names. `delete-as-usual` for a
- * replicator this resource created (a replacement's) or an adopted one whose Delete was asked for; `release` for an
- * adopted replicator whose adoption CloudFormation is rolling back (or when the stack's status cannot be read: the
- * answer that deletes nothing); `leave` for a replicator another resource owns.
+ * onEvent, Delete with `AdoptExisting`: whether the replicator the physical id names is one this resource CREATED (a
+ * replacement made after the adoption), which is deleted or retained as usual. CreateReplicator is the only call that
+ * writes the request tag, and an adoption removes an earlier life's; a record of how it was found marks the adopted one.
  */
-export async function adoptedDeletion(
-  event: ProviderEvent,
-  arn: string,
-  client: KafkaClient,
-  log: Logger,
-  stacks: StackStatusReader,
-): Promise<'delete-as-usual' | 'release' | 'leave'> {
+export async function createdByThisResource(event: ProviderEvent, arn: string, client: KafkaClient): Promise<boolean> {
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
-  if (tags === undefined) return 'delete-as-usual';
+  if (tags === undefined) return true;
   let record: FoundState | undefined;
   try {
     record = decodeFoundState(tags);
   } catch {
-    record = undefined;
+    record = {} as FoundState;
   }
-  const ours = tags[OWNER_TAG_KEY] === ownerTagValue(event);
-  // created by this resource (a replacement after the adoption): the request tag is written by CreateReplicator only
-  if (ours && record === undefined && tags[REQUEST_TAG_KEY] !== undefined) return 'delete-as-usual';
+  return tags[OWNER_TAG_KEY] === ownerTagValue(event) && record === undefined && tags[REQUEST_TAG_KEY] !== undefined;
+}
+
+/** What the Delete of an adopted replicator does, once the stack's status is known. */
+export type AdoptedFate = 'delete' | 'release' | 'done';
+
+/**
+ * isComplete `adopted-delete`: a Delete while CloudFormation rolls the adoption back (or when the stack's status
+ * cannot be read: the answer that deletes nothing) gives the replicator back as it was found (`release`); a Delete
+ * that was asked for (the stack deleted, or the resource removed by a successful update) deletes it (`delete`), or,
+ * under RETAIN, marks it retained and drops the record (`done`); a replicator another resource owns is left alone.
+ */
+export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<AdoptedFate> {
+  const arn = event.PhysicalResourceId;
   const status = await stacks(event.StackId, log);
-  if (status !== undefined && DELETION_STATUSES.includes(status)) {
-    if (!ours && /^[0-9a-f]{32}$/.test(tags[OWNER_TAG_KEY] ?? '')) {
-      log(`${arn} is owned by another resource (${OWNER_TAG_KEY}=${tags[OWNER_TAG_KEY]}): not deleted`);
-      return 'leave';
-    }
-    return 'delete-as-usual';
+  if (status === undefined || !DELETION_STATUSES.includes(status)) {
+    log(`stack ${status ?? 'status unknown'}: the adoption of ${arn} is undone, the replicator given back as it was found`);
+    return 'release';
   }
-  log(`stack ${status ?? 'status unknown'}: the adoption of ${arn} is undone, the replicator given back as it was found`);
-  return 'release';
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
+  if (tags === undefined) return 'delete';
+  const owner = tags[OWNER_TAG_KEY];
+  if (owner !== ownerTagValue(event) && /^[0-9a-f]{32}$/.test(owner ?? '')) {
+    log(`${arn} is owned by another resource (${OWNER_TAG_KEY}=${owner}): not deleted`);
+    return 'done';
+  }
+  if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return 'delete';
+  try {
+    log(`TagResource ${arn} keys=${RETAINED_TAG_KEY}`);
+    await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { [RETAINED_TAG_KEY]: 'true' } }));
+    // the record of how it was found is of no use once the stack lets the replicator go
+    const record = foundStateKeys(tags);
+    if (record.length > 0) {
+      log(`UntagResource ${arn} keys=${record.join(',')}`);
+      await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: record }));
+    }
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+  log(`removal policy RETAIN: ${arn} is left running and is no longer managed by this stack`);
+  return 'done';
 }
 
 /**

@@ -14,7 +14,7 @@ export interface ProviderEvent {
 }
 
 /** What onEvent decided, carried to isComplete in `Data` (and readable as resource attributes). */
-export type LifecycleAction = 'create' | 'update' | 'delete' | 'retain' | 'none' | 'adopt' | 'release';
+export type LifecycleAction = 'create' | 'update' | 'delete' | 'retain' | 'none' | 'adopt' | 'adopted-delete';
 
 export interface ResourceData {
   readonly ReplicatorArn?: string;

@@ -5,16 +5,17 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-kafka';
+import { foundStateKeys } from './adoption';
+import { adoptedFate, recordAdoption, releaseStep } from './adoption-steps';
 import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
+import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
 import { DEPLOYED_TAG_KEY, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
-import { foundStateKeys } from './adoption';
-import { recordAdoption, releaseStep } from './adoption-steps';
-import { sendInPlaceUpdate } from './in-place-update';
 import { sleep } from './sleep';
+import { describeStackStatus, StackStatusReader } from './stack-status';
 
 /**
  * isComplete: polled by the Provider framework until it returns true or throws.
@@ -23,9 +24,14 @@ import { sleep } from './sleep';
  * replicator that was busy, is simply retried at the next poll. Transient errors (throttling, 5xx, connection
  * failures) never fail the deployment here: they mean "not yet".
  */
-export async function isComplete(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+export async function isComplete(
+  event: IsCompleteEvent,
+  client: KafkaClient,
+  log: Logger,
+  stacks: StackStatusReader = describeStackStatus,
+): Promise<IsCompleteResponse> {
   // `timeout` never bounds a delete (see onEvent), not even one started by an earlier version that set a Deadline.
-  const bounded = event.Data.Deadline !== undefined && event.Data.LifecycleAction !== 'delete';
+  const bounded = event.Data.Deadline !== undefined && event.Data.LifecycleAction !== 'delete' && event.Data.LifecycleAction !== 'adopted-delete';
   const deadline = bounded ? Number(event.Data.Deadline) : undefined;
   if (deadline !== undefined && Date.now() > deadline) {
     throw new Error(`Timed out waiting for ${event.PhysicalResourceId} (the replicator's \`timeout\` elapsed). `
@@ -39,8 +45,11 @@ export async function isComplete(event: IsCompleteEvent, client: KafkaClient, lo
         return await reconcile(event, client, log);
       case 'adopt':
         return await recordAdoption(event, client, log) ?? await reconcile(event, client, log);
-      case 'release':
-        return await releaseStep(event, client, log);
+      case 'adopted-delete': {
+        const fate = await adoptedFate(event, client, log, stacks);
+        if (fate === 'delete') return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
+        return fate === 'release' ? await releaseStep(event, client, log) : { IsComplete: true };
+      }
       case 'delete':
         return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
       default:

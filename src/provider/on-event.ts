@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
-import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-kafka';
+import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
+import { managedByValue } from './adoption';
+import { adopt, createdByThisResource } from './adoption-steps';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
 import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTagsIfVisible } from './kafka-calls';
 import {
@@ -14,13 +16,10 @@ import {
   RETAINED_TAG_KEY,
   ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
-import { foundStateKeys, managedByValue } from './adoption';
-import { adopt, adoptedDeletion } from './adoption-steps';
 import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
-import { describeStackStatus, StackStatusReader } from './stack-status';
 import { mergedTagReads } from './tag-reads';
 import { decideUpdate } from './update-decision';
 
@@ -34,28 +33,23 @@ export { ownerTagValue, requestTagValue } from './ownership';
  *   physical id, so CloudFormation deletes the old one afterwards; otherwise isComplete reconciles in place.
  * - Delete: nothing here; isComplete waits for a deletable state, deletes, and waits until it is gone.
  */
-export async function onEvent(
-  event: ProviderEvent,
-  client: KafkaClient,
-  log: Logger,
-  stacks: StackStatusReader = describeStackStatus,
-): Promise<OnEventResponse> {
+export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   log(`${event.RequestType} ${event.PhysicalResourceId ?? '(new resource)'}`);
-  const response = await dispatch(event, client, log, stacks);
+  const response = await dispatch(event, client, log);
   // Only requests that wait on a replicator carry a start time (their properties were decoded already).
-  const waits = ['create', 'update', 'delete', 'adopt', 'release'].includes(response.Data.LifecycleAction);
+  const waits = ['create', 'update', 'delete', 'adopt', 'adopted-delete'].includes(response.Data.LifecycleAction);
   if (!waits) return response;
   const now = Date.now();
   // The replicator's own `timeout` bounds creates and updates only. A Delete is CloudFormation's rollback or cleanup
   // of a replicator it will forget: CloudFormation ignores a failed cleanup Delete, so giving up early would leave a
   // replicator that later reaches RUNNING beside the one in service. Deletes wait for as long as the provider allows.
-  const removes = response.Data.LifecycleAction === 'delete' || response.Data.LifecycleAction === 'release';
+  const removes = response.Data.LifecycleAction === 'delete' || response.Data.LifecycleAction === 'adopted-delete';
   const timeoutSeconds = removes ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
   const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
   return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline } };
 }
 
-async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<OnEventResponse> {
+async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   switch (event.RequestType) {
     case 'Create': {
       const props = decodeProperties(event.ResourceProperties);
@@ -64,7 +58,7 @@ async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger, 
     case 'Update':
       return update(event, client, log);
     case 'Delete':
-      return remove(event, client, log, stacks);
+      return remove(event, client, log);
   }
 }
 
@@ -271,7 +265,7 @@ async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise
   return tags;
 }
 
-async function remove(event: ProviderEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<OnEventResponse> {
+async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): nothing to delete`);
@@ -280,10 +274,9 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger, st
   const deletion: OnEventResponse = { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'delete' } };
   // A replicator exists, so its properties were decoded when it was created.
   const props = decodeProperties(event.ResourceProperties);
-  if (props.AdoptExisting) {
-    const verdict = await adoptedDeletion(event, physicalId, client, log, stacks);
-    if (verdict === 'release') return { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'release' } };
-    if (verdict === 'leave') return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
+  // an adopted replicator: deleted, retained or given back as it was found, decided by isComplete (adoption-steps.ts)
+  if (props.AdoptExisting && !await createdByThisResource(event, physicalId, client)) {
+    return { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'adopted-delete' } };
   }
   if (props.DeletionBehaviour !== 'retain') return deletion;
   try {
@@ -305,12 +298,6 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger, st
     }
     log(`TagResource ${physicalId} keys=${RETAINED_TAG_KEY}`);
     await client.send(new TagResourceCommand({ ResourceArn: physicalId, Tags: { [RETAINED_TAG_KEY]: 'true' } }));
-    // an adoption's record of how the replicator was found is of no use once the stack lets it go
-    const record = foundStateKeys(tags);
-    if (record.length > 0) {
-      log(`UntagResource ${physicalId} keys=${record.join(',')}`);
-      await client.send(new UntagResourceCommand({ ResourceArn: physicalId, TagKeys: record }));
-    }
   } catch (error) {
     if (!isGone(error)) throw error;
     log(`${physicalId} no longer exists: nothing to retain`);
