@@ -11,9 +11,11 @@ import {
 } from '../local-aws/cloudformation/provider-framework';
 import { MskSimulator, ReplicatorRecord } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
+import { FOUND_AS_TAG_PREFIX } from '../src/provider/adoption';
 import {
   DEPLOYED_TAG_KEY,
   HANDLER_TAG_KEYS,
+  MANAGED_BY_TAG_KEY,
   OWNER_TAG_KEY,
   REPLACES_TAG_KEY,
   REQUEST_TAG_KEY,
@@ -330,8 +332,10 @@ describe('adoption after a lost CreateReplicator response', () => {
 describe('the tag keys are public contract', () => {
   // Renaming a key, or changing how a value is derived, orphans every replicator made by the previous version.
   test('the literal keys', () => {
-    expect({ OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY }).toEqual({
+    expect({ OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY, MANAGED_BY_TAG_KEY, FOUND_AS_TAG_PREFIX }).toEqual({
       OWNER_TAG_KEY: 'cdk-msk-replicator:owner',
+      MANAGED_BY_TAG_KEY: 'cdk-msk-replicator:managed-by',
+      FOUND_AS_TAG_PREFIX: 'cdk-msk-replicator:found-as/',
       REQUEST_TAG_KEY: 'cdk-msk-replicator:request',
       REPLACES_TAG_KEY: 'cdk-msk-replicator:replaces',
       RETAINED_TAG_KEY: 'cdk-msk-replicator:retained',
@@ -339,7 +343,7 @@ describe('the tag keys are public contract', () => {
       ROLLED_BACK_TAG_KEY: 'cdk-msk-replicator:rolled-back-to',
     });
     expect([...HANDLER_TAG_KEYS].sort()).toEqual([
-      'cdk-msk-replicator:deployed', 'cdk-msk-replicator:owner', 'cdk-msk-replicator:replaces',
+      'cdk-msk-replicator:deployed', 'cdk-msk-replicator:managed-by', 'cdk-msk-replicator:owner', 'cdk-msk-replicator:replaces',
       'cdk-msk-replicator:request', 'cdk-msk-replicator:retained', 'cdk-msk-replicator:rolled-back-to',
     ]);
   });
