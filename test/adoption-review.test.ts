@@ -1,0 +1,118 @@
+import { KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN,
+} from '../examples/orders-replication';
+import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
+import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
+import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
+import { VirtualClock } from '../local-aws/cloudformation/world-clock';
+import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
+import { MskSimulator } from '../local-aws/msk-simulator';
+import { MskReplicator, ReplicatorCluster } from '../src';
+import { REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+
+/**
+ * Review of the adoption feature: histories in which a replicator that existed before a first deployment is deleted
+ * or left changed by that deployment's failure. Same local world as adoption.test.ts.
+ */
+
+const NAME = 'orders-dr';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-replicator`;
+const OPERATOR: PolicyDocument[] = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+const MINUTE = 60_000;
+const TIMING = { creatingMs: 20 * MINUTE, updatingMs: 5 * MINUTE, deletingMs: 3 * MINUTE };
+let clock: VirtualClock;
+let sim: MskSimulator;
+let operator: KafkaClient;
+let count = 0;
+beforeAll(async () => {
+  clock = new VirtualClock();
+  sim = await MskSimulator.start({ region: REGION, clock: () => clock.now(), timing: TIMING });
+  operator = new KafkaClient({ region: REGION, endpoint: sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+});
+afterAll(async () => sim?.stop());
+
+function app(options: ReplicatorOptions = {}) {
+  const cdkApp = new App();
+  const stack = new Stack(cdkApp, 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
+  const role = iam.Role.fromRoleArn(stack, 'ExistingRole', ROLE_ARN, { mutable: false });
+  const group = (id: string, groupId: string) => [ec2.SecurityGroup.fromSecurityGroupId(stack, id, groupId)];
+  new MskReplicator(stack, 'Replicator', {
+    source: ReplicatorCluster.fromMskCluster({
+      clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'), securityGroups: group('SourceGroup', 'sg-0a1b2c3d4e5f60001'),
+    }),
+    target: ReplicatorCluster.fromMskCluster({
+      clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'), securityGroups: group('TargetGroup', 'sg-0a1b2c3d4e5f60002'),
+    }),
+    replicatorName: NAME,
+    role,
+    adoptExisting: true,
+    ...options,
+  });
+  return stack;
+}
+const synth = (stack: Stack) => Template.fromStack(stack).toJSON() as CfnTemplate;
+const replicatorIdOf = (template: CfnTemplate) => Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'Custom::MskReplicator')!;
+
+interface World { stack: CloudFormationStack; api: LocalCloudFormationApi }
+const worlds: World[] = [];
+afterEach(async () => {
+  sim.clearFaults();
+  for (const world of worlds.splice(0)) {
+    await world.stack.destroy();
+    await world.api.stop();
+  }
+  for (const r of sim.replicators()) sim.deleteOutOfBand(r.arn);
+  sim.resetCalls();
+});
+
+async function world(template: CfnTemplate): Promise<World> {
+  const options = { region: REGION, account: ACCOUNT, stackName: `Review${++count}`, provider: { clock } };
+  const network = networkOf(template, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT });
+  const stack = iamEnforcingStack(sim, loadBundledHandler(sim.endpoint, REGION), network, options, OPERATOR);
+  const api = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack], authorize: cloudFormationAuthorizer(stack, options, OPERATOR) });
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = api.endpoint;
+  const w = { stack, api };
+  worlds.push(w);
+  return w;
+}
+
+test('REVIEW: re-adopting a replicator this same resource once created and retained is deleted when the first deployment fails '
+  + 'before the adoption record is written', async () => {
+  // 1. the stack creates the replicator (RETAIN), 2. the replicator leaves the stack (retained, keeps running),
+  const created = synth(app({ adoptExisting: undefined, removalPolicy: RemovalPolicy.RETAIN }));
+  const { stack } = await world(created);
+  expect(await stack.deploy(created)).toBe('CREATE_COMPLETE');
+  const id = replicatorIdOf(created);
+  const arn = stack.resource(id)!.physicalId;
+  const without = JSON.parse(JSON.stringify(created)) as CfnTemplate;
+  delete (without.Resources as Record<string, unknown>)[id];
+  expect(await stack.deploy(without)).toBe('UPDATE_COMPLETE');
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(sim.replicator(arn)!.tags[RETAINED_TAG_KEY]).toBe('true');
+  // its earlier life's marks: this resource's owner value, the request tag of its creation
+  expect(sim.replicator(arn)!.tags[REQUEST_TAG_KEY]).toBeDefined();
+  // 3. the same resource brings it back under management with adoptExisting (default removal policy), and the
+  //    replicator is UPDATING (an operator's change) for longer than the resource's `timeout`: the adoption fails
+  //    while it waits, before it wrote anything
+  await operator.send(new UpdateReplicationInfoCommand({
+    ReplicatorArn: arn, CurrentVersion: sim.replicator(arn)!.currentVersion,
+    SourceKafkaClusterArn: SOURCE_CLUSTER_ARN, TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
+    TopicReplication: {
+      TopicsToReplicate: ['payments'], TopicsToExclude: [], CopyTopicConfigurations: true, CopyAccessControlListsForTopics: true, DetectAndCopyNewTopics: true,
+    },
+  }));
+  expect(sim.replicator(arn)!.state).toBe('UPDATING');
+  const adopting = synth(app({ timeout: Duration.minutes(2) }));
+  sim.resetCalls();
+  expect(await stack.deploy(adopting)).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/Timed out/);
+  // a failed first deployment of an adopting resource must give the replicator back, never delete it
+  expect(sim.replicator(arn)?.state).toBe('RUNNING');
+  expect(sim.callsTo('DeleteReplicator').map((c) => c.status)).toEqual([]);
+});
