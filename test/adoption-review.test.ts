@@ -1,10 +1,10 @@
-import { KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
+import { CreateReplicatorCommand, KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN,
+  ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
 } from '../examples/orders-replication';
 import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
 import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
@@ -15,6 +15,8 @@ import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster } from '../src';
 import { REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { decodeProperties } from '../src/provider/properties';
+import { createReplicatorRequest } from '../src/provider/requests';
 
 /**
  * Review of the adoption feature: histories in which a replicator that existed before a first deployment is deleted
@@ -37,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sim?.stop());
 
-function app(options: ReplicatorOptions = {}) {
+function app(options: ReplicatorOptions = {}, extra?: (stack: Stack) => void) {
   const cdkApp = new App();
   const stack = new Stack(cdkApp, 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
   const role = iam.Role.fromRoleArn(stack, 'ExistingRole', ROLE_ARN, { mutable: false });
@@ -54,6 +56,7 @@ function app(options: ReplicatorOptions = {}) {
     adoptExisting: true,
     ...options,
   });
+  extra?.(stack);
   return stack;
 }
 const synth = (stack: Stack) => Template.fromStack(stack).toJSON() as CfnTemplate;
@@ -63,9 +66,9 @@ interface World { stack: CloudFormationStack; api: LocalCloudFormationApi }
 const worlds: World[] = [];
 afterEach(async () => {
   sim.clearFaults();
-  for (const world of worlds.splice(0)) {
-    await world.stack.destroy();
-    await world.api.stop();
+  for (const w of worlds.splice(0)) {
+    await w.stack.destroy();
+    await w.api.stop();
   }
   for (const r of sim.replicators()) sim.deleteOutOfBand(r.arn);
   sim.resetCalls();
@@ -101,8 +104,10 @@ test('REVIEW: re-adopting a replicator this same resource once created and retai
   //    replicator is UPDATING (an operator's change) for longer than the resource's `timeout`: the adoption fails
   //    while it waits, before it wrote anything
   await operator.send(new UpdateReplicationInfoCommand({
-    ReplicatorArn: arn, CurrentVersion: sim.replicator(arn)!.currentVersion,
-    SourceKafkaClusterArn: SOURCE_CLUSTER_ARN, TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
+    ReplicatorArn: arn,
+    CurrentVersion: sim.replicator(arn)!.currentVersion,
+    SourceKafkaClusterArn: SOURCE_CLUSTER_ARN,
+    TargetKafkaClusterArn: TARGET_CLUSTER_ARN,
     TopicReplication: {
       TopicsToReplicate: ['payments'], TopicsToExclude: [], CopyTopicConfigurations: true, CopyAccessControlListsForTopics: true, DetectAndCopyNewTopics: true,
     },
@@ -115,4 +120,23 @@ test('REVIEW: re-adopting a replicator this same resource once created and retai
   // a failed first deployment of an adopting resource must give the replicator back, never delete it
   expect(sim.replicator(arn)?.state).toBe('RUNNING');
   expect(sim.callsTo('DeleteReplicator').map((c) => c.status)).toEqual([]);
+});
+
+test('REVIEW: cdk destroy of an adopted replicator under RETAIN, when its stack\'s status cannot be read, keeps it as deployed '
+  + '(not rolled back to how it was found)', async () => {
+  const existing = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, topicReplication: { topicsToReplicate: ['orders'] } })));
+  const arn = (await operator.send(new CreateReplicatorCommand(createReplicatorRequest(existing, NAME, { team: 'payments' })))).ReplicatorArn!;
+  await clock.sleep(TIMING.creatingMs + 1);
+  const template = synth(app({ removalPolicy: RemovalPolicy.RETAIN }));
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
+  expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
+  // DescribeStacks unanswered during the destroy (throttled past the SDK's retries, an outage, an SCP): modelled
+  // as an endpoint nothing listens on
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = 'http://127.0.0.1:9';
+  expect(await stack.destroy()).toBe('DELETE_COMPLETE');
+  // RETAIN keeps the replicator the stack ran: its configuration stays what was deployed, and it is marked retained
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
+  expect(sim.replicator(arn)!.tags[RETAINED_TAG_KEY]).toBe('true');
 });
