@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateReplicatorCommand, KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -14,13 +16,14 @@ import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster } from '../src';
+import { planStack } from '../src/cli/stack-plan';
 import { REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { decodeProperties } from '../src/provider/properties';
 import { createReplicatorRequest } from '../src/provider/requests';
 
 /**
  * Review of the adoption feature: histories in which a replicator that existed before a first deployment is deleted
- * or left changed by that deployment's failure. Same local world as adoption.test.ts.
+ * or left changed by that deployment's failure, and where plan and deployment disagree. Same local world as adoption.test.ts.
  */
 
 const NAME = 'orders-dr';
@@ -139,4 +142,28 @@ test('REVIEW: cdk destroy of an adopted replicator under RETAIN, when its stack\
   expect(sim.replicator(arn)!.state).toBe('RUNNING');
   expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
   expect(sim.replicator(arn)!.tags[RETAINED_TAG_KEY]).toBe('true');
+});
+
+test('REVIEW: plan reports "adopt" for a replicator whose adoption the deployment refuses (the record would exceed 50 tags)', async () => {
+  // 100 explicitly listed topics and consumer groups each (the schema's maximum per list) with generated names, and 25
+  // tags of the account's own: the record of how it was found takes about 27 tags, so the deployment refuses the
+  // adoption by the tag budget (adoption.ts, tagBudgetRefusal)
+  const names = (kind: string) => Array.from({ length: 100 }, (_, i) => `${kind}.${createHash('sha1').update(`${kind}${i}`).digest('hex')}`);
+  const tags = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`cost-center-${i}`, `cc-${i}`]));
+  const existing = decodeProperties(synthesizedProperties(app({
+    adoptExisting: undefined,
+    topicReplication: { topicsToReplicate: names('ledger') },
+    consumerGroupReplication: { consumerGroupsToReplicate: names('group') },
+  })));
+  await operator.send(new CreateReplicatorCommand(createReplicatorRequest(existing, NAME, tags)));
+  await clock.sleep(TIMING.creatingMs + 1);
+  const template = synth(app());
+  const { stack, api } = await world(template);
+  const cloudFormation = new CloudFormationClient({ region: REGION, endpoint: api.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+  const planned = await planStack({ stackName: stack.stackId.split('/')[1], template: template as never, region: REGION, account: ACCOUNT, cloudFormation, kafka: operator });
+  const plan = planned.replicators.find((r) => r.logicalId === replicatorIdOf(template))!;
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/more than the 50 MSK allows per replicator/);
+  // what plan prints is what the deployment does
+  expect(plan.verdict).toBe('refuse');
 });
