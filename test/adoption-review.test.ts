@@ -167,3 +167,29 @@ test('REVIEW: plan reports "adopt" for a replicator whose adoption the deploymen
   // what plan prints is what the deployment does
   expect(plan.verdict).toBe('refuse');
 });
+
+test('REVIEW: a failed adoption by another stack does not undo the adoption a first stack completed', async () => {
+  const existing = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, topicReplication: { topicsToReplicate: ['orders'] } })));
+  const arn = (await operator.send(new CreateReplicatorCommand(createReplicatorRequest(existing, NAME, { team: 'payments' })))).ReplicatorArn!;
+  await clock.sleep(TIMING.creatingMs + 1);
+  // stack X adopts it: topics brought to the template, owned by X
+  const template = synth(app());
+  const x = await world(template);
+  expect(await x.stack.deploy(template)).toBe('CREATE_COMPLETE');
+  const owned = { ...sim.replicator(arn)!.tags };
+  expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
+  // stack Y adopts the same name. Its onEvent's one tag read answers from before X's TagResource (a tag read may lag
+  // behind a write: hostile.ts; or Y's onEvent ran while X's deployment had not written yet); its isComplete then
+  // reads X's ownership and refuses, so Y's first deployment fails and rolls back.
+  const ours = Object.keys(owned).filter((k) => k.startsWith('cdk-msk-replicator:'));
+  sim.beforeNext('ListTagsForResource', (s) => {
+    s.modifyOutOfBand(arn, { removeTagKeys: ours });
+    s.beforeNext('DescribeReplicator', (s2) => s2.modifyOutOfBand(arn, { tags: owned }));
+  });
+  const y = await world(template);
+  expect(await y.stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(y.stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/already managed by another MskReplicator/);
+  // Y's rollback must leave X's replicator as X deployed it: configuration and ownership
+  expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
+  expect(sim.replicator(arn)!.tags).toEqual(owned);
+});
