@@ -193,3 +193,30 @@ test('REVIEW: a failed adoption by another stack does not undo the adoption a fi
   expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
   expect(sim.replicator(arn)!.tags).toEqual(owned);
 });
+
+test('REVIEW: an adoption whose TagResource is denied leaves the replicator with the marks an earlier stack left on it', async () => {
+  // a replicator another stack created and let go under RETAIN: it carries that stack's handler marks (request,
+  // retained, deployed), which tell every later decision it was retained
+  const first = synth(app({ adoptExisting: undefined, removalPolicy: RemovalPolicy.RETAIN }));
+  const w = await world(first);
+  expect(await w.stack.deploy(first)).toBe('CREATE_COMPLETE');
+  const arn = w.stack.resource(replicatorIdOf(first))!.physicalId;
+  expect(await w.stack.destroy()).toBe('DELETE_COMPLETE');
+  const before = { ...sim.replicator(arn)!.tags };
+  expect(before[RETAINED_TAG_KEY]).toBe('true');
+  // another stack adopts it; the account denies the adoption's TagResource (an SCP or a tag policy on tag writes:
+  // modelled by taking kafka:TagResource out of the isComplete function's policy), so the adoption fails
+  const template = synth(app());
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const statements = (resource.Properties as { PolicyDocument: { Statement: Array<{ Sid?: string; Action: string[] }> } }).PolicyDocument.Statement;
+    for (const statement of statements) {
+      if (statement.Sid === 'ManageReplicators') statement.Action = statement.Action.filter((a) => a !== 'kafka:TagResource');
+    }
+  }
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/TagResource/);
+  // given back as it was found: its tags, the earlier stack's marks included
+  expect(sim.replicator(arn)!.tags).toEqual(before);
+});
