@@ -2,7 +2,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
 import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-stack';
 import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
-import { adoptionRefusal } from '../provider/adoption';
+import { planAdoptionWrite } from '../provider/adoption';
 import { DriftItem, driftReport } from '../provider/drift';
 import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
 import { describeUpdate, HANDLER_TAG_KEYS, immutableDifferences, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
@@ -166,7 +166,7 @@ async function planCreate(logicalId: string, raw: Json, kafka: KafkaClient, why:
  * The resource's Create adopts the replicator of its name (adoption.ts): refused as the handler refuses it, otherwise
  * the in-place changes it will apply, computed as for any update.
  */
-async function planAdoption(logicalId: string, props: ReplicatorProperties, kafka: KafkaClient): Promise<ReplicatorPlan> {
+async function planAdoption(logicalId: string, props: ReplicatorProperties, kafka: KafkaClient, stackName: string): Promise<ReplicatorPlan> {
   const name = props.ReplicatorName!;
   const arn = await findReplicatorByName(kafka, name);
   const live = arn !== undefined ? await describeReplicator(kafka, arn) : undefined;
@@ -181,8 +181,10 @@ async function planAdoption(logicalId: string, props: ReplicatorProperties, kafk
     };
   }
   const liveTags = await listTags(kafka, arn!).catch(goneAsUndefined) ?? {};
-  // the resource does not exist yet, so no owner tag can be its own: any other resource's owner refuses
-  const refusal = adoptionRefusal(props, live, liveTags, '');
+  // the handler's own decision: the resource does not exist yet, so no owner tag can be its own (a value no resource
+  // writes stands in for its owner value, of the same length so the record's size is the same)
+  const decision = planAdoptionWrite(props, live, liveTags, '-'.repeat(32), `${stackName}/${logicalId}`);
+  const refusal = 'refusal' in decision ? decision.refusal : undefined;
   const base = { logicalId, replicatorArn: arn, replicatorName: name, drift: [] };
   if (refusal !== undefined) {
     const causes = immutableDifferences(props, live).map((d) => d.prop);

@@ -1,17 +1,15 @@
 import { DescribeReplicatorResponse, KafkaClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-kafka';
 import {
   adoptionRefusal,
-  adoptionTags,
   decodeFoundState,
   DELETION_STATUSES,
-  encodeFoundState,
+  foreignRecordRefusal,
   FoundState,
-  foundConfiguration,
-  foundStateKeys,
   foundProperties,
+  foundStateKeys,
   managedByValue,
+  planAdoptionWrite,
   restoreTags,
-  tagBudgetRefusal,
 } from './adoption';
 import type { IsCompleteEvent, IsCompleteResponse, Logger, OnEventResponse, ProviderEvent } from './events';
 import { sendInPlaceUpdate } from './in-place-update';
@@ -59,28 +57,13 @@ export async function adopt(event: ProviderEvent, props: ReplicatorProperties, c
   }
   const arn = live.ReplicatorArn!;
   const tags = await mergedTagReads(client, arn, []) ?? {};
-  const refusal = adoptionRefusal(props, live, tags, ownerTagValue(event)) ?? foreignRecordRefusal(name, tags, event);
+  const refusal = adoptionRefusal(props, live, tags, ownerTagValue(event)) ?? foreignRecordRefusal(name, tags, ownerTagValue(event));
   if (refusal !== undefined) throw new Error(refusal);
   log(`adopting ${arn} (${live.ReplicatorState}): it matches the template in everything that cannot change in place`);
   return {
     PhysicalResourceId: arn,
     Data: { ReplicatorArn: arn, ReplicatorName: name, CurrentVersion: live.CurrentVersion, LifecycleAction: 'adopt' },
   };
-}
-
-/** A record of how the replicator was found that another resource wrote (its adoption never confirmed) is not ours to overwrite. */
-function foreignRecordRefusal(name: string, tags: Record<string, string>, event: ProviderEvent): string | undefined {
-  if (tags[OWNER_TAG_KEY] === ownerTagValue(event) || tags[RETAINED_TAG_KEY] !== undefined) return undefined;
-  let record: FoundState | undefined;
-  try {
-    record = decodeFoundState(tags);
-  } catch {
-    record = {} as FoundState;
-  }
-  if (record === undefined) return undefined;
-  return `The replicator "${name}" carries another resource's record of how it was found before an adoption (tags `
-    + 'cdk-msk-replicator:found-as/*): that adoption was never confirmed by a later deployment. Nothing was changed. '
-    + 'Deploy or delete the stack that adopted it first.';
 }
 
 /**
@@ -99,19 +82,16 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
   }
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? {};
   if (tags[OWNER_TAG_KEY] === ownerTagValue(event) && decodeFoundState(tags) !== undefined) return undefined;
-  const refusal = adoptionRefusal(props, live, tags, ownerTagValue(event)) ?? foreignRecordRefusal(live.ReplicatorName!, tags, event);
-  if (refusal !== undefined) throw new Error(refusal);
-  const change = adoptionTags(props, tags, ownerTagValue(event), managedByValue(event.StackId, event.LogicalResourceId));
-  const record = encodeFoundState({ ...foundConfiguration(live), tags: change.before });
-  const written = { ...change.set, ...record };
-  const budget = tagBudgetRefusal(live.ReplicatorName, tags, written, change.remove);
-  if (budget !== undefined) throw new Error(budget);
-  if (change.remove.length > 0) {
-    log(`UntagResource ${arn} keys=${change.remove.join(',')} (an earlier life's marks)`);
-    await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: change.remove }));
+  const plan = planAdoptionWrite(props, live, tags, ownerTagValue(event), managedByValue(event.StackId, event.LogicalResourceId));
+  if ('refusal' in plan) throw new Error(plan.refusal);
+  // the record first: from then on a rollback can give back whatever follows, the removal of an earlier life's marks
+  // included (the record holds their old values)
+  log(`TagResource ${arn} keys=${Object.keys(plan.write.set).sort().join(',')} (ownership and the record of how it was found)`);
+  await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: plan.write.set }));
+  if (plan.write.remove.length > 0) {
+    log(`UntagResource ${arn} keys=${plan.write.remove.join(',')} (an earlier life's marks)`);
+    await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: plan.write.remove }));
   }
-  log(`TagResource ${arn} keys=${Object.keys(written).sort().join(',')} (ownership and the record of how it was found)`);
-  await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: written }));
   return undefined;
 }
 
@@ -129,7 +109,10 @@ export async function createdByThisResource(event: ProviderEvent, arn: string, c
   } catch {
     record = {} as FoundState;
   }
-  return tags[OWNER_TAG_KEY] === ownerTagValue(event) && record === undefined && tags[REQUEST_TAG_KEY] !== undefined;
+  // a replicator this resource created and later let go (RETAIN) is adopted again, not created again: its old request
+  // and retained marks would otherwise make the rollback of a failed re-adoption delete it
+  return tags[OWNER_TAG_KEY] === ownerTagValue(event) && record === undefined && tags[REQUEST_TAG_KEY] !== undefined
+    && tags[RETAINED_TAG_KEY] === undefined;
 }
 
 /** What the Delete of an adopted replicator does, once the stack's status is known. */
@@ -143,18 +126,21 @@ export type AdoptedFate = 'delete' | 'release' | 'done';
  */
 export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<AdoptedFate> {
   const arn = event.PhysicalResourceId;
-  const status = await stacks(event.StackId, log);
-  if (status === undefined || !DELETION_STATUSES.includes(status)) {
-    log(`stack ${status ?? 'status unknown'}: the adoption of ${arn} is undone, the replicator given back as it was found`);
-    return 'release';
-  }
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
-  if (tags === undefined) return 'delete';
-  const owner = tags[OWNER_TAG_KEY];
-  if (owner !== ownerTagValue(event) && /^[0-9a-f]{32}$/.test(owner ?? '')) {
-    log(`${arn} is owned by another resource (${OWNER_TAG_KEY}=${owner}): not deleted`);
+  // another resource's replicator (its adoption refused here, or someone else's since): neither deleted nor given back
+  const owner = tags?.[OWNER_TAG_KEY];
+  if (owner !== undefined && owner !== ownerTagValue(event) && /^[0-9a-f]{32}$/.test(owner)) {
+    log(`${arn} is owned by another resource (${OWNER_TAG_KEY}=${owner}): left as it is`);
     return 'done';
   }
+  // throws when the status cannot be read (isComplete tries again at the next poll for a transient error): guessing
+  // either way could delete a replicator that existed before the stack, or roll back one the stack ran
+  const status = await stacks(event.StackId, log);
+  if (!DELETION_STATUSES.includes(status)) {
+    log(`stack ${status}: the adoption of ${arn} is undone, the replicator given back as it was found`);
+    return 'release';
+  }
+  if (tags === undefined) return 'delete';
   if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return 'delete';
   try {
     log(`TagResource ${arn} keys=${RETAINED_TAG_KEY}`);
@@ -187,8 +173,8 @@ export async function releaseStep(event: IsCompleteEvent, client: KafkaClient, l
   if (live.ReplicatorState === 'CREATING' || live.ReplicatorState === 'UPDATING') return { IsComplete: false };
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? {};
   const found = decodeFoundState(tags);
-  if (found === undefined) {
-    log(`${arn} carries no record of an adoption: it was never written to, nothing to give back`);
+  if (found === undefined || found.owner !== ownerTagValue(event)) {
+    log(`${arn} carries no record of an adoption by this resource: it was never written to, nothing to give back`);
     return { IsComplete: true };
   }
   const request = planInPlaceUpdate(foundProperties(decodeProperties(event.ResourceProperties), found), live);

@@ -51,6 +51,11 @@ export interface FoundState {
   readonly logs?: LogDeliverySpec;
   /** Every tag key the adoption sets or removes, with its value before (null: the key was absent). */
   readonly tags: Record<string, string | null>;
+  /**
+   * The owner tag value of the resource that wrote the record: only that resource gives the replicator back from it
+   * (another resource's failed adoption must not undo this one's).
+   */
+  readonly owner: string;
 }
 
 /** Why the replicator cannot be adopted, or undefined when it can. Reads nothing: every input was read before. */
@@ -96,7 +101,7 @@ export function managedByValue(stackId: string, logicalId: string): string {
 }
 
 /** The in-place configuration of `live` as the construct's contract spells it. */
-export function foundConfiguration(live: DescribeReplicatorResponse): Omit<FoundState, 'tags'> {
+export function foundConfiguration(live: DescribeReplicatorResponse): Omit<FoundState, 'tags' | 'owner'> {
   const info = live.ReplicationInfoList?.[0];
   const topics = info?.TopicReplication;
   const groups = info?.ConsumerGroupReplication;
@@ -152,6 +157,47 @@ export function adoptionTags(props: ReplicatorProperties, liveTags: Record<strin
   return { set, remove, before };
 }
 
+/**
+ * A record of how the replicator was found that another resource wrote (an adoption no later deployment confirmed) is
+ * not this resource's to overwrite, unless that resource let the replicator go (RETAIN's mark).
+ */
+export function foreignRecordRefusal(name: string | undefined, tags: Record<string, string>, ownerValue: string): string | undefined {
+  if (tags[OWNER_TAG_KEY] === ownerValue || tags[RETAINED_TAG_KEY] !== undefined) return undefined;
+  if (foundStateKeys(tags).length === 0) return undefined;
+  return `The replicator "${name}" carries another resource's record of how it was found before an adoption (tags `
+    + `${FOUND_AS_TAG_PREFIX}*) that no later deployment confirmed. Nothing was changed. Deploy or delete the stack that `
+    + 'adopted it first.';
+}
+
+/** What an adoption writes: the tags to set (ownership, the template's tags, the record) and the marks to remove. */
+export interface AdoptionWrite {
+  readonly set: Record<string, string>;
+  readonly remove: string[];
+}
+
+/**
+ * Everything an adoption of `live` would write, or why it is refused: the one decision the handler acts on and the
+ * `plan` command prints. `managedBy` is `<stack name>/<logical id>`.
+ */
+export function planAdoptionWrite(
+  props: ReplicatorProperties,
+  live: DescribeReplicatorResponse,
+  liveTags: Record<string, string>,
+  ownerValue: string,
+  managedBy: string,
+): { readonly refusal: string } | { readonly write: AdoptionWrite } {
+  const refusal = adoptionRefusal(props, live, liveTags, ownerValue) ?? foreignRecordRefusal(live.ReplicatorName, liveTags, ownerValue);
+  if (refusal !== undefined) return { refusal };
+  const change = adoptionTags(props, liveTags, ownerValue, managedBy);
+  const record = encodeFoundState({ ...foundConfiguration(live), tags: change.before, owner: ownerValue });
+  const set = { ...change.set, ...record };
+  // under RETAIN the reconciliation that follows adds the deployed mark
+  const later: Record<string, string> = props.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {};
+  const budget = tagBudgetRefusal(live.ReplicatorName, liveTags, { ...set, ...later }, change.remove, Object.keys(record).length);
+  if (budget !== undefined) return { refusal: budget };
+  return { write: { set, remove: change.remove } };
+}
+
 /** The found state as tags: compressed JSON in base64url, in chunks of at most MAX_TAG_VALUE_LENGTH characters. */
 export function encodeFoundState(found: FoundState): Record<string, string> {
   const text = deflateRawSync(Buffer.from(JSON.stringify(found))).toString('base64url');
@@ -192,13 +238,16 @@ export function foundStateKeys(tags: Record<string, string>): string[] {
  * Why the adoption's tags would not fit MSK's 50 tags per replicator, or undefined when they fit: the replicator's
  * tags after the adoption wrote everything it writes.
  */
-export function tagBudgetRefusal(name: string | undefined, liveTags: Record<string, string>, written: Record<string, string>, removed: string[]) {
+export function tagBudgetRefusal(
+  name: string | undefined, liveTags: Record<string, string>, written: Record<string, string>, removed: string[], recordTags: number,
+) {
   const after = new Set([...Object.keys(liveTags).filter((k) => !removed.includes(k)), ...Object.keys(written)]);
   if (after.size <= MAX_TAGS_PER_REPLICATOR) return undefined;
   return `The replicator "${name}" cannot be adopted: with the template's tags, this resource's and the record of how it was `
-    + `found (${Object.keys(written).filter((k) => k.startsWith(FOUND_AS_TAG_PREFIX)).length} tags), it would carry ${after.size} `
-    + `tags, more than the ${MAX_TAGS_PER_REPLICATOR} MSK allows per replicator. Nothing was changed. Remove tags from the `
-    + 'replicator or from the template.';
+    + `found (${recordTags} tags of ${MAX_TAG_VALUE_LENGTH} characters: its topics, consumer groups, log delivery and the old `
+    + `values of the tags the adoption sets), it would carry ${after.size} tags, more than the ${MAX_TAGS_PER_REPLICATOR} MSK `
+    + 'allows per replicator. Nothing was changed. Remove tags from the replicator or from the template, or shorten its '
+    + 'topic and consumer group lists first.';
 }
 
 /**
@@ -220,19 +269,11 @@ export function restoreTags(found: FoundState, liveTags: Record<string, string>)
 }
 
 /**
- * Stack statuses in which CloudFormation deletes what the failed operation created: the rollback of a stack's
- * creation ("ROLLBACK_IN_PROGRESS: Ongoing removal of one or more stacks after a failed stack creation"), and of an
- * update ("UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: Ongoing removal of new
- * resources for a stack after a failed stack update"); "Stack status codes",
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html. A Delete in any of them is
- * the undoing of a Create of the failed operation: for an adopted replicator, the adoption.
- */
-export const ROLLBACK_STATUSES: readonly string[] = [
-  'ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'IMPORT_ROLLBACK_IN_PROGRESS',
-];
-
-/**
  * Stack statuses in which a Delete is meant: the stack is deleted, or a successful update removes the resource or
- * replaced it ("DELETE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", same page).
+ * replaced it ("DELETE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "Stack status codes",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html). In every other status a Delete
+ * is CloudFormation undoing what a failed operation created ("ROLLBACK_IN_PROGRESS: Ongoing removal of one or more
+ * stacks after a failed stack creation", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: Ongoing removal of new
+ * resources for a stack after a failed stack update", same page): for an adopted replicator, the adoption.
  */
 export const DELETION_STATUSES: readonly string[] = ['DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'];

@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { errorMessage, errorName } from './kafka-calls';
+import { errorMessage, errorName, isTransient } from './kafka-calls';
 import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from './kafka-client';
 
 /**
@@ -8,10 +8,11 @@ import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from './kafka-client';
  * objects", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html). Used for adopted
  * replicators only (adoption-steps.ts).
  *
- * Undefined when the status cannot be read (denied, throttled past the retries, unreachable): the caller then takes
- * the answer that deletes nothing.
+ * Throws when the status cannot be read: a transient error (throttled past the retries, unreachable) is tried again
+ * at isComplete's next poll (kafka-calls.ts `isTransient`), any other (denied) fails the request with its reason.
+ * The caller never guesses the status.
  */
-export type StackStatusReader = (stackId: string, log: (message: string) => void) => Promise<string | undefined>;
+export type StackStatusReader = (stackId: string, log: (message: string) => void) => Promise<string>;
 
 /** DescribeStacks with the stack id (a stack in progress is found by its id: API_DescribeStacks.html). */
 export const describeStackStatus: StackStatusReader = async (stackId, log) => {
@@ -23,10 +24,13 @@ export const describeStackStatus: StackStatusReader = async (stackId, log) => {
   try {
     const response = await client.send(new DescribeStacksCommand({ StackName: stackId }));
     const status = response.Stacks?.[0]?.StackStatus;
-    log(`DescribeStacks: ${status ?? 'no status'}`);
+    if (status === undefined) throw new Error(`DescribeStacks returned no status for ${stackId}`);
+    log(`DescribeStacks: ${status}`);
     return status;
   } catch (error) {
-    log(`DescribeStacks failed (${errorName(error)}: ${errorMessage(error)})`);
-    return undefined;
+    if (isTransient(error)) throw error;
+    throw new Error(`The stack's status could not be read (DescribeStacks: ${errorName(error)}: ${errorMessage(error)}), and an adopted `
+      + 'replicator is deleted, retained or given back as it was found depending on it. Nothing was changed; retry once '
+      + 'the handler may call cloudformation:DescribeStacks on its stack.');
   }
 };
