@@ -81,11 +81,35 @@ export async function planStack(input: PlanInput): Promise<StackPlan> {
     const physicalId = physicalIds.get(logicalId);
     const newProps = want && resolveTemplateValue(want.Properties ?? {}, context(desiredTemplate));
     const oldProps = have && resolveTemplateValue(have.Properties ?? {}, context(deployedTemplate));
-    if (newProps === undefined) return planRemoval(logicalId, oldProps!, physicalId, input.kafka);
-    if (oldProps === undefined || physicalId === undefined) return planCreate(logicalId, newProps, input.kafka, 'not deployed yet');
-    return planUpdate(logicalId, oldProps, newProps, physicalId, input.kafka);
+    return planReplicator({ logicalId, newProps, oldProps, physicalId, kafka: input.kafka });
   }));
   return { stackName: input.stackName, region: input.region, stackStatus: deployed?.status, replicators };
+}
+
+/** One replicator of the stack, its template properties resolved. */
+export interface ReplicatorPlanInput {
+  readonly logicalId: string;
+  /** Its properties in the synthesized template; undefined when the template removes it. */
+  readonly newProps?: Json;
+  /** Its properties in the deployed template; undefined when nothing of it is deployed. */
+  readonly oldProps?: Json;
+  /** The physical id CloudFormation records for it. */
+  readonly physicalId?: string;
+  readonly kafka: KafkaClient;
+}
+
+/**
+ * The plan of one replicator (what `planStack` does for each): exported so that a deployment played resource by
+ * resource (the property test of CloudFormation histories) is checked against the plan of every step.
+ */
+export async function planReplicator(input: ReplicatorPlanInput): Promise<ReplicatorPlan> {
+  const { logicalId, newProps, oldProps, physicalId, kafka } = input;
+  if (newProps === undefined) {
+    if (oldProps === undefined) throw new Error(`${logicalId} is in neither template`);
+    return planRemoval(logicalId, oldProps, physicalId, kafka);
+  }
+  if (oldProps === undefined || physicalId === undefined) return planCreate(logicalId, newProps, kafka, 'not deployed yet');
+  return planUpdate(logicalId, oldProps, newProps, physicalId, kafka);
 }
 
 function contextOf(input: PlanInput, deployed: DeployedStack | undefined, template: Template | undefined): TemplateContext {
