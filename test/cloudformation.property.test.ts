@@ -10,7 +10,9 @@ import {
   ProviderResult,
 } from '../local-aws/cloudformation/provider-framework';
 import type { WorldClock } from '../local-aws/cloudformation/world-clock';
-import { HostileOptions, MskSimulator, RecordedCall, ReplicatorRecord } from '../local-aws/msk-simulator';
+import { groundTruthKafka, HostileOptions, MskSimulator, RecordedCall, ReplicatorRecord } from '../local-aws/msk-simulator';
+import { planReplicator, PlanVerdict, ReplicatorPlan } from '../src/cli/stack-plan';
+import type { Json } from '../src/cli/template-values';
 import { SLEEP_HOOK } from '../src/provider/sleep';
 
 /**
@@ -33,6 +35,10 @@ import { SLEEP_HOOK } from '../src/provider/sleep';
  * Whether the tracked replicator's role grants its clusters cannot be told here: this world has no IAM (the stack
  * emulator with IAM enforcement checks it in iam-lifecycle.test.ts).
  * After a successful delete: nothing of the resource left but retained replicators.
+ *
+ * Before every step that deploys a template, the `plan` command's planner (src/cli/stack-plan.ts `planReplicator`, the
+ * handler's own update-decision.ts and lifecycle.ts) plans it against the simulator's ground truth, and the deployment
+ * must agree with the verdict (see `disagreement` for what is checked, and why under every fault).
  *
  * Bounded for CI: at most 5 steps per sequence, as many sequences as fit in TIME_LIMIT_MS (counts are printed).
  * To replay a reported run: PROPERTY_SEED=<fast-check seed> (PROPERTY_LOG=1 prints the handler's log and the operator's edits). To look past a defect the reordering of lists finds at
@@ -116,6 +122,8 @@ let base: Properties;
 let world: World;
 let sequences = 0;
 let steps = 0;
+/** Steps whose deployment was checked against its plan, per verdict. */
+const planChecked = new Map<PlanVerdict, number>();
 const outcomes = new Map<string, number>();
 const hostileEvents = new Map<string, number>();
 
@@ -128,7 +136,8 @@ afterAll(async () => {
   await world.sim.stop();
   // eslint-disable-next-line no-console
   console.info(`CloudFormation property test (hostile MSK): ${sequences} sequences, ${steps} steps; `
-    + `outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; hostile events ${JSON.stringify(Object.fromEntries(hostileEvents))}`);
+    + `plan checked against the deployment in ${[...planChecked.values()].reduce((a, b) => a + b, 0)} steps `
+    + `${JSON.stringify(Object.fromEntries(planChecked))}; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; hostile events ${JSON.stringify(Object.fromEntries(hostileEvents))}`);
 });
 
 function render(t: Template, sequence: number, retain: boolean, waitForRunning = true): Properties {
@@ -194,6 +203,12 @@ class World {
 
   sim!: MskSimulator;
   handler!: Handler;
+  /** Reads of what the service holds, for the plan: no lag, no fault, nothing drawn from the hostile generator. */
+  get truth() {
+    this.truthClient ??= groundTruthKafka(this.sim);
+    return this.truthClient;
+  }
+  private truthClient?: ReturnType<typeof groundTruthKafka>;
   /** Tag keys someone else edited on some replicator: the template no longer decides them. */
   readonly editedTags = new Set<string>();
 
@@ -275,9 +290,80 @@ function violation(
 interface MutableOptions {
   maxPolls: number;
   releaseOnFirstResponse: boolean;
+  /** How many service calls were recorded when CloudFormation received the first response of the step. */
+  firstResponseAt?: number;
 }
 
-/** Plays one step with its fault; returns whether the template is now what CloudFormation considers deployed. */
+/** Writes that change a replicator. */
+const WRITES = new Set(['CreateReplicator', 'UpdateReplicationInfo', 'DeleteReplicator', 'TagResource', 'UntagResource']);
+/** A call the service carried out, whether or not its response reached the handler. */
+const tookEffect = (c: RecordedCall) => (c.status >= 200 && c.status < 300) || c.lostResponse === true;
+
+/** The request that deploys a step's template (the Create or Update carrying it), up to CloudFormation's receipt of its response. */
+interface DeployingRequest {
+  readonly plan: ReplicatorPlan;
+  /** The physical id the Update was sent to; undefined for a Create. */
+  readonly sentTo?: string;
+  /** The response CloudFormation received. */
+  readonly result: ProviderResult;
+  /** The service calls the handler made for it. */
+  readonly calls: readonly RecordedCall[];
+}
+
+/**
+ * Where the deployment disagrees with the plan of its template, or undefined. Judged on the deploying request alone:
+ * the rollback and cleanup CloudFormation sends afterwards answer a failure (the property test's faults) and are not
+ * what the plan describes. Within that request:
+ * - create: exactly one replicator of the resource created; on SUCCESS, the id answered is that replicator.
+ * - nothing, tags only, in place: no replicator created, and the id answered is the one the Update was sent to.
+ * - replace: exactly one replicator created; on SUCCESS, the id answered is that replicator (a new id).
+ * - refused: FAILED, with no write carried out (no create, update, tag, untag or delete), and for an Update the id
+ *   answered is the one it was sent to (CloudFormation records nothing new).
+ * Every verdict is checked under every fault, because none of these facts can depend on one:
+ * - the plan is made after the operator's tag edit of the step, from the ground truth, so it sees the edit; the
+ *   handler may read the tags before the edit (lagging reads), which changes which tags it writes, never whether it
+ *   creates (tags decide no verdict but tags only and, during a rollback, which replicator to return to);
+ * - which fields force a new replicator cannot lag: they never change on a live replicator;
+ * - failures (creation ending FAILED, the framework's or the user's timeout, a replicator invisible after creation, a
+ *   replicator turning FAILED mid-request) strike after the decision: they fail the request, and a failed request is
+ *   answered with the id onEvent returned (the created replicator for create and replace, the tracked one otherwise);
+ * - another resource failing (`otherResourceFails`) and the rollbacks strike after the response.
+ * What a fault changes is whether the request succeeds, hence the "on SUCCESS" conditions. The only exemption is a
+ * request whose transient errors outlast the SDK's retries before its CreateReplicator (none seen at these rates).
+ */
+function disagreement(request: DeployingRequest, owner: string): string | undefined {
+  const { plan, result, sentTo } = request;
+  const created = request.calls.filter((c) => c.operation === 'CreateReplicator' && tookEffect(c)
+    && (c.input.tags as Record<string, string> | undefined)?.[OWNER_TAG] === owner).map((c) => c.replicatorArn!);
+  const writes = request.calls.filter((c) => WRITES.has(c.operation) && tookEffect(c)).map((c) => c.operation);
+  switch (plan.verdict) {
+    case 'create':
+    case 'replace':
+      if (created.length !== 1) return `${created.length} replicators created`;
+      if (result.status === 'SUCCESS' && result.physicalResourceId !== created[0]) {
+        return `SUCCESS with ${result.physicalResourceId}, not the replicator created (${created[0]})`;
+      }
+      return undefined;
+    case 'nothing':
+    case 'tags':
+    case 'in-place':
+      if (created.length > 0) return `replicators created: ${created.join(', ')}`;
+      if (result.physicalResourceId !== sentTo) return `${result.status} with ${result.physicalResourceId}, not ${sentTo}`;
+      return undefined;
+    case 'refuse':
+      if (result.status !== 'FAILED') return `${result.status} with ${result.physicalResourceId}`;
+      if (writes.length > 0) return `writes carried out: ${writes.join(', ')}`;
+      if (sentTo !== undefined && result.physicalResourceId !== sentTo) return `FAILED with ${result.physicalResourceId}, not ${sentTo}`;
+      return undefined;
+    default:
+      return `a ${plan.verdict} plan for a template that keeps the replicator`;
+  }
+}
+
+/**
+ * Plays one step with its fault; returns whether the template is now what CloudFormation considers deployed, and where
+ * the deploying request disagreed with the plan of the step's template.
+ */
 async function play(resource: CloudFormationResource, options: MutableOptions, step: Step, sequence: number, retain: boolean) {
   const { sim } = world;
   if (step.operatorEdit && resource.physicalResourceId !== undefined && sim.replicator(resource.physicalResourceId)) {
@@ -286,6 +372,19 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
     world.editedTags.add(edit.split(' ')[1]);
   }
   const properties = render(step.template, sequence, retain, step.fault !== 'failCreationLater');
+  // the user's timeout fires while the service is slow; the service recovers once CloudFormation has the answer
+  if (step.fault === 'userTimeout' && !step.template.timeout) properties.TimeoutSeconds = USER_TIMEOUT_SECONDS;
+  const creating = resource.physicalResourceId === undefined || resource.status === 'ROLLBACK_COMPLETE';
+  // what `cdk-msk-replicator plan` prints for this template, before anything of the step's fault is armed
+  const sentTo = creating ? undefined : resource.physicalResourceId;
+  const plan = await planReplicator({
+    logicalId: resource.logicalResourceId,
+    newProps: properties as Json,
+    oldProps: creating ? undefined : resource.properties as Json,
+    physicalId: sentTo,
+    kafka: world.truth,
+  });
+  if (process.env.PROPERTY_LOG) process.stderr.write(`LOG plan: ${plan.verdict}: ${plan.summary}\n`);
   switch (step.fault) {
     case 'failCreation':
     case 'failCreationLater':
@@ -297,8 +396,6 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
       options.releaseOnFirstResponse = true;
       break;
     case 'userTimeout':
-      // the user's timeout fires while the service is slow; the service recovers once CloudFormation has the answer
-      if (!step.template.timeout) properties.TimeoutSeconds = USER_TIMEOUT_SECONDS;
       sim.holdState('*', true);
       options.releaseOnFirstResponse = true;
       break;
@@ -309,7 +406,8 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
       break;
   }
   let result: ProviderResult;
-  const creating = resource.physicalResourceId === undefined || resource.status === 'ROLLBACK_COMPLETE';
+  const callsBefore = sim.calls.length;
+  options.firstResponseAt = undefined;
   try {
     if (creating) result = await resource.create(properties);
     else if (step.fault === 'otherResourceFails') result = await resource.updateThenRollBack(properties);
@@ -322,7 +420,14 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
   }
   const key = `${creating ? 'create' : 'update'}/${step.fault}/${result.status}/${resource.status}`;
   outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-  return result.status === 'SUCCESS' && (creating || step.fault !== 'otherResourceFails');
+  const ok = result.status === 'SUCCESS' && (creating || step.fault !== 'otherResourceFails');
+  const calls = sim.calls.slice(callsBefore, options.firstResponseAt ?? sim.calls.length);
+  let disagrees = disagreement({ plan, sentTo, result, calls }, ownerOf(resource));
+  // the brief's step-level reading of a replacement: a step that deployed tracks another replicator
+  if (disagrees === undefined && plan.verdict === 'replace' && ok && resource.physicalResourceId === sentTo) disagrees = 'deployed, and still tracks the same id';
+  if (disagrees !== undefined) disagrees = `plan "${plan.verdict}: ${plan.summary}" disagrees with the deployment: ${disagrees}`;
+  else planChecked.set(plan.verdict, (planChecked.get(plan.verdict) ?? 0) + 1);
+  return { ok, disagrees };
 }
 
 /** Plays one sequence; throws with the first violated invariant. */
@@ -339,6 +444,7 @@ async function playSequence(history: readonly Step[], retain: boolean, seed: num
         world.now += POLL_MS;
       },
       onResponse: () => {
+        options.firstResponseAt ??= world.sim.calls.length;
         if (options.releaseOnFirstResponse) {
           options.releaseOnFirstResponse = false;
           world.sim.holdState('*', false);
@@ -353,11 +459,11 @@ async function playSequence(history: readonly Step[], retain: boolean, seed: num
     for (const step of history) {
       steps += 1;
       const creating = resource.physicalResourceId === undefined || resource.status === 'ROLLBACK_COMPLETE';
-      const ok = await play(resource, options, step, sequence, retain);
+      const { ok, disagrees } = await play(resource, options, step, sequence, retain);
       if (ok) deployed = step.template;
       else if (creating) deployed = undefined;
       if (deployed !== undefined && resource.physicalResourceId !== undefined) everTracked.add(resource.physicalResourceId);
-      const problem = violation(resource, deployed, sequence, everTracked);
+      const problem = disagrees ?? violation(resource, deployed, sequence, everTracked);
       if (problem) {
         const requests = resource.history.map((h) => `${h.phase} ${h.result.status}${h.result.reason ? `: ${h.result.reason.split('\n')[0]}` : ''}`);
         throw new Error(`after ${JSON.stringify(step)} (stack ${resource.status}): ${problem}\nrequests:\n  ${requests.join('\n  ')}`);
