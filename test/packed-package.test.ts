@@ -144,7 +144,7 @@ describe('cdk-msk-replicator plan: the deployed stack, the synthesized template 
     expect(stderr).not.toMatch(/cdk-msk-replicator/);
     expect(stdout).toMatch(/^Stack OrdersReplication in us-east-1 \(CREATE_COMPLETE\): 1 replicator\(s\)$/m);
     expect(stdout).toContain(`${logicalId}: no change\n  no change to OrdersReplication-Replicator-`);
-    expect(stdout).toMatch(/1 no change: no replicator is replaced$/);
+    expect(stdout).toMatch(/\n1 no change: no replicator is replaced\n$/);
     expect(code).toBe(0);
     expect(cloudFormation.calls.map((c) => c.action)).toEqual(expect.arrayContaining(['DescribeStacks', 'GetTemplate', 'ListStackResources']));
   });
@@ -157,7 +157,8 @@ describe('cdk-msk-replicator plan: the deployed stack, the synthesized template 
     expect(text.stdout).toContain(`${logicalId}: REPLACE\n  REPLACE OrdersReplication-Replicator-`);
     expect(text.stdout).toMatch(/with a new replicator OrdersReplication-Replicator-\S+-<suffix generated at deploy>: targetCompressionType cannot change in place/);
     expect(text.stdout).toContain('    targetCompressionType: "NONE" -> "LZ4"');
-    expect(text.stdout).toMatch(/1 REPLACE: a replicator will be REPLACED$/);
+    expect(text.stdout).toMatch(/both write to the target: records of that overlap arrive twice\n/);
+    expect(text.stdout).toMatch(/\n1 REPLACE: a replicator will be REPLACED\n$/);
     expect(text.code).toBe(3);
 
     const json = await plan(['--stack', 'OrdersReplication', '--app', changed, '--json']);
