@@ -321,6 +321,7 @@ interface DeployingRequest {
  * - create: exactly one replicator of the resource created; on SUCCESS, the id answered is that replicator.
  * - nothing, tags only, in place: no replicator created, and the id answered is the one the Update was sent to.
  * - replace: exactly one replicator created; on SUCCESS, the id answered is that replicator (a new id).
+ * - return: no replicator created; on SUCCESS, the id answered is the replicator the plan names.
  * - refused: FAILED, with no write carried out (no create, update, tag, untag or delete), and for an Update the id
  *   answered is the one it was sent to (CloudFormation records nothing new).
  * Every verdict is checked under every fault, because none of these facts can depend on one:
@@ -353,6 +354,12 @@ function disagreement(request: DeployingRequest, owner: string): string | undefi
     case 'in-place':
       if (created.length > 0) return `replicators created: ${created.join(', ')}`;
       if (result.physicalResourceId !== sentTo) return `${result.status} with ${result.physicalResourceId}, not ${sentTo}`;
+      return undefined;
+    case 'return':
+      if (created.length > 0) return `replicators created: ${created.join(', ')}`;
+      if (result.status === 'SUCCESS' && result.physicalResourceId !== plan.returnTo) {
+        return `SUCCESS with ${result.physicalResourceId}, not ${plan.returnTo}`;
+      }
       return undefined;
     case 'refuse':
       if (result.status !== 'FAILED') return `${result.status} with ${result.physicalResourceId}`;
@@ -387,6 +394,7 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
     newProps: properties as Json,
     oldProps: creating ? undefined : resource.properties as Json,
     physicalId: sentTo,
+    stackId: resource.stackId,
     kafka: world.truth,
   });
   planMs += performance.now() - planStarted;

@@ -3,9 +3,11 @@ import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-ka
 import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-stack';
 import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
 import { DriftItem, driftReport } from '../provider/drift';
+import type { ProviderEvent } from '../provider/events';
 import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
-import { describeUpdate, HANDLER_TAG_KEYS, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
-import { decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
+import { describeUpdate, HANDLER_TAG_KEYS, liveClusterSpec, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
+import { replicatorToReturnTo } from '../provider/ownership';
+import { ClusterSpec, decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
 import { decideUpdate } from '../provider/update-decision';
 
 /**
@@ -18,7 +20,7 @@ import { decideUpdate } from '../provider/update-decision';
  * identical properties plan `nothing` whatever the live replicator looks like (drift is reported beside it).
  */
 
-export type PlanVerdict = 'create' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'refuse' | 'delete' | 'retain';
+export type PlanVerdict = 'create' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'return' | 'refuse' | 'delete' | 'retain';
 
 export interface ReplicatorPlan {
   readonly logicalId: string;
@@ -32,8 +34,10 @@ export interface ReplicatorPlan {
   readonly replicatorName?: string;
   /** The name of the replicator a create or replacement makes. */
   readonly newName?: string;
-  /** The props that force a new replicator (replace, refuse). */
+  /** The props that force a new replicator (replace, return, refuse). */
   readonly causes?: string[];
+  /** The replicator of this resource the update returns to instead of creating one (return). */
+  readonly returnTo?: string;
   /** Why the handler will fail the update (refuse). */
   readonly reason?: string;
   /** Where the live replicator differs from the deployed template (console, CLI, a partly applied update). */
@@ -81,7 +85,7 @@ export async function planStack(input: PlanInput): Promise<StackPlan> {
     const physicalId = physicalIds.get(logicalId);
     const newProps = want && resolveTemplateValue(want.Properties ?? {}, context(desiredTemplate));
     const oldProps = have && resolveTemplateValue(have.Properties ?? {}, context(deployedTemplate));
-    return planReplicator({ logicalId, newProps, oldProps, physicalId, kafka: input.kafka });
+    return planReplicator({ logicalId, newProps, oldProps, physicalId, stackId: deployed?.stackId, kafka: input.kafka });
   }));
   return { stackName: input.stackName, region: input.region, stackStatus: deployed?.status, replicators };
 }
@@ -95,6 +99,8 @@ export interface ReplicatorPlanInput {
   readonly oldProps?: Json;
   /** The physical id CloudFormation records for it. */
   readonly physicalId?: string;
+  /** The deployed stack's id (the handler recognises the resource's own replicators by it). */
+  readonly stackId?: string;
   readonly kafka: KafkaClient;
 }
 
@@ -103,13 +109,23 @@ export interface ReplicatorPlanInput {
  * resource (the property test of CloudFormation histories) is checked against the plan of every step.
  */
 export async function planReplicator(input: ReplicatorPlanInput): Promise<ReplicatorPlan> {
-  const { logicalId, newProps, oldProps, physicalId, kafka } = input;
+  const { logicalId, newProps, oldProps, physicalId, stackId, kafka } = input;
   if (newProps === undefined) {
     if (oldProps === undefined) throw new Error(`${logicalId} is in neither template`);
     return planRemoval(logicalId, oldProps, physicalId, kafka);
   }
   if (oldProps === undefined || physicalId === undefined) return planCreate(logicalId, newProps, kafka, 'not deployed yet');
-  return planUpdate(logicalId, oldProps, newProps, physicalId, kafka);
+  if (stackId === undefined) throw new Error(`${logicalId} is deployed, but the stack id is missing`);
+  const update: ProviderEvent = {
+    RequestType: 'Update',
+    RequestId: 'plan',
+    StackId: stackId,
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: physicalId,
+    ResourceProperties: newProps as Record<string, unknown>,
+    OldResourceProperties: oldProps as Record<string, unknown>,
+  };
+  return planUpdate(update, oldProps, newProps, kafka);
 }
 
 function contextOf(input: PlanInput, deployed: DeployedStack | undefined, template: Template | undefined): TemplateContext {
@@ -208,7 +224,10 @@ async function planRemoval(logicalId: string, raw: Json, physicalId: string | un
   };
 }
 
-async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physicalId: string, kafka: KafkaClient): Promise<ReplicatorPlan> {
+/** `update`: the Update CloudFormation will send (what the handler reads of it: the stack, the resource, the ids). */
+async function planUpdate(update: ProviderEvent, oldRaw: Json, newRaw: Json, kafka: KafkaClient): Promise<ReplicatorPlan> {
+  const logicalId = update.LogicalResourceId;
+  const physicalId = update.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) return planCreate(logicalId, newRaw, kafka, 'its creation failed earlier');
   const props = decode(newRaw);
   if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
@@ -234,6 +253,37 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
     return { ...base, verdict: 'nothing', summary: `no change to ${live.ReplicatorName}: its properties are the same, CloudFormation sends no update`, details: [] };
   }
   const decision = decideUpdate(previous, props, live);
+  if (decision.kind === 'replace' || (decision.kind === 'refuse' && decision.protection)) {
+    // as the handler (on-event.ts `update`): before creating, or refusing under protection, it returns to a replicator of
+    // this resource that already has the requested configuration (one a failed cleanup left running, say)
+    let original: DescribeReplicatorResponse | undefined;
+    try {
+      original = await replicatorToReturnTo(asSent(props, previous, live), update, kafka, () => undefined, { arn: physicalId, tags: liveTags ?? {} });
+    } catch (error) {
+      // an AWS error is the command's; any other is the handler's refusal (a replicator it cannot tell from another's)
+      if (typeof error === 'object' && error !== null && '$metadata' in error) throw error;
+      return {
+        ...base,
+        verdict: 'refuse',
+        causes: decision.causes,
+        reason: (error as Error).message,
+        details: [],
+        summary: `refused: ${decision.causes.join(', ')} needs a new replicator, and one with this resource's name and the requested `
+          + 'configuration cannot be told from someone else\'s',
+      };
+    }
+    if (original !== undefined) {
+      return {
+        ...base,
+        verdict: 'return',
+        causes: decision.causes,
+        returnTo: original.ReplicatorArn,
+        summary: `return to ${original.ReplicatorName}, this resource's replicator that still runs with the requested configuration `
+          + `(${original.ReplicatorArn}): no replicator is created; CloudFormation deletes ${live.ReplicatorName} after the stack update succeeded`,
+        details: changedFields(decision.causes, previous, props),
+      };
+    }
+  }
   if (decision.kind === 'refuse') {
     return {
       ...base,
@@ -259,6 +309,26 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
     };
   }
   return planInPlace(base, props, previous, live, liveTags ?? {});
+}
+
+/**
+ * The properties as the deployment will send them, as far as the handler compares them with a replicator: a value known
+ * only after deploy, written as the same expression as in the deployed template (a role or security group of the stack),
+ * is what CloudFormation sent the last time, so what the tracked replicator was created with. A changed expression stays
+ * unknown (and differs from every replicator: harsher than the truth when it resolves to the same value).
+ */
+function asSent(props: ReplicatorProperties, previous: ReplicatorProperties | undefined, live: DescribeReplicatorResponse): ReplicatorProperties {
+  const sent = <T>(want: T, had: unknown, tracked: T | undefined): T =>
+    (holdsKnownAfterDeploy(want) && sameValue(want, had) && tracked !== undefined ? tracked : want);
+  const cluster = (want: ClusterSpec, had: ClusterSpec | undefined, tracked: ClusterSpec | undefined): ClusterSpec =>
+    Object.fromEntries(Object.entries(want).map(([key, value]) => [key,
+      sent(value, (had as Record<string, unknown> | undefined)?.[key], (tracked as Record<string, unknown> | undefined)?.[key])])) as ClusterSpec;
+  return {
+    ...props,
+    ServiceExecutionRoleArn: sent(props.ServiceExecutionRoleArn, previous?.ServiceExecutionRoleArn, live.ServiceExecutionRoleArn),
+    Source: cluster(props.Source, previous?.Source, liveClusterSpec(live, 'Source')),
+    Target: cluster(props.Target, previous?.Target, liveClusterSpec(live, 'Target')),
+  };
 }
 
 function changedFields(causes: string[], previous: ReplicatorProperties | undefined, props: ReplicatorProperties): string[] {
