@@ -316,8 +316,8 @@ describe('refusals and what the live world says', () => {
     expect(r.drift.map((d) => d.field)).toEqual(['topicReplication.topicsToExclude']);
   });
 
-  test('a replicator of the resource still running with the requested configuration (a failed cleanup left it): the plan '
-    + 'says the deployment returns to it, creating nothing (exit 3), and it does', async () => {
+  /** A stack that replaced its replicator (compression NONE -> ZSTD) and whose cleanup left the original running. */
+  async function leftByAFailedCleanup() {
     // few polls, so that a cleanup Delete waiting for a deletable state gives up soon (CloudFormation ignores its failure)
     const stack = new CloudFormationStack(loadBundledHandler(sim.endpoint), {
       region: REGION, account: ACCOUNT, stackName: `Planned${++stackCount}`, provider: { queryIntervalMs: 2, maxPolls: 30 },
@@ -334,7 +334,12 @@ describe('refusals and what the live world says', () => {
     expect(replacement).not.toBe(original);
     expect(stack.cleanupFailures).toHaveLength(1);
     sim.setState(original, 'RUNNING');
+    return { stack, id, original, replacement };
+  }
 
+  test('a replicator of the resource still running with the requested configuration (a failed cleanup left it): the plan '
+    + 'says the deployment returns to it, creating nothing (exit 3), and it does', async () => {
+    const { stack, id, original, replacement } = await leftByAFailedCleanup();
     // back to the original's configuration (replacementProtection back on: it protects from the next deployment on)
     const name = sim.replicator(original)!.name;
     const run = await planThenDeploy(stack, synth({}));
@@ -351,6 +356,20 @@ describe('refusals and what the live world says', () => {
     expect(r.returnTo).toBe(original);
     expect(planExitCode(run.plan)).toBe(3);
     expect(planText(run.plan)).toMatch(/: RETURN\n  return to \S+, this resource's replicator that still runs with the requested configuration/);
+  });
+
+  test('the same under replacementProtection: RETURN, not REFUSED, since the handler returns before it refuses', async () => {
+    const { stack, id, original } = await leftByAFailedCleanup();
+    // protection back on, deployed with a tag change (it protects from the next deployment on)
+    expect(await stack.deploy(synth({ targetCompressionType: TargetCompressionType.ZSTD, tags: { team: 'p' } }))).toBe('UPDATE_COMPLETE');
+    const run = await planThenDeploy(stack, synth({ tags: { team: 'p' } }));
+    expect(run.status).toBe('UPDATE_COMPLETE');
+    expect(run.writes).not.toContain('CreateReplicator');
+    expect(stack.resource(id)!.physicalId).toBe(original);
+    const r = only(run.plan);
+    expect(r.verdict).toBe<PlanVerdict>('return');
+    expect(r.returnTo).toBe(original);
+    expect(planExitCode(run.plan)).toBe(3);
   });
 
   test('a stack in another Region than the endpoint serves: the error is CloudFormation\'s, not a plan', async () => {
