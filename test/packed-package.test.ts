@@ -9,18 +9,22 @@ import { loadBundledHandler } from '../local-aws/cloudformation/provider-framewo
 import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { MskSimulator } from '../local-aws/msk-simulator';
+import { TargetCompressionType } from '../src';
 
 /**
- * The package as a user gets it. The drift command: the package is packed (`npm pack`), installed from the tarball into a
- * scratch project, and its bin runs with a clean environment (no AWS_REGION, an empty HOME) against the local world over
- * HTTP: the example app synthesized into the project's `cdk.out` (as `cdk synth` leaves it) and deployed through the
- * CloudFormation stack emulator against the MSK simulator; the local CloudFormation API serves that stack's resources.
- * Both reject requests signed for another Region, as regional AWS endpoints do.
+ * The package as a user gets it. The commands (`cdk-msk-replicator-drift`, `cdk-msk-replicator plan`): the package is
+ * packed (`npm pack`), installed from the tarball into a scratch project, and its bins run with a clean environment (no
+ * AWS_REGION, an empty HOME) against the local world over HTTP: the example app synthesized into the project's `cdk.out`
+ * (as `cdk synth` leaves it) and deployed through the CloudFormation stack emulator against the MSK simulator; the local
+ * CloudFormation API serves that stack's template and resources. Both reject requests signed for another Region, as
+ * regional AWS endpoints do. The tarball holds what `npx projen bundle` (the commands, the handler) and `npx projen
+ * compile` (lib/) built: the build runs them before this test.
  */
 const ROOT = path.join(__dirname, '..');
 let sim: MskSimulator;
 let cloudFormation: LocalCloudFormationApi;
 let bin: string;
+let planBin: string;
 let templateFile: string;
 let logicalId: string;
 let arn: string;
@@ -38,6 +42,7 @@ beforeAll(async () => {
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts',
     path.join(scratch, packed[0].filename)], { cwd: scratch, stdio: 'ignore' });
   bin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator-drift');
+  planBin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator');
 
   sim = await MskSimulator.start({ region: REGION, timing: { creatingMs: 20, updatingMs: 20, deletingMs: 20 } });
   const app = new App({ outdir: path.join(scratch, 'cdk.out') });
@@ -61,9 +66,9 @@ afterAll(async () => {
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret' };
 
 /** Runs the installed bin in the scratch project, with `env` and nothing else of this process's environment. */
-async function run(args: string[], env: Record<string, string> = CREDENTIALS): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(args: string[], env: Record<string, string> = CREDENTIALS, file = bin): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(bin, args, {
+    const { stdout, stderr } = await promisify(execFile)(file, args, {
       cwd: scratch,
       env: {
         PATH: process.env.PATH ?? '',
@@ -117,6 +122,56 @@ describe('--stack: the replicator found from the deployed stack, the template an
     expect(stderr).toMatch(/^cdk-msk-replicator-drift: no AWS credentials found\. The command uses the standard AWS credential chain: set AWS_PROFILE/m);
     expect(stderr).toContain('cloudformation:DescribeStackResource');
     expect(code).toBe(1);
+  });
+});
+
+describe('cdk-msk-replicator plan: the deployed stack, the synthesized template from ./cdk.out or --app', () => {
+  const plan = (args: string[]) => run(['plan', ...args], CREDENTIALS, planBin);
+  /** What the plan may call on MSK (its usage text): reads only. */
+  const PLAN_READS = ['DescribeReplicator', 'ListTagsForResource', 'ListReplicators'];
+
+  /** `cdk synth` of the example app with `options` into a cloud assembly of its own, in the scratch project. */
+  function assembly(options: Parameters<typeof exampleStack>[0]): string {
+    const outdir = fs.mkdtempSync(path.join(scratch, 'cdk.out-'));
+    const app = new App({ outdir });
+    exampleStack(options, app);
+    app.synth();
+    return path.relative(scratch, outdir);
+  }
+
+  test('the template that is deployed: no change, exit 0, the Region from ./cdk.out', async () => {
+    const { code, stdout, stderr } = await plan(['--stack', 'OrdersReplication']);
+    expect(stderr).not.toMatch(/cdk-msk-replicator/);
+    expect(stdout).toMatch(/^Stack OrdersReplication in us-east-1 \(CREATE_COMPLETE\): 1 replicator\(s\)$/m);
+    expect(stdout).toContain(`${logicalId}: no change\n  no change to OrdersReplication-Replicator-`);
+    expect(stdout).toMatch(/\n1 no change: no replicator is replaced\n$/);
+    expect(code).toBe(0);
+    expect(cloudFormation.calls.map((c) => c.action)).toEqual(expect.arrayContaining(['DescribeStacks', 'GetTemplate', 'ListStackResources']));
+  });
+
+  test('a pending replacement: REPLACE with its cause and consequences, exit 3; the same as JSON', async () => {
+    const changed = assembly({ tags: { team: 'streaming' }, targetCompressionType: TargetCompressionType.LZ4, replacementProtection: false });
+    const callsBefore = sim.calls.length;
+    const text = await plan(['--stack', 'OrdersReplication', '--app', changed]);
+    expect(text.stderr).not.toMatch(/cdk-msk-replicator/);
+    expect(text.stdout).toContain(`${logicalId}: REPLACE\n  REPLACE OrdersReplication-Replicator-`);
+    expect(text.stdout).toMatch(/with a new replicator OrdersReplication-Replicator-\S+-<suffix generated at deploy>: targetCompressionType cannot change in place/);
+    expect(text.stdout).toContain('    targetCompressionType: "NONE" -> "LZ4"');
+    expect(text.stdout).toMatch(/both write to the target: records of that overlap arrive twice\n/);
+    expect(text.stdout).toMatch(/\n1 REPLACE: a replicator will be REPLACED\n$/);
+    expect(text.code).toBe(3);
+
+    const json = await plan(['--stack', 'OrdersReplication', '--app', changed, '--json']);
+    expect(json.code).toBe(3);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({
+      formatVersion: 1, stack: 'OrdersReplication', region: REGION, stackStatus: 'CREATE_COMPLETE', exitCode: 3, counts: { replace: 1 },
+    });
+    expect(doc.replicators).toHaveLength(1);
+    expect(doc.replicators[0]).toMatchObject({ logicalId, verdict: 'replace', replicatorArn: arn, causes: ['targetCompressionType'] });
+    // read-only: the two plans only read
+    expect(sim.calls.slice(callsBefore).map((c) => c.operation).filter((o) => !PLAN_READS.includes(o))).toEqual([]);
+    expect(sim.calls.slice(callsBefore).map((c) => c.operation)).toContain('DescribeReplicator');
   });
 });
 

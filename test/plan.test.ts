@@ -316,6 +316,62 @@ describe('refusals and what the live world says', () => {
     expect(r.drift.map((d) => d.field)).toEqual(['topicReplication.topicsToExclude']);
   });
 
+  /** A stack that replaced its replicator (compression NONE -> ZSTD) and whose cleanup left the original running. */
+  async function leftByAFailedCleanup() {
+    // few polls, so that a cleanup Delete waiting for a deletable state gives up soon (CloudFormation ignores its failure)
+    const stack = new CloudFormationStack(loadBundledHandler(sim.endpoint), {
+      region: REGION, account: ACCOUNT, stackName: `Planned${++stackCount}`, provider: { queryIntervalMs: 2, maxPolls: 30 },
+    });
+    views.push(stack);
+    const first = synth({ replacementProtection: false });
+    expect(await stack.deploy(first)).toBe('CREATE_COMPLETE');
+    const id = idOf(first, 'Replicator');
+    const original = stack.resource(id)!.physicalId;
+    // the replacement's cleanup finds the original in no deletable state, and fails
+    sim.setState(original, 'UPDATING');
+    expect(await stack.deploy(synth({ replacementProtection: false, targetCompressionType: TargetCompressionType.ZSTD }))).toBe('UPDATE_COMPLETE');
+    const replacement = stack.resource(id)!.physicalId;
+    expect(replacement).not.toBe(original);
+    expect(stack.cleanupFailures).toHaveLength(1);
+    sim.setState(original, 'RUNNING');
+    return { stack, id, original, replacement };
+  }
+
+  test('a replicator of the resource still running with the requested configuration (a failed cleanup left it): the plan '
+    + 'says the deployment returns to it, creating nothing (exit 3), and it does', async () => {
+    const { stack, id, original, replacement } = await leftByAFailedCleanup();
+    // back to the original's configuration (replacementProtection back on: it protects from the next deployment on)
+    const name = sim.replicator(original)!.name;
+    const run = await planThenDeploy(stack, synth({}));
+    expect(run.status).toBe('UPDATE_COMPLETE');
+    expect(run.writes).not.toContain('CreateReplicator');
+    expect(stack.resource(id)!.physicalId).toBe(original);
+    // the replicator it leaves is deleted in the cleanup
+    expect(run.writes).toContain('DeleteReplicator');
+    expect(sim.replicator(replacement)).toBeUndefined();
+    const r = only(run.plan);
+    expect(r.summary).toMatch(new RegExp(`^return to ${name}`));
+    expect(r.verdict).toBe<PlanVerdict>('return');
+    expect(r.causes).toEqual(['targetCompressionType']);
+    expect(r.returnTo).toBe(original);
+    expect(planExitCode(run.plan)).toBe(3);
+    expect(planText(run.plan)).toMatch(/: RETURN\n  return to \S+, this resource's replicator that still runs with the requested configuration/);
+  });
+
+  test('the same under replacementProtection: RETURN, not REFUSED, since the handler returns before it refuses', async () => {
+    const { stack, id, original } = await leftByAFailedCleanup();
+    // protection back on, deployed with a tag change (it protects from the next deployment on)
+    expect(await stack.deploy(synth({ targetCompressionType: TargetCompressionType.ZSTD, tags: { team: 'p' } }))).toBe('UPDATE_COMPLETE');
+    const run = await planThenDeploy(stack, synth({ tags: { team: 'p' } }));
+    expect(run.status).toBe('UPDATE_COMPLETE');
+    expect(run.writes).not.toContain('CreateReplicator');
+    expect(stack.resource(id)!.physicalId).toBe(original);
+    const r = only(run.plan);
+    expect(r.verdict).toBe<PlanVerdict>('return');
+    expect(r.returnTo).toBe(original);
+    expect(planExitCode(run.plan)).toBe(3);
+  });
+
   test('a stack in another Region than the endpoint serves: the error is CloudFormation\'s, not a plan', async () => {
     const client = new CloudFormationClient({ region: 'eu-west-1', endpoint: api.endpoint, credentials, maxAttempts: 1 });
     await expect(planStack({ stackName: 'x', template: synth() as never, region: 'eu-west-1', cloudFormation: client, kafka: kafka() }))

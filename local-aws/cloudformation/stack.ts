@@ -257,12 +257,26 @@ export class CloudFormationStack {
     if (this.template === undefined) return 'DELETE_COMPLETE';
     this.status = 'DELETE_IN_PROGRESS';
     let failed = false;
+    // What a resource that failed to delete depends on stays too: CloudFormation deletes a resource only after its
+    // dependents ("DependsOn attribute": "the dependent resource is deleted before the resource in DependsOn"), so a
+    // retried delete still finds the handler's roles and policies in place.
+    const kept = new Set<string>();
+    const ids = new Set(Object.keys(this.template.Resources));
     for (const id of dependencyOrder(this.template).reverse()) {
       const live = this.live.get(id);
-      if (live === undefined) continue;
+      if (live === undefined || kept.has(id)) continue;
       const event = await this.remove('delete', id, live);
-      if (event.status === 'FAILED') failed = true;
-      else this.live.delete(id);
+      if (event.status === 'FAILED') {
+        failed = true;
+        const pending = [id];
+        while (pending.length > 0) {
+          for (const dep of dependenciesOf(this.template.Resources[pending.pop()!], ids)) {
+            if (!kept.has(dep)) { kept.add(dep); pending.push(dep); }
+          }
+        }
+      } else {
+        this.live.delete(id);
+      }
     }
     return failed ? 'DELETE_FAILED' : 'DELETE_COMPLETE';
   }

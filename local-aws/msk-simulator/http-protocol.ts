@@ -168,30 +168,39 @@ function baseHeaders(): Record<string, string> {
   return { 'x-amzn-requestid': randomUUID() };
 }
 
-export function sendJson(res: ServerResponse, status: number, body?: object): void {
-  if (body === undefined || status === 204) {
-    res.writeHead(status, baseHeaders());
-    res.end();
-    return;
-  }
+/** An answer as it goes on the wire: status, headers and payload. */
+export interface WireAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly payload?: string;
+}
+
+export function jsonAnswer(status: number, body?: object): WireAnswer {
+  if (body === undefined || status === 204) return { status, headers: baseHeaders() };
   const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    ...baseHeaders(),
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload).toString(),
-  });
-  res.end(payload);
+  return {
+    status,
+    headers: { ...baseHeaders(), 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload).toString() },
+    payload,
+  };
+}
+
+export function errorAnswer(error: ServiceError): WireAnswer {
+  const body: Record<string, string> = { message: error.message };
+  if (error.invalidParameter !== undefined) body.invalidParameter = error.invalidParameter;
+  const answer = jsonAnswer(error.status, body);
+  return { ...answer, headers: { ...answer.headers, 'x-amzn-errortype': error.errorType } };
+}
+
+function send(res: ServerResponse, answer: WireAnswer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.payload);
+}
+
+export function sendJson(res: ServerResponse, status: number, body?: object): void {
+  send(res, jsonAnswer(status, body));
 }
 
 export function sendError(res: ServerResponse, error: ServiceError): void {
-  const body: Record<string, string> = { message: error.message };
-  if (error.invalidParameter !== undefined) body.invalidParameter = error.invalidParameter;
-  const payload = JSON.stringify(body);
-  res.writeHead(error.status, {
-    ...baseHeaders(),
-    'x-amzn-errortype': error.errorType,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload).toString(),
-  });
-  res.end(payload);
+  send(res, errorAnswer(error));
 }

@@ -1,5 +1,6 @@
 export * from './types';
 export { MskSimulator } from './simulator';
+export { groundTruthKafka } from './ground-truth-client';
 export type { SimulatorHook } from './simulator';
 export { validateInput } from './model-validator';
 export type { Violation } from './model-validator';

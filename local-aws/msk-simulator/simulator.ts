@@ -4,6 +4,8 @@ import { operationModel } from './api-model';
 import { AuthorizationScope, Authorizer, NetworkDirectory, requiredPermissions } from './authorization';
 import { HostileOptions, Hostility } from './hostile';
 import {
+  errorAnswer,
+  jsonAnswer,
   matchRoute,
   notFound,
   parseJsonBody,
@@ -13,6 +15,7 @@ import {
   ServiceError,
   signingRegion,
   uriInput,
+  WireAnswer,
 } from './http-protocol';
 import { validateInput } from './model-validator';
 import { HANDLERS, OperationContext } from './operations';
@@ -32,6 +35,9 @@ import {
   SUPPORTED_OPERATIONS,
 } from './types';
 import type { PolicyDocument } from '../iam/policy-evaluator';
+
+/** The reads `answerTruthfully` serves. */
+const TRUTHFUL_READS: readonly OperationName[] = ['DescribeReplicator', 'ListReplicators', 'ListTagsForResource'];
 
 const DEFAULT_TIMING: MskSimulatorTiming = { creatingMs: 150, updatingMs: 100, deletingMs: 100 };
 
@@ -356,6 +362,30 @@ export class MskSimulator {
   /** A deep copy of one replicator, or undefined when it does not exist (any more). */
   public replicator(arn: string): ReplicatorRecord | undefined {
     return this.replicators().find((r) => r.arn === arn);
+  }
+
+  /**
+   * A read (DescribeReplicator, ListReplicators, ListTagsForResource; `rawUrl` is its path and query) answered from
+   * what the service holds, as a strongly consistent read would: no lag, no invisibility, no injected or hostile fault,
+   * no hook, no draw from the hostile generator (a seeded history plays the same whether or not a test reads the
+   * truth between its steps), and not recorded in `calls`. For tests that judge the world as it is, with the client's
+   * own deserializer (ground-truth-client.ts).
+   */
+  public answerTruthfully(method: string, rawUrl: string): WireAnswer {
+    const [rawPath, query = ''] = rawUrl.split('?');
+    const route = matchRoute(method, rawPath);
+    if (route === undefined || !TRUTHFUL_READS.includes(route.operation)) {
+      throw new Error(`answerTruthfully serves ${TRUTHFUL_READS.join(', ')}, not ${method} ${rawPath}`);
+    }
+    this.refresh();
+    const input = { ...queryInput(route.operation, new URLSearchParams(query)), ...uriInput(route.operation, route.labels) };
+    try {
+      const body = HANDLERS[route.operation](input, this.context()).body;
+      return jsonAnswer(operationModel(route.operation).http.responseCode ?? 200, body);
+    } catch (error) {
+      if (error instanceof ServiceError) return errorAnswer(error);
+      throw error;
+    }
   }
 
   // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ export const EXIT_PLAN_USAGE = 64;
 export const PLAN_USAGE = `usage: cdk-msk-replicator plan --stack <stack> [--app <cdk.out>] [--template <template.json>] [--region <region>] [--json]
 
 Prints what deploying the synthesized stack will do to each of its MSK replicators (Custom::MskReplicator):
-create, nothing, tags only, in place, REPLACE, refused, delete or retain, decided by the same planner the
+create, nothing, tags only, in place, REPLACE, RETURN, refused, delete or retain, decided by the same planner the
 deployment's handler runs. Read-only: calls only CloudFormation DescribeStacks, GetTemplate and ListStackResources,
 and MSK DescribeReplicator, ListTagsForResource and ListReplicators.
 
@@ -32,7 +32,8 @@ AWS_ENDPOINT_URL_KAFKA override the endpoints.
 
 Exit codes:
   0   no replicator is replaced and no change is refused
-  3   at least one replicator will be REPLACED (a new replicator copies again from its starting position)
+  3   at least one replicator will be REPLACED (a new replicator copies again from its starting position), or will
+      RETURN to a replicator of the same resource that still runs with the requested configuration
   4   at least one change will be refused: the deployment would fail (protection, a taken name, a FAILED replicator)
   1   error: the cloud assembly or the stack cannot be read, credentials are missing, or an AWS call failed
   64  invalid command line`;

@@ -15,15 +15,19 @@ const LABELS: Record<PlanVerdict, string> = {
   'tags': 'tags only',
   'in-place': 'in place',
   'replace': 'REPLACE',
+  'return': 'RETURN',
   'refuse': 'REFUSED',
   'delete': 'delete',
   'retain': 'retain',
 };
 
-/** 4 when a change is refused, else 3 when a replicator is replaced, else 0. */
+/**
+ * 4 when a change is refused, else 3 when a replicator is replaced (by a new one, or by one of the resource's own that
+ * still runs: the replicator in service changes either way), else 0.
+ */
 export function planExitCode(plan: StackPlan): number {
   if (plan.replicators.some((r) => r.verdict === 'refuse')) return EXIT_PLAN_REFUSED;
-  if (plan.replicators.some((r) => r.verdict === 'replace')) return EXIT_PLAN_REPLACEMENT;
+  if (plan.replicators.some((r) => r.verdict === 'replace' || r.verdict === 'return')) return EXIT_PLAN_REPLACEMENT;
   return EXIT_PLAN_SAFE;
 }
 

@@ -4,9 +4,11 @@ import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-st
 import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
 import { planAdoptionWrite } from '../provider/adoption';
 import { DriftItem, driftReport } from '../provider/drift';
+import type { ProviderEvent } from '../provider/events';
 import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
-import { describeUpdate, HANDLER_TAG_KEYS, immutableDifferences, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
-import { decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
+import { describeUpdate, HANDLER_TAG_KEYS, immutableDifferences, liveClusterSpec, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
+import { replicatorToReturnTo } from '../provider/ownership';
+import { ClusterSpec, decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
 import { decideUpdate } from '../provider/update-decision';
 
 /**
@@ -19,7 +21,7 @@ import { decideUpdate } from '../provider/update-decision';
  * identical properties plan `nothing` whatever the live replicator looks like (drift is reported beside it).
  */
 
-export type PlanVerdict = 'create' | 'adopt' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'refuse' | 'delete' | 'retain';
+export type PlanVerdict = 'create' | 'adopt' | 'nothing' | 'tags' | 'in-place' | 'replace' | 'return' | 'refuse' | 'delete' | 'retain';
 
 export interface ReplicatorPlan {
   readonly logicalId: string;
@@ -33,8 +35,10 @@ export interface ReplicatorPlan {
   readonly replicatorName?: string;
   /** The name of the replicator a create or replacement makes. */
   readonly newName?: string;
-  /** The props that force a new replicator (replace, refuse). */
+  /** The props that force a new replicator (replace, return, refuse). */
   readonly causes?: string[];
+  /** The replicator of this resource the update returns to instead of creating one (return). */
+  readonly returnTo?: string;
   /** Why the handler will fail the update (refuse). */
   readonly reason?: string;
   /** Where the live replicator differs from the deployed template (console, CLI, a partly applied update). */
@@ -82,11 +86,51 @@ export async function planStack(input: PlanInput): Promise<StackPlan> {
     const physicalId = physicalIds.get(logicalId);
     const newProps = want && resolveTemplateValue(want.Properties ?? {}, context(desiredTemplate));
     const oldProps = have && resolveTemplateValue(have.Properties ?? {}, context(deployedTemplate));
-    if (newProps === undefined) return planRemoval(logicalId, oldProps!, physicalId, input.kafka);
-    if (oldProps === undefined || physicalId === undefined) return planCreate(logicalId, newProps, input.kafka, 'not deployed yet');
-    return planUpdate(logicalId, oldProps, newProps, physicalId, input.kafka);
+    return planReplicator({ logicalId, newProps, oldProps, physicalId, stackId: deployed?.stackId, stackName: input.stackName, kafka: input.kafka });
   }));
   return { stackName: input.stackName, region: input.region, stackStatus: deployed?.status, replicators };
+}
+
+/** One replicator of the stack, its template properties resolved. */
+export interface ReplicatorPlanInput {
+  readonly logicalId: string;
+  /** Its properties in the synthesized template; undefined when the template removes it. */
+  readonly newProps?: Json;
+  /** Its properties in the deployed template; undefined when nothing of it is deployed. */
+  readonly oldProps?: Json;
+  /** The physical id CloudFormation records for it. */
+  readonly physicalId?: string;
+  /** The deployed stack's id (the handler recognises the resource's own replicators by it). */
+  readonly stackId?: string;
+  /** The stack's name (an adopted replicator is tagged with it). @default - the name in `stackId` */
+  readonly stackName?: string;
+  readonly kafka: KafkaClient;
+}
+
+/**
+ * The plan of one replicator (what `planStack` does for each): exported so that a deployment played resource by
+ * resource (the property test of CloudFormation histories) is checked against the plan of every step.
+ */
+export async function planReplicator(input: ReplicatorPlanInput): Promise<ReplicatorPlan> {
+  const { logicalId, newProps, oldProps, physicalId, stackId, kafka } = input;
+  const stackName = input.stackName ?? stackId?.split('/')[1] ?? '';
+  if (newProps === undefined) {
+    if (oldProps === undefined) throw new Error(`${logicalId} is in neither template`);
+    return planRemoval(logicalId, oldProps, physicalId, kafka);
+  }
+  // CloudFormation sends a Create: with `adoptExisting`, the handler adopts
+  if (oldProps === undefined || physicalId === undefined) return planCreate(logicalId, newProps, kafka, 'not deployed yet', stackName);
+  if (stackId === undefined) throw new Error(`${logicalId} is deployed, but the stack id is missing`);
+  const update: ProviderEvent = {
+    RequestType: 'Update',
+    RequestId: 'plan',
+    StackId: stackId,
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: physicalId,
+    ResourceProperties: newProps as Record<string, unknown>,
+    OldResourceProperties: oldProps as Record<string, unknown>,
+  };
+  return planUpdate(update, oldProps, newProps, kafka);
 }
 
 function contextOf(input: PlanInput, deployed: DeployedStack | undefined, template: Template | undefined): TemplateContext {
@@ -144,10 +188,11 @@ async function nameTaken(kafka: KafkaClient, props: ReplicatorProperties): Promi
     + 'names are unique; choose another `replicatorName`, omit it to generate one, or delete the existing replicator.';
 }
 
-async function planCreate(logicalId: string, raw: Json, kafka: KafkaClient, why: string): Promise<ReplicatorPlan> {
+/** `adoptIn`: the stack's name when the handler receives a Create (the one request that adopts). */
+async function planCreate(logicalId: string, raw: Json, kafka: KafkaClient, why: string, adoptIn?: string): Promise<ReplicatorPlan> {
   const props = decode(raw);
   if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
-  if (props.AdoptExisting) return planAdoption(logicalId, props, kafka);
+  if (props.AdoptExisting && adoptIn !== undefined) return planAdoption(logicalId, props, kafka, adoptIn);
   const taken = await nameTaken(kafka, props);
   if (taken !== undefined) {
     return { logicalId, verdict: 'refuse', summary: `refused: the name ${props.ReplicatorName} is taken`, reason: taken, newName: props.ReplicatorName, details: [], drift: [] };
@@ -231,7 +276,10 @@ async function planRemoval(logicalId: string, raw: Json, physicalId: string | un
   };
 }
 
-async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physicalId: string, kafka: KafkaClient): Promise<ReplicatorPlan> {
+/** `update`: the Update CloudFormation will send (what the handler reads of it: the stack, the resource, the ids). */
+async function planUpdate(update: ProviderEvent, oldRaw: Json, newRaw: Json, kafka: KafkaClient): Promise<ReplicatorPlan> {
+  const logicalId = update.LogicalResourceId;
+  const physicalId = update.PhysicalResourceId!;
   if (!isReplicatorArn(physicalId)) return planCreate(logicalId, newRaw, kafka, 'its creation failed earlier');
   const props = decode(newRaw);
   if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
@@ -257,6 +305,37 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
     return { ...base, verdict: 'nothing', summary: `no change to ${live.ReplicatorName}: its properties are the same, CloudFormation sends no update`, details: [] };
   }
   const decision = decideUpdate(previous, props, live);
+  if (decision.kind === 'replace' || (decision.kind === 'refuse' && decision.protection)) {
+    // as the handler (on-event.ts `update`): before creating, or refusing under protection, it returns to a replicator of
+    // this resource that already has the requested configuration (one a failed cleanup left running, say)
+    let original: DescribeReplicatorResponse | undefined;
+    try {
+      original = await replicatorToReturnTo(asSent(props, previous, live), update, kafka, () => undefined, { arn: physicalId, tags: liveTags ?? {} });
+    } catch (error) {
+      // an AWS error is the command's; any other is the handler's refusal (a replicator it cannot tell from another's)
+      if (typeof error === 'object' && error !== null && '$metadata' in error) throw error;
+      return {
+        ...base,
+        verdict: 'refuse',
+        causes: decision.causes,
+        reason: (error as Error).message,
+        details: [],
+        summary: `refused: ${decision.causes.join(', ')} needs a new replicator, and one with this resource's name and the requested `
+          + 'configuration cannot be told from someone else\'s',
+      };
+    }
+    if (original !== undefined) {
+      return {
+        ...base,
+        verdict: 'return',
+        causes: decision.causes,
+        returnTo: original.ReplicatorArn,
+        summary: `return to ${original.ReplicatorName}, this resource's replicator that still runs with the requested configuration `
+          + `(${original.ReplicatorArn}): no replicator is created; CloudFormation deletes ${live.ReplicatorName} after the stack update succeeded`,
+        details: changedFields(decision.causes, previous, props),
+      };
+    }
+  }
   if (decision.kind === 'refuse') {
     return {
       ...base,
@@ -282,6 +361,26 @@ async function planUpdate(logicalId: string, oldRaw: Json, newRaw: Json, physica
     };
   }
   return planInPlace(base, props, previous, live, liveTags ?? {});
+}
+
+/**
+ * The properties as the deployment will send them, as far as the handler compares them with a replicator: a value known
+ * only after deploy, written as the same expression as in the deployed template (a role or security group of the stack),
+ * is what CloudFormation sent the last time, so what the tracked replicator was created with. A changed expression stays
+ * unknown (and differs from every replicator: harsher than the truth when it resolves to the same value).
+ */
+function asSent(props: ReplicatorProperties, previous: ReplicatorProperties | undefined, live: DescribeReplicatorResponse): ReplicatorProperties {
+  const sent = <T>(want: T, had: unknown, tracked: T | undefined): T =>
+    (holdsKnownAfterDeploy(want) && sameValue(want, had) && tracked !== undefined ? tracked : want);
+  const cluster = (want: ClusterSpec, had: ClusterSpec | undefined, tracked: ClusterSpec | undefined): ClusterSpec =>
+    Object.fromEntries(Object.entries(want).map(([key, value]) => [key,
+      sent(value, (had as Record<string, unknown> | undefined)?.[key], (tracked as Record<string, unknown> | undefined)?.[key])])) as ClusterSpec;
+  return {
+    ...props,
+    ServiceExecutionRoleArn: sent(props.ServiceExecutionRoleArn, previous?.ServiceExecutionRoleArn, live.ServiceExecutionRoleArn),
+    Source: cluster(props.Source, previous?.Source, liveClusterSpec(live, 'Source')),
+    Target: cluster(props.Target, previous?.Target, liveClusterSpec(live, 'Target')),
+  };
 }
 
 function changedFields(causes: string[], previous: ReplicatorProperties | undefined, props: ReplicatorProperties): string[] {

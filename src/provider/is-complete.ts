@@ -182,8 +182,9 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
   };
   const liveTags = await listTags(client, arn);
   const tags = planTags(desiredTags, previous?.Tags, liveTags);
-  // An Update reaches only a resource whose Create completed in an operation that succeeded: the record of how an
-  // adopted replicator was found (adoption.ts) has served its purpose, since no rollback can undo that adoption now.
+  // An Update reaches a resource whose Create completed, in a later operation: the record of how an adopted replicator
+  // was found (adoption.ts) has served its purpose, since no rollback of that later operation undoes the adoption. (With
+  // rollback disabled, `--no-rollback`, the adoption's own operation may have failed: the README states that limit.)
   if (event.Data.LifecycleAction === 'update') tags.toRemove.push(...foundStateKeys(liveTags));
   if (Object.keys(tags.toAdd).length > 0) {
     log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);

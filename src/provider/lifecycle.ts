@@ -60,7 +60,8 @@ interface ImmutableField {
   readonly live: (live: DescribeReplicatorResponse) => unknown;
 }
 
-function liveCluster(live: DescribeReplicatorResponse, side: 'Source' | 'Target'): ClusterSpec | undefined {
+/** A side of the live replicator in the form of the properties' cluster (subnets and security groups as sets). */
+export function liveClusterSpec(live: DescribeReplicatorResponse, side: 'Source' | 'Target'): ClusterSpec | undefined {
   const info = liveInfo(live);
   const alias = side === 'Source' ? info?.SourceKafkaClusterAlias : info?.TargetKafkaClusterAlias;
   const cluster = live.KafkaClusters?.find((c) => c.KafkaClusterAlias === alias);
@@ -102,8 +103,8 @@ const IMMUTABLE_FIELDS: readonly ImmutableField[] = [
   },
   { prop: 'description', read: (p) => p.Description ?? '', live: (l) => l.ReplicatorDescription ?? '' },
   { prop: 'role', read: (p) => p.ServiceExecutionRoleArn, live: (l) => l.ServiceExecutionRoleArn },
-  { prop: 'source', read: (p) => comparableCluster(p.Source), live: (l) => liveCluster(l, 'Source') },
-  { prop: 'target', read: (p) => comparableCluster(p.Target), live: (l) => liveCluster(l, 'Target') },
+  { prop: 'source', read: (p) => comparableCluster(p.Source), live: (l) => liveClusterSpec(l, 'Source') },
+  { prop: 'target', read: (p) => comparableCluster(p.Target), live: (l) => liveClusterSpec(l, 'Target') },
   { prop: 'targetCompressionType', read: (p) => p.TargetCompressionType, live: (l) => liveInfo(l)?.TargetCompressionType },
   {
     prop: 'topicReplication.startingPosition',

@@ -8,7 +8,7 @@ import {
   TagResourceCommand,
   UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
-import { HostileOptions, MskSimulator } from '../../local-aws/msk-simulator';
+import { groundTruthKafka, HostileOptions, MskSimulator } from '../../local-aws/msk-simulator';
 
 /**
  * Each behaviour of the hostile mode (local-aws/msk-simulator/hostile.ts), seen over real HTTP by the real
@@ -247,4 +247,42 @@ test('seeded: the same seed and the same calls give the same hostile events', as
   expect(first.length).toBeGreaterThan(0);
   expect(again).toEqual(first);
   expect(other).not.toEqual(first);
+});
+
+test('the ground truth: reads answered from what the service holds, drawing nothing from the hostile mode and unrecorded', async () => {
+  const lagging = await running('truth');
+  const truth = groundTruthKafka(sim);
+  const play = async (readTruth: boolean) => {
+    sim.resetCalls();
+    const mode = sim.beHostile({
+      seed: 29, throttleRate: 0.2, serverErrorRate: 0.1, staleReadRate: 1, maxLagReads: 3, spontaneousFailureRate: 0.05,
+    })!;
+    await client.send(new TagResourceCommand({ ResourceArn: lagging, Tags: { round: String(readTruth) } })).catch(() => undefined);
+    for (let i = 0; i < 10; i++) {
+      if (readTruth) {
+        // the write just made, and the state the service holds, whatever the lagging reads say
+        expect((await truth.send(new ListTagsForResourceCommand({ ResourceArn: lagging }))).Tags).toEqual(sim.replicator(lagging)!.tags);
+        expect((await truth.send(new DescribeReplicatorCommand({ ReplicatorArn: lagging }))).ReplicatorState).toBe(sim.replicator(lagging)!.state);
+        const listed = (await truth.send(new ListReplicatorsCommand({ ReplicatorNameFilter: 'tru' }))).Replicators!;
+        expect(listed.map((r) => r.ReplicatorArn)).toEqual([lagging]);
+      }
+      await client.send(new ListTagsForResourceCommand({ ResourceArn: lagging })).catch(() => undefined);
+    }
+    return { events: mode.events.map((e) => `${e.kind}:${e.operation ?? ''}`), calls: sim.calls.map((c) => c.operation) };
+  };
+  const without = await play(false);
+  const withTruth = await play(true);
+  expect(without.events).toContain('staleRead:ListTagsForResource');
+  expect(withTruth).toEqual(without);
+  // a replicator the API does not show yet, and one that does not exist: the NotFound the SDK makes of it
+  sim.beHostile({ seed: 31, ...CALM });
+  sim.hideNextCreation(1000);
+  const hidden = (await client.send(new CreateReplicatorCommand(createInput('hidden')))).ReplicatorArn!;
+  expect((await failure(client.send(new DescribeReplicatorCommand({ ReplicatorArn: hidden })))).name).toBe('NotFoundException');
+  expect((await truth.send(new DescribeReplicatorCommand({ ReplicatorArn: hidden }))).ReplicatorName).toBe('hidden');
+  sim.deleteOutOfBand(hidden);
+  expect((await failure(truth.send(new DescribeReplicatorCommand({ ReplicatorArn: hidden })))).name).toBe('NotFoundException');
+  // writes are not the truth's to make
+  await expect(truth.send(new TagResourceCommand({ ResourceArn: lagging, Tags: { a: 'b' } }))).rejects.toThrow(/answerTruthfully serves/);
+  truth.destroy();
 });
