@@ -333,8 +333,14 @@ describe('the tag keys are public contract', () => {
   // Renaming a key, or changing how a value is derived, orphans every replicator made by the previous version.
   test('the literal keys', () => {
     expect({
-      OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY,
-      MANAGED_BY_TAG_KEY, FOUND_AS_TAG_PREFIX,
+      OWNER_TAG_KEY,
+      REQUEST_TAG_KEY,
+      REPLACES_TAG_KEY,
+      RETAINED_TAG_KEY,
+      DEPLOYED_TAG_KEY,
+      ROLLED_BACK_TAG_KEY,
+      MANAGED_BY_TAG_KEY,
+      FOUND_AS_TAG_PREFIX,
     }).toEqual({
       OWNER_TAG_KEY: 'cdk-msk-replicator:owner',
       MANAGED_BY_TAG_KEY: 'cdk-msk-replicator:managed-by',
