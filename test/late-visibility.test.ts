@@ -1,0 +1,92 @@
+import { createHash } from 'crypto';
+import { exampleProperties } from '../examples/orders-replication';
+import { CloudFormationResource, Handler, loadBundledHandler, Properties } from '../local-aws/cloudformation/provider-framework';
+import { VirtualClock } from '../local-aws/cloudformation/world-clock';
+import { MskSimulator } from '../local-aws/msk-simulator';
+
+/**
+ * The open cases the hostile property test (cloudformation.property.test.ts) kept finding, replayed deterministically
+ * at the provider's real scale: the waiter's 30-second polls, the replicator's `timeout`, the handler's grace periods
+ * and waits all pass on one virtual clock that the simulator's visibility windows follow too.
+ *
+ * (a) A new replicator stays invisible (DescribeReplicator, DeleteReplicator and ListReplicators answer NotFound) for
+ *     longer than the create waits, and the create fails: the rollback Delete took the NotFound for "gone", and the
+ *     replicator appeared later, running untracked (property test seeds 222 and 4444, before).
+ * (b) CreateReplicator's response is lost and ListReplicators leaves the new replicator out for longer than onEvent's
+ *     adoption reads (31.5 s): onEvent failed, the framework answered FAILED with its CREATE_FAILED marker, and
+ *     CloudFormation's rollback Delete for that marker never reaches the handler: the replicator ran untracked.
+ */
+
+const MINUTE = 60_000;
+const OWNER_TAG = 'cdk-msk-replicator:owner';
+const ACTIVE = new Set(['RUNNING', 'CREATING', 'UPDATING']);
+
+let clock: VirtualClock;
+let sim: MskSimulator;
+let handler: Handler;
+let logs: string[] = [];
+let stacks = 0;
+
+beforeAll(async () => {
+  clock = new VirtualClock();
+  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE } });
+});
+afterAll(async () => {
+  await sim.stop();
+});
+beforeEach(() => {
+  handler = loadBundledHandler(sim.endpoint);
+  logs = [];
+});
+afterEach(() => {
+  sim.clearFaults();
+  sim.beHostile(undefined);
+});
+
+function props(overrides: Record<string, unknown> = {}): Properties {
+  const p = exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] }, replacementProtection: false }) as Record<string, unknown>;
+  delete p.ReplicatorNamePrefix;
+  return { ...p, ...overrides };
+}
+
+function newStack(): CloudFormationResource {
+  stacks += 1;
+  return new CloudFormationResource(handler, { clock, onLog: (line) => logs.push(line) },
+    `arn:aws:cloudformation:us-east-1:123456789012:stack/LateVisibility${stacks}/0a1b2c3d-${stacks}`);
+}
+
+/** The resource's replicators that are running or about to (ground truth, not the lagging API), once time has passed. */
+function activeOf(resource: CloudFormationResource, after = 30 * MINUTE): string[] {
+  clock.advance(after);
+  const owner = createHash('sha256').update(`${resource.stackId}|${resource.logicalResourceId}`).digest('hex').slice(0, 32);
+  return sim.replicators().filter((r) => r.tags[OWNER_TAG] === owner && ACTIVE.has(r.state)).map((r) => `${r.name} ${r.state}`);
+}
+
+describe('(a) a new replicator invisible for longer than its create waits, whose create fails', () => {
+  test('the user\'s `timeout` fails the create: the rollback Delete waits for the replicator to appear and deletes it', async () => {
+    const resource = newStack();
+    // invisible for 3 minutes: longer than the create's 2-minute visibility grace, and than its 1-minute `timeout`
+    sim.hideNextCreation(3 * MINUTE);
+
+    const result = await resource.create(props({ ReplicatorName: 'late-a1', TimeoutSeconds: '60' }));
+
+    expect(result.status).toBe('FAILED');
+    expect(result.reason).toMatch(/^Timed out waiting for arn:aws:kafka:.*late-a1/);
+    expect(resource.status).toBe('ROLLBACK_COMPLETE');
+    expect(sim.callsTo('DeleteReplicator').some((c) => c.status === 200)).toBe(true);
+    expect(activeOf(resource)).toEqual([]);
+  });
+
+  test('the visibility grace fails the create ("disappeared"): the rollback Delete still deletes the replicator', async () => {
+    const resource = newStack();
+    // invisible for 4 minutes: the create gives up after its 2-minute grace, the rollback Delete starts after that
+    sim.hideNextCreation(4 * MINUTE);
+
+    const result = await resource.create(props({ ReplicatorName: 'late-a2' }));
+
+    expect(result.status).toBe('FAILED');
+    expect(result.reason).toMatch(/disappeared while it was being created/);
+    expect(resource.status).toBe('ROLLBACK_COMPLETE');
+    expect(activeOf(resource)).toEqual([]);
+  });
+});
