@@ -6,13 +6,14 @@ import {
   UntagResourceCommand,
   UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
-import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
+import type { IsCompleteEvent, IsCompleteResponse, Logger, ResourceData } from './events';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
 import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 import { sleep } from './sleep';
+import { mayBelieveGone, VISIBILITY_GRACE_MS } from './visibility';
 
 /**
  * isComplete: polled by the Provider framework until it returns true or throws.
@@ -36,7 +37,7 @@ export async function isComplete(event: IsCompleteEvent, client: KafkaClient, lo
       case 'update':
         return await reconcile(event, client, log);
       case 'delete':
-        return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
+        return await deleteStep(event.PhysicalResourceId, event.Data, client, log);
       default:
         return { IsComplete: true };
     }
@@ -72,11 +73,10 @@ async function describe(client: KafkaClient, arn: string, log: Logger) {
 }
 
 /**
- * How long a replicator just created may answer NotFound before isComplete believes it: DescribeReplicator is
- * eventually consistent right after CreateReplicator (Terraform's aws_msk_replicator create waiter polls through
- * NotFound for the same reason). Bounded, so that a replicator deleted meanwhile still fails the request.
+ * How long a replicator just created may answer NotFound before isComplete believes it (visibility.ts): a create
+ * waits that long from its start, a Delete that never saw its replicator from the Delete's start.
  */
-export const VISIBILITY_GRACE_MS = 2 * 60 * 1000;
+export { VISIBILITY_GRACE_MS };
 
 /**
  * Waits for a new replicator to run. One that ends FAILED is left for CloudFormation, which always deletes it next:
@@ -199,18 +199,26 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
  * for "already deleted" would report a delete that never happened and leave the replicator running, owned by no
  * stack. The delete is done only when DeleteReplicator itself answers NotFound; if it finds the replicator, the
  * delete is under way; if the replicator is not deletable yet (BadRequest: CREATING, UPDATING or DELETING), the next
- * poll looks again.
+ * poll looks again. A replicator created moments ago may answer NotFound to DeleteReplicator too: that is believed
+ * only for a replicator the Delete saw, or after the visibility grace (visibility.ts, `mayBelieveGone`).
  */
-async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+async function confirmGone(arn: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   try {
     log(`DeleteReplicator ${arn} (DescribeReplicator answered NotFound: confirming with the delete itself)`);
     await client.send(new DeleteReplicatorCommand({ ReplicatorArn: arn }));
     return { IsComplete: false };
   } catch (error) {
-    if (errorName(error) === 'NotFoundException') return { IsComplete: true };
+    if (errorName(error) === 'NotFoundException') return believeGone(arn, data, log);
     if (errorName(error) === 'BadRequestException') return { IsComplete: false };
     throw error;
   }
+}
+
+function believeGone(arn: string, data: ResourceData, log: Logger): IsCompleteResponse {
+  if (mayBelieveGone(data)) return { IsComplete: true };
+  log(`${arn} not found, and never seen by this delete: it may be a replicator created moments ago that no read shows yet; `
+    + 'looking again at the next poll');
+  return { IsComplete: false };
 }
 
 /** Waits for a deletable state (RUNNING or FAILED), deletes with the current version, waits until gone. */
@@ -221,9 +229,10 @@ async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promi
 export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 
 
-async function deleteStep(arn: string, requestedAt: number, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+async function deleteStep(arn: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const requestedAt = Number(data.RequestedAt ?? 0);
   const live = await describe(client, arn, log);
-  if (live === undefined) return confirmGone(arn, client, log);
+  if (live === undefined) return confirmGone(arn, data, client, log);
   if (live.ReplicatorState !== 'RUNNING' && live.ReplicatorState !== 'FAILED') return { IsComplete: false };
   try {
     log(`DeleteReplicator ${arn} CurrentVersion=${live.CurrentVersion}`);

@@ -18,6 +18,7 @@ import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
 import { decideUpdate } from './update-decision';
+import { seenAtDeleteStart } from './visibility';
 
 export { ownerTagValue, requestTagValue } from './ownership';
 
@@ -35,13 +36,15 @@ export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Lo
   // Only requests that wait on a replicator carry a start time (their properties were decoded already).
   const waits = ['create', 'update', 'delete'].includes(response.Data.LifecycleAction);
   if (!waits) return response;
+  // A Delete believes NotFound at once only for a replicator it saw (visibility.ts, `mayBelieveGone`).
+  const seen = response.Data.LifecycleAction === 'delete' && await seenAtDeleteStart(client, response.PhysicalResourceId, log);
   const now = Date.now();
   // The replicator's own `timeout` bounds creates and updates only. A Delete is CloudFormation's rollback or cleanup
   // of a replicator it will forget: CloudFormation ignores a failed cleanup Delete, so giving up early would leave a
   // replicator that later reaches RUNNING beside the one in service. Deletes wait for as long as the provider allows.
   const timeoutSeconds = response.Data.LifecycleAction === 'delete' ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
   const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
-  return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline } };
+  return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline, ...(seen ? { SeenAtStart: 'true' } : {}) } };
 }
 
 async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
