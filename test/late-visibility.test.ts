@@ -37,6 +37,7 @@ afterAll(async () => {
 beforeEach(() => {
   handler = loadBundledHandler(sim.endpoint);
   logs = [];
+  sim.resetCalls();
 });
 afterEach(() => {
   sim.clearFaults();
@@ -86,6 +87,48 @@ describe('(a) a new replicator invisible for longer than its create waits, whose
 
     expect(result.status).toBe('FAILED');
     expect(result.reason).toMatch(/disappeared while it was being created/);
+    expect(resource.status).toBe('ROLLBACK_COMPLETE');
+    expect(activeOf(resource)).toEqual([]);
+  });
+});
+
+/** The next CreateReplicator takes effect but its response is lost (the SDK's retry meets ConflictException). */
+function loseNextCreateResponse(): void {
+  sim.beHostile({
+    seed: 1, throttleRate: 0, serverErrorRate: 0, lostResponseRate: 1, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
+  });
+  // the retry's ConflictException sends the handler to ListReplicators: nothing after the create is lost
+  sim.beforeNext('ListReplicators', (s) => s.beHostile(undefined));
+}
+
+describe('(b) a lost CreateReplicator response, while ListReplicators leaves the new replicator out', () => {
+  test('for longer than onEvent\'s 31.5 s of reads: isComplete finds it by name and request, and CloudFormation tracks it', async () => {
+    const resource = newStack();
+    loseNextCreateResponse();
+    // onEvent reads ListReplicators 7 times; the 10th read shows the replicator
+    sim.lagListsAfterNextCreate(9);
+
+    const result = await resource.create(props({ ReplicatorName: 'lost-b1' }));
+
+    expect(sim.callsTo('CreateReplicator').map((c) => c.lostResponse ?? c.errorType)).toEqual([true, 'ConflictException']);
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe('SUCCESS');
+    expect(resource.physicalResourceId).toMatch(/^arn:aws:kafka:us-east-1:123456789012:replicator\/lost-b1\//);
+    expect(result.data.ReplicatorArn).toBe(resource.physicalResourceId);
+    expect(activeOf(resource)).toEqual(['lost-b1 RUNNING']);
+    expect(sim.replicator(resource.physicalResourceId!)?.state).toBe('RUNNING');
+  });
+
+  test('for longer than the create waits: the create fails, and its rollback Delete finds the replicator and deletes it', async () => {
+    const resource = newStack();
+    loseNextCreateResponse();
+    // longer than onEvent's 7 reads and isComplete's reads within the 2-minute visibility grace
+    sim.lagListsAfterNextCreate(14);
+
+    const result = await resource.create(props({ ReplicatorName: 'lost-b2' }));
+
+    expect(sim.callsTo('CreateReplicator').map((c) => c.lostResponse ?? c.errorType)).toEqual([true, 'ConflictException']);
+    expect(result.status).toBe('FAILED');
     expect(resource.status).toBe('ROLLBACK_COMPLETE');
     expect(activeOf(resource)).toEqual([]);
   });
