@@ -29,7 +29,8 @@ let stacks = 0;
 
 beforeAll(async () => {
   clock = new VirtualClock();
-  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE } });
+  // the service's Date header follows the world's clock too, as the handler's does (no clock skew for the SDK to correct)
+  sim = await MskSimulator.start({ clock: () => clock.now(), dateClock: () => clock.now(), timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();
@@ -98,7 +99,9 @@ function loseNextCreateResponse(): void {
     seed: 1, throttleRate: 0, serverErrorRate: 0, lostResponseRate: 1, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
   });
   // the retry's ConflictException sends the handler to ListReplicators: nothing after the create is lost
-  sim.beforeNext('ListReplicators', (s) => s.beHostile(undefined));
+  sim.beforeNext('ListReplicators', (s) => {
+    s.beHostile(undefined);
+  });
 }
 
 describe('(b) a lost CreateReplicator response, while ListReplicators leaves the new replicator out', () => {

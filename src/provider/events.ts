@@ -43,6 +43,12 @@ export interface IsCompleteEvent extends ProviderEvent {
 
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
+  /**
+   * The physical id to answer CloudFormation with, when it is not onEvent's (a pending creation resolved to its ARN):
+   * the framework builds its response as `{ ...event, ...isCompleteResult }` (aws-cdk-lib
+   * custom-resources/lib/provider-framework/runtime/framework.js, `isComplete`).
+   */
+  readonly PhysicalResourceId?: string;
   readonly Data?: Partial<ResourceData>;
 }
 

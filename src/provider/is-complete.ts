@@ -10,6 +10,7 @@ import type { IsCompleteEvent, IsCompleteResponse, Logger, ResourceData } from '
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
 import { DEPLOYED_TAG_KEY, describeUpdate, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './ownership';
+import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreation } from './pending-creation';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 import { sleep } from './sleep';
@@ -80,10 +81,27 @@ export { VISIBILITY_GRACE_MS };
 
 /**
  * Waits for a new replicator to run. One that ends FAILED is left for CloudFormation, which always deletes it next:
- * the rollback Delete of a create, or the cleanup Delete after the rollback of a replacement.
+ * the rollback Delete of a create, or the cleanup Delete after the rollback of a replacement. A pending creation
+ * (pending-creation.ts) is first found by name and request tag, and answered with its ARN.
  */
 async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
-  const arn = event.PhysicalResourceId;
+  const pending = parsePendingCreation(event.PhysicalResourceId);
+  if (pending === undefined) return awaitRunning(event, event.PhysicalResourceId, client, log);
+  const resolved = await resolvePendingCreation(client, pending, log);
+  if (resolved.kind === 'other') throw nameTaken(pending.name, resolved.tags[OWNER_TAG_KEY] === ownerTagValue(event));
+  if (resolved.kind !== 'ours') {
+    // the name exists (CreateReplicator answered ConflictException), so the lists lag: as long as a new replicator may
+    // stay invisible; after that the create fails, and its rollback Delete, sent to the pending id, resolves it again
+    if (Date.now() - Number(event.Data.RequestedAt ?? 0) < VISIBILITY_GRACE_MS) return { IsComplete: false };
+    throw new Error(`A replicator named "${pending.name}" exists, but ListReplicators and its tags did not show whose within `
+      + `${VISIBILITY_GRACE_MS / 1000} s: CloudFormation deletes it as it rolls back if this request created it.`);
+  }
+  assertAsRequested(pending.name, decodeProperties(event.ResourceProperties), resolved.live);
+  const result = await awaitRunning(event, resolved.arn, client, log);
+  return result.IsComplete ? { ...result, PhysicalResourceId: resolved.arn } : result;
+}
+
+async function awaitRunning(event: IsCompleteEvent, arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const live = await describe(client, arn, log);
   if (live === undefined) {
     const requestedAt = Number(event.Data.RequestedAt ?? 0);
@@ -229,7 +247,21 @@ function believeGone(arn: string, data: ResourceData, log: Logger): IsCompleteRe
 export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 
 
-async function deleteStep(arn: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+async function deleteStep(physicalId: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const pending = parsePendingCreation(physicalId);
+  if (pending !== undefined && data.ReplicatorArn === undefined) {
+    // a pending creation onEvent could not resolve yet (pending-creation.ts): resolved at every poll
+    const resolved = await resolvePendingCreation(client, pending, log);
+    if (resolved.kind === 'other') return { IsComplete: true };
+    // listed but whose is unknown: it exists, so the Delete waits for its tags rather than believe anything
+    if (resolved.kind === 'unproven') return { IsComplete: false };
+    if (resolved.kind === 'unseen') return believeGone(physicalId, data, log);
+    return deleteReplicator(resolved.arn, data, client, log);
+  }
+  return deleteReplicator(pending !== undefined ? data.ReplicatorArn! : physicalId, data, client, log);
+}
+
+async function deleteReplicator(arn: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const requestedAt = Number(data.RequestedAt ?? 0);
   const live = await describe(client, arn, log);
   if (live === undefined) return confirmGone(arn, data, client, log);
