@@ -95,12 +95,14 @@ describe('(a) a new replicator invisible for longer than its create waits, whose
 
 /** The next CreateReplicator takes effect but its response is lost (the SDK's retry meets ConflictException). */
 function loseNextCreateResponse(): void {
-  sim.beHostile({
-    seed: 1, throttleRate: 0, serverErrorRate: 0, lostResponseRate: 1, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
-  });
-  // the retry's ConflictException sends the handler to ListReplicators: nothing after the create is lost
-  sim.beforeNext('ListReplicators', (s) => {
-    s.beHostile(undefined);
+  sim.beforeNext('CreateReplicator', (s) => {
+    s.beHostile({
+      seed: 1, throttleRate: 0, serverErrorRate: 0, lostResponseRate: 1, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
+    });
+    // the retry's ConflictException sends the handler to ListReplicators: nothing after the create is lost
+    s.beforeNext('ListReplicators', (t) => {
+      t.beHostile(undefined);
+    });
   });
 }
 
@@ -134,5 +136,26 @@ describe('(b) a lost CreateReplicator response, while ListReplicators leaves the
     expect(result.status).toBe('FAILED');
     expect(resource.status).toBe('ROLLBACK_COMPLETE');
     expect(activeOf(resource)).toEqual([]);
+  });
+});
+
+describe('(b) in a replacement: the rollback Update and the cleanup Delete are sent to the pending id', () => {
+  test('the rollback returns to the original, and the cleanup deletes the replacement the failed update made', async () => {
+    const resource = newStack();
+    expect((await resource.create(props({ ReplicatorName: 'lost-b3' }))).status).toBe('SUCCESS');
+    const original = resource.physicalResourceId!;
+    loseNextCreateResponse();
+    sim.lagListsAfterNextCreate(14);
+
+    const result = await resource.update(props({ ReplicatorName: 'lost-b3-new' }));
+
+    expect(sim.callsTo('CreateReplicator').map((c) => c.lostResponse ?? c.errorType)).toEqual([undefined, true, 'ConflictException']);
+    expect(result.status).toBe('FAILED');
+    expect(result.physicalResourceId).toMatch(/^cdk-msk-replicator:pending-creation:[0-9a-f]{32}:lost-b3-new$/);
+    expect(resource.history.map((h) => `${h.phase} ${h.requestType} ${h.result.status}`))
+      .toEqual(['create Create SUCCESS', 'update Update FAILED', 'rollback Update SUCCESS', 'cleanup Delete SUCCESS']);
+    expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(resource.physicalResourceId).toBe(original);
+    expect(activeOf(resource)).toEqual(['lost-b3 RUNNING']);
   });
 });
