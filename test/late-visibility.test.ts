@@ -159,3 +159,21 @@ describe('(b) in a replacement: the rollback Update and the cleanup Delete are s
     expect(activeOf(resource)).toEqual(['lost-b3 RUNNING']);
   });
 });
+
+describe('(b) a lost CreateReplicator response whose retries all fail transiently', () => {
+  test('onEvent does not fail on the transient error: isComplete finds the replicator, and CloudFormation tracks it', async () => {
+    const resource = newStack();
+    loseNextCreateResponse();
+    // every retry the SDK makes is refused before it reaches the service (SDK maxAttempts 6, kafka-client.ts)
+    sim.beforeNext('CreateReplicator', (s) => s.inject({ operation: 'CreateReplicator', error: 'ServiceUnavailableException', times: 5 }));
+
+    const result = await resource.create(props({ ReplicatorName: 'lost-b4' }));
+
+    expect(sim.callsTo('CreateReplicator').map((c) => c.lostResponse ?? c.errorType))
+      .toEqual([true, ...Array(5).fill('ServiceUnavailableException')]);
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe('SUCCESS');
+    expect(resource.physicalResourceId).toMatch(/^arn:aws:kafka:us-east-1:123456789012:replicator\/lost-b4\//);
+    expect(activeOf(resource)).toEqual(['lost-b4 RUNNING']);
+  });
+});
