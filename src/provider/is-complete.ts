@@ -90,11 +90,12 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
   const resolved = await resolvePendingCreation(client, pending, log);
   if (resolved.kind === 'other') throw nameTaken(pending.name, resolved.tags[OWNER_TAG_KEY] === ownerTagValue(event));
   if (resolved.kind !== 'ours') {
-    // the name exists (CreateReplicator answered ConflictException), so the lists lag: as long as a new replicator may
-    // stay invisible; after that the create fails, and its rollback Delete, sent to the pending id, resolves it again
+    // the lists may lag behind the create: as long as a new replicator may stay invisible; after that the create
+    // fails, and its rollback Delete, sent to the pending id, resolves it again
     if (Date.now() - Number(event.Data.RequestedAt ?? 0) < VISIBILITY_GRACE_MS) return { IsComplete: false };
-    throw new Error(`A replicator named "${pending.name}" exists, but ListReplicators and its tags did not show whose within `
-      + `${VISIBILITY_GRACE_MS / 1000} s: CloudFormation deletes it as it rolls back if this request created it.`);
+    throw new Error(`CreateReplicator "${pending.name}" had no usable answer, and ListReplicators with its tags did not show a `
+      + `replicator of that name created by this request within ${VISIBILITY_GRACE_MS / 1000} s. If one appears, CloudFormation's `
+      + 'rollback deletes it; deploy again.');
   }
   assertAsRequested(pending.name, decodeProperties(event.ResourceProperties), resolved.live);
   const result = await awaitRunning(event, resolved.arn, client, log);

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
-import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTagsIfVisible } from './kafka-calls';
+import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
   GENERATED_SUFFIX_LENGTH,
@@ -93,12 +93,17 @@ async function create(
     const response = await client.send(new CreateReplicatorCommand(createReplicatorRequest(props, name, tags)));
     arn = response.ReplicatorArn;
   } catch (error) {
-    if (errorName(error) !== 'ConflictException') throw error;
-    const owned = await ownCreation(event, props, name, client, log);
+    // A transient error after the SDK's retries (5xx, a dropped connection, a timeout) says nothing of whether one of
+    // the attempts took effect (DESIGN.md, "A write can succeed while its response is lost"): failing here would leave
+    // that replicator untracked (pending-creation.ts), so it is looked for like one whose name exists.
+    const unanswered = isTransient(error);
+    if (!unanswered && errorName(error) !== 'ConflictException') throw error;
+    const owned = unanswered ? 'pending' : await ownCreation(event, props, name, client, log);
     if (owned === 'pending') {
       // pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN
       const pending = pendingCreationId({ name, request: requestTagValue(event) });
-      log(`CreateReplicator ${name}: the name exists but the reads do not show whose yet; isComplete goes on looking (${pending})`);
+      log(`CreateReplicator ${name}: ${unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the '
+        + 'reads do not show whose yet'}; isComplete goes on looking (${pending})`);
       return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create' } };
     }
     arn = owned;
