@@ -27,6 +27,8 @@ export interface ResourceData {
   readonly RequestedAt?: string;
   /** Epoch milliseconds after which isComplete gives up on this request. */
   readonly Deadline?: string;
+  /** A pending creation (pending-creation.ts) whose CreateReplicator had no answer: the error it had instead. */
+  readonly CreateError?: string;
   /** A Delete: 'true' when a read showed the replicator as the Delete started (visibility.ts, `mayBelieveGone`). */
   readonly SeenAtStart?: string;
 }

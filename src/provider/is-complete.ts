@@ -93,7 +93,8 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
     // the lists may lag behind the create: as long as a new replicator may stay invisible; after that the create
     // fails, and its rollback Delete, sent to the pending id, resolves it again
     if (Date.now() - Number(event.Data.RequestedAt ?? 0) < VISIBILITY_GRACE_MS) return { IsComplete: false };
-    throw new Error(`CreateReplicator "${pending.name}" had no usable answer, and ListReplicators with its tags did not show a `
+    const answer = event.Data.CreateError !== undefined ? ` (${event.Data.CreateError})` : '';
+    throw new Error(`CreateReplicator "${pending.name}" had no usable answer${answer}, and ListReplicators with its tags did not show a `
       + `replicator of that name created by this request within ${VISIBILITY_GRACE_MS / 1000} s. If one appears, CloudFormation's `
       + 'rollback deletes it; deploy again.');
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
-import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
+import { describeReplicator, errorMessage, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
   GENERATED_SUFFIX_LENGTH,
@@ -104,7 +104,8 @@ async function create(
       const pending = pendingCreationId({ name, request: requestTagValue(event) });
       log(`CreateReplicator ${name}: ${unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the '
         + 'reads do not show whose yet'}; isComplete goes on looking (${pending})`);
-      return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create' } };
+      const createError = unanswered ? { CreateError: `${errorName(error)}: ${errorMessage(error)}`.slice(0, 300) } : {};
+      return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create', ...createError } };
     }
     arn = owned;
   }
