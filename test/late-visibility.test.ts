@@ -30,7 +30,11 @@ let stacks = 0;
 beforeAll(async () => {
   clock = new VirtualClock();
   // the service's Date header follows the world's clock too, as the handler's does (no clock skew for the SDK to correct)
-  sim = await MskSimulator.start({ clock: () => clock.now(), dateClock: () => clock.now(), timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE } });
+  sim = await MskSimulator.start({
+    clock: () => clock.now(),
+    dateClock: () => clock.now(),
+    timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE },
+  });
 });
 afterAll(async () => {
   await sim.stop();
