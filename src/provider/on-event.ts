@@ -213,6 +213,14 @@ async function updatePending(
   const resolved = await resolveWithWaits(client, pending, log);
   const current = resolved.kind === 'ours' ? { arn: resolved.arn, tags: resolved.tags } : { arn: event.PhysicalResourceId!, tags: {} };
   const existing = await replicatorToReturnTo(props, event, client, log, current);
+  if (existing !== undefined && resolved.kind !== 'ours' && existing.ReplicatorName === pending.name) {
+    // not resolved, so replicatorToReturnTo could not skip it: the replicator found may be the pending one itself
+    const tags = await listTagsIfVisible(client, existing.ReplicatorArn!) ?? {};
+    if (tags[REQUEST_TAG_KEY] === undefined || tags[REQUEST_TAG_KEY] === pending.request) {
+      throw new Error(`${existing.ReplicatorArn} may be the replicator the failed creation ${event.PhysicalResourceId} made, which `
+        + 'CloudFormation deletes after this rollback; its tags cannot tell yet. Retry the rollback (continue update rollback).');
+    }
+  }
   if (existing !== undefined) {
     log(`${event.PhysicalResourceId} is a creation that failed; ${existing.ReplicatorArn} of this resource has the requested `
       + 'configuration: returning to it');
