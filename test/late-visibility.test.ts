@@ -143,6 +143,23 @@ describe('(b) a lost CreateReplicator response, while ListReplicators leaves the
   });
 });
 
+describe('(b) under RETAIN', () => {
+  test('the rollback Delete sent to the pending id deletes the replicator: it never deployed', async () => {
+    const resource = newStack();
+    loseNextCreateResponse();
+    sim.lagListsAfterNextCreate(14);
+
+    const result = await resource.create(props({ ReplicatorName: 'lost-b5', DeletionBehaviour: 'retain' }));
+
+    expect(result.status).toBe('FAILED');
+    expect(resource.history.map((h) => `${h.phase} ${h.physicalResourceId ?? '(new)'} ${h.result.status}`))
+      .toEqual(['create (new) FAILED', `rollback ${result.physicalResourceId} SUCCESS`]);
+    expect(result.physicalResourceId).toMatch(/^cdk-msk-replicator:pending-creation:[0-9a-f]{32}:lost-b5$/);
+    expect(sim.callsTo('TagResource')).toEqual([]);
+    expect(activeOf(resource)).toEqual([]);
+  });
+});
+
 describe('(b) in a replacement: the rollback Update and the cleanup Delete are sent to the pending id', () => {
   test('the rollback returns to the original, and the cleanup deletes the replacement the failed update made', async () => {
     const resource = newStack();
