@@ -8,10 +8,13 @@ import { exampleProperties } from '../examples/orders-replication';
 import type { ProviderEvent } from '../src/provider/events';
 import { OWNER_TAG_KEY, REQUEST_TAG_KEY } from '../src/provider/lifecycle';
 import { ADOPTION_WAITS_MS, onEvent, ownerTagValue, requestTagValue } from '../src/provider/on-event';
+import { parsePendingCreation, pendingCreationId } from '../src/provider/pending-creation';
 
 /**
  * How long a retried create looks for the replicator it created when ListReplicators and ListTagsForResource lag
- * behind CreateReplicator: bounded, within onEvent's 2-minute Lambda timeout (virtual time: jest's fake timers).
+ * behind CreateReplicator: bounded, within onEvent's 2-minute Lambda timeout (virtual time: jest's fake timers). Past
+ * the bound onEvent does not fail (a failed Create's onEvent leaves nothing for the rollback to delete): it answers a
+ * pending creation, which isComplete goes on resolving (pending-creation.ts, test/late-visibility.test.ts).
  */
 
 const kafka = mockClient(KafkaClient);
@@ -38,16 +41,22 @@ test('the bound: 31.5 s of waits, well within the 120 s onEvent may run', () => 
   expect(ADOPTION_WAITS_MS.reduce((a, b) => a + b, 0)).toBe(31_500);
 });
 
-test('a name that ListReplicators never shows: 7 reads over 31.5 s, then a failure that says so', async () => {
+const PENDING = { LifecycleAction: 'create', ReplicatorName: 'orders-dr' };
+
+test('a name that ListReplicators never shows: 7 reads over 31.5 s, then a pending creation naming the name and request', async () => {
   kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
   const logs: string[] = [];
 
-  const outcome = onEvent(event, client, (line) => logs.push(line)).then(() => 'adopted', (error: Error) => error.message);
+  const outcome = onEvent(event, client, (line) => logs.push(line));
   await jest.advanceTimersByTimeAsync(31_499);
   expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 6);
   await jest.advanceTimersByTimeAsync(1);
 
-  expect(await outcome).toMatch(/^A replicator named "orders-dr" already exists .* but ListReplicators did not return it within 31.5 s/);
+  await expect(outcome).resolves.toMatchObject({
+    PhysicalResourceId: pendingCreationId({ name: 'orders-dr', request: requestTagValue(event) }),
+    Data: PENDING,
+  });
+  expect(parsePendingCreation((await outcome).PhysicalResourceId)).toEqual({ name: 'orders-dr', request: requestTagValue(event) });
   expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 7);
 });
 
@@ -66,14 +75,17 @@ test('tags that answer NotFound, then empty, then this request\'s: adopted on th
   expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 3);
 });
 
-test('tags that stay unreadable: a failure that says so after the same bound', async () => {
+test('tags that stay unreadable: a pending creation after the same bound', async () => {
   kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
   kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: {} }));
 
-  const outcome = onEvent(event, client, () => undefined).then(() => 'adopted', (error: Error) => error.message);
+  const outcome = onEvent(event, client, () => undefined);
   await jest.advanceTimersByTimeAsync(31_500);
 
-  expect(await outcome).toMatch(/^A replicator named "orders-dr" already exists .* but its tags could not be read within 31.5 s/);
+  await expect(outcome).resolves.toMatchObject({
+    PhysicalResourceId: pendingCreationId({ name: 'orders-dr', request: requestTagValue(event) }),
+    Data: PENDING,
+  });
   expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 7);
 });
 

@@ -134,12 +134,17 @@ test('cdk destroy of an adopted replicator, when its stack\'s status cannot be r
   const { stack, api } = await world(template);
   expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
   expect(sim.replicator(arn)!.replicationInfo.topicReplication.topicsToReplicate).toEqual(['.*']);
-  // DescribeStacks unanswered during the destroy (throttled past the SDK's retries, an outage, an SCP): modelled
-  // as an endpoint nothing listens on. Guessing could roll back the replicator the stack ran, or delete one that
-  // existed before it: the Delete waits, then fails, and changes nothing.
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = 'http://127.0.0.1:9';
+  // DescribeStacks refused during the destroy (an SCP, a permissions boundary): modelled as a CloudFormation API that
+  // denies every call. Guessing could roll back the replicator the stack ran, or delete one that existed before it:
+  // the Delete fails and changes nothing. (A transient error is retried at each poll instead: kafka-calls.ts.)
+  const denying = await LocalCloudFormationApi.start({
+    region: REGION, stacks: [stack], authorize: () => ({ allowed: false, principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/handler/scp` }),
+  });
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = denying.endpoint;
   const before = { ...sim.replicator(arn)! };
   expect(await stack.destroy()).toBe('DELETE_FAILED');
+  await denying.stop();
+  expect(stack.events.filter((e) => e.status === 'FAILED').pop()?.reason).toMatch(/The stack's status could not be read \(DescribeStacks: AccessDenied/);
   expect(sim.replicator(arn)!.replicationInfo).toEqual(before.replicationInfo);
   expect(sim.replicator(arn)!.tags).toEqual(before.tags);
   // the status readable again, the retried delete keeps the replicator as deployed, marked retained

@@ -2,6 +2,7 @@ import { createServer, IncomingHttpHeaders, request as httpRequest, Server } fro
 import { AddressInfo } from 'net';
 import { exampleProperties, ReplicatorOptions } from '../examples/orders-replication';
 import { CloudFormationResource, Handler, loadBundledHandler, Properties, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
+import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import { InjectableError, MskSimulator, OperationName, ReplicatorRecord } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
 import type { ProviderEvent } from '../src/provider/events';
@@ -30,7 +31,8 @@ let logs: string[] = [];
 const timers: NodeJS.Timeout[] = [];
 
 beforeAll(async () => {
-  sim = await MskSimulator.start({ timing: { creatingMs: 60, updatingMs: 40, deletingMs: 40 } });
+  // the Date header follows the clock the handler reads (real, or a StretchedClock's during an invocation)
+  sim = await MskSimulator.start({ timing: { creatingMs: 60, updatingMs: 40, deletingMs: 40 }, dateClock: () => Date.now() });
   proxy = await LossyProxy.start(sim);
 });
 afterAll(async () => {
@@ -95,9 +97,24 @@ function newResource(options: ProviderOptions = {}): CloudFormationResource {
   return new CloudFormationResource(handler, { queryIntervalMs: 10, onLog: (line) => logs.push(line), onPoll: countPoll, ...options });
 }
 
+/**
+ * The waiter's interval and the handler's own waits at their real length for the handler (`Date.now()`), while the
+ * service, on real time, moves 10 ms per wait: for a grace period of minutes in a test whose service is not virtual.
+ */
+class StretchedClock extends VirtualClock {
+  public async sleep(virtualMs: number): Promise<void> {
+    this.advance(virtualMs);
+    await sleep(10);
+  }
+}
+
 /** A resource whose creation succeeded, with the replicator RUNNING under `name`. */
-async function created(name: string, options: ReplicatorOptions = {}): Promise<{ resource: CloudFormationResource; arn: string }> {
-  const resource = newResource();
+async function created(
+  name: string,
+  options: ReplicatorOptions = {},
+  providerOptions: ProviderOptions = {},
+): Promise<{ resource: CloudFormationResource; arn: string }> {
+  const resource = newResource(providerOptions);
   const result = await resource.create(props({ replicatorName: name, topicReplication: { topicsToReplicate: TOPICS_V1 }, ...options }));
   expect(result.reason).toBeUndefined();
   expect(result.status).toBe('SUCCESS');
@@ -318,14 +335,16 @@ describe('server errors (500 / 503) several times in a row', () => {
 
   test('CreateReplicator answered 503 more often than the SDK retries: the create fails with the service error, nothing is left', async () => {
     sim.inject({ operation: 'CreateReplicator', error: 'ServiceUnavailableException', times: 6 });
-    const resource = newResource();
+    // an unanswered CreateReplicator may have taken effect: isComplete, then the rollback Delete, look for the replicator
+    // by name for the 2-minute visibility grace each (pending-creation.ts) before they believe there is none
+    const resource = newResource({ clock: new StretchedClock() });
 
     const result = await resource.create(props({ replicatorName: 'faults-503-create-exhausted' }));
 
     expect(result.status).toBe('FAILED');
     expect(result.reason).toContain('The service is temporarily unavailable');
     expect(statuses('CreateReplicator')).toEqual([503, 503, 503, 503, 503, 503]);
-    // CloudFormation's rollback deletes the request id that the failure carried: nothing to do, and it succeeds
+    // CloudFormation's rollback deletes the id that the failure carried: nothing to find, and it succeeds
     expect(resource.history.map((h) => [h.requestType, h.result.status])).toEqual([['Create', 'FAILED'], ['Delete', 'SUCCESS']]);
     expect(named('faults-503-create-exhausted')).toEqual([]);
   });
@@ -535,7 +554,8 @@ describe('concurrent writers', () => {
 
 describe('the replicator deleted outside CloudFormation', () => {
   test('an update creates a new replicator with the desired configuration; a delete then leaves nothing', async () => {
-    const { resource, arn: oldArn } = await created('faults-out-of-band');
+    // the cleanup Delete never sees the old replicator: it believes the NotFound after the 2-minute visibility grace
+    const { resource, arn: oldArn } = await created('faults-out-of-band', {}, { clock: new StretchedClock() });
     sim.deleteOutOfBand(oldArn);
 
     const result = await resource.update(props({ replicatorName: 'faults-out-of-band', topicReplication: { topicsToReplicate: TOPICS_V2 } }));

@@ -58,8 +58,11 @@ function homeWithSharedCredentials(): string {
   return home;
 }
 
-test('the handler asset is at most 300 KiB minified', () => {
-  expect(fs.statSync(HANDLER_ASSET).size).toBeLessThanOrEqual(300 * 1024);
+// The budget was 300 KiB until adoption, whose Delete reads the stack's status with @aws-sdk/client-cloudformation
+// (about 50 KiB of the bundle: its awsQuery protocol and XML parsing). Using the SDK's client rather than a hand-signed
+// request is the deliberate trade; the budget moved by that much and no more.
+test('the handler asset is at most 310 KiB minified', () => {
+  expect(fs.statSync(HANDLER_ASSET).size).toBeLessThanOrEqual(310 * 1024);
 });
 
 test('the handler signs with the credentials Lambda puts in the environment', async () => {

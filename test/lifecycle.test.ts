@@ -1,8 +1,10 @@
 import { Tags } from 'aws-cdk-lib';
 import { exampleProperties, exampleStack, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { CloudFormationResource, Handler, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { StartingPosition, TargetCompressionType } from '../src';
+import { VISIBILITY_GRACE_MS } from '../src/provider/visibility';
 
 /**
  * The CloudFormation lifecycle of one replicator, played against the bundled handler asset and the local MSK
@@ -200,17 +202,26 @@ test('delete: DeleteReplicator with the current version, complete only once it i
   expect(sim.callsTo('DeleteReplicator').pop()!.errorType).toBe('NotFoundException');
 });
 
-test('delete of a replicator that no longer exists succeeds without changing anything', async () => {
-  const resource = await createdResource();
-  sim.deleteOutOfBand(resource.physicalResourceId!);
+test('delete of a replicator that no longer exists succeeds without changing anything, after the visibility grace', async () => {
+  const created = await createdResource();
+  sim.deleteOutOfBand(created.physicalResourceId!);
   sim.resetCalls();
+  // the same stack, its waiter and handler on a virtual clock: the grace passes in no real time
+  const clock = new VirtualClock();
+  const resource = new CloudFormationResource(handler, { clock }, created.stackId);
+  resource.physicalResourceId = created.physicalResourceId;
+  resource.properties = created.properties;
+  const started = clock.now();
 
   const result = await resource.delete();
 
   expect(result.status).toBe('SUCCESS');
   expect(writes()).toEqual([]);
-  // the only delete call is the one confirming it is gone
-  expect(sim.callsTo('DeleteReplicator').map((c) => c.errorType)).toEqual(['NotFoundException']);
+  // never seen by the Delete: gone, or created moments ago and not visible yet; NotFound (the delete's own too) is
+  // believed once the reads have had the visibility grace since the Delete started
+  expect(sim.callsTo('DeleteReplicator').length).toBeGreaterThan(1);
+  expect(sim.callsTo('DeleteReplicator').map((c) => c.errorType)).toEqual(sim.callsTo('DeleteReplicator').map(() => 'NotFoundException'));
+  expect(clock.now() - started).toBeGreaterThanOrEqual(VISIBILITY_GRACE_MS);
 });
 
 test('failed creation: the service reason fails the deployment and nothing is left behind', async () => {

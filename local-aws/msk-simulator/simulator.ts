@@ -111,6 +111,7 @@ export class MskSimulator {
   /** ARN -> how many more ListReplicators answers leave it out / ListTagsForResource answers say NotFound. */
   private readonly listLag = new Map<string, { list: number; tags: number }>();
   private readonly now: () => number;
+  private readonly dateClock?: () => number;
   private readonly roleAccess: ServiceRoleAccess;
   private hostility?: Hostility;
 
@@ -119,6 +120,7 @@ export class MskSimulator {
     this.account = options.account ?? '123456789012';
     this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.now = options.clock ?? Date.now;
+    this.dateClock = options.dateClock;
     this.roleAccess = new ServiceRoleAccess(this.now);
     this.store = new ReplicatorStore(
       this.region,
@@ -393,6 +395,7 @@ export class MskSimulator {
   // ---------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.dateClock !== undefined) res.setHeader('date', new Date(this.dateClock()).toUTCString());
     const bodyText = await readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';

@@ -27,6 +27,10 @@ export interface ResourceData {
   readonly RequestedAt?: string;
   /** Epoch milliseconds after which isComplete gives up on this request. */
   readonly Deadline?: string;
+  /** A pending creation (pending-creation.ts) whose CreateReplicator had no answer: the error it had instead. */
+  readonly CreateError?: string;
+  /** A Delete: 'true' when a read showed the replicator as the Delete started (visibility.ts, `mayBelieveGone`). */
+  readonly SeenAtStart?: string;
 }
 
 export interface OnEventResponse {
@@ -41,6 +45,12 @@ export interface IsCompleteEvent extends ProviderEvent {
 
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
+  /**
+   * The physical id to answer CloudFormation with, when it is not onEvent's (a pending creation resolved to its ARN):
+   * the framework builds its response as `{ ...event, ...isCompleteResult }` (aws-cdk-lib
+   * custom-resources/lib/provider-framework/runtime/framework.js, `isComplete`).
+   */
+  readonly PhysicalResourceId?: string;
   readonly Data?: Partial<ResourceData>;
 }
 

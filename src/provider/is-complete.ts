@@ -7,15 +7,17 @@ import {
 } from '@aws-sdk/client-kafka';
 import { foundStateKeys } from './adoption';
 import { adoptedFate, recordAdoption, releaseStep } from './adoption-steps';
-import type { IsCompleteEvent, IsCompleteResponse, Logger } from './events';
+import type { IsCompleteEvent, IsCompleteResponse, Logger, ResourceData } from './events';
 import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
 import { DEPLOYED_TAG_KEY, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
 import { ownerTagValue } from './ownership';
+import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreation } from './pending-creation';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 import { sleep } from './sleep';
 import { describeStackStatus, StackStatusReader } from './stack-status';
+import { mayBelieveGone, VISIBILITY_GRACE_MS } from './visibility';
 
 /**
  * isComplete: polled by the Provider framework until it returns true or throws.
@@ -47,11 +49,11 @@ export async function isComplete(
         return await recordAdoption(event, client, log) ?? await reconcile(event, client, log);
       case 'adopted-delete': {
         const fate = await adoptedFate(event, client, log, stacks);
-        if (fate === 'delete') return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
+        if (fate === 'delete') return await deleteStep(event.PhysicalResourceId, event.Data, client, log);
         return fate === 'release' ? await releaseStep(event, client, log) : { IsComplete: true };
       }
       case 'delete':
-        return await deleteStep(event.PhysicalResourceId, Number(event.Data.RequestedAt ?? 0), client, log);
+        return await deleteStep(event.PhysicalResourceId, event.Data, client, log);
       default:
         return { IsComplete: true };
     }
@@ -87,18 +89,36 @@ async function describe(client: KafkaClient, arn: string, log: Logger) {
 }
 
 /**
- * How long a replicator just created may answer NotFound before isComplete believes it: DescribeReplicator is
- * eventually consistent right after CreateReplicator (Terraform's aws_msk_replicator create waiter polls through
- * NotFound for the same reason). Bounded, so that a replicator deleted meanwhile still fails the request.
+ * How long a replicator just created may answer NotFound before isComplete believes it (visibility.ts): a create
+ * waits that long from its start, a Delete that never saw its replicator from the Delete's start.
  */
-export const VISIBILITY_GRACE_MS = 2 * 60 * 1000;
+export { VISIBILITY_GRACE_MS };
 
 /**
  * Waits for a new replicator to run. One that ends FAILED is left for CloudFormation, which always deletes it next:
- * the rollback Delete of a create, or the cleanup Delete after the rollback of a replacement.
+ * the rollback Delete of a create, or the cleanup Delete after the rollback of a replacement. A pending creation
+ * (pending-creation.ts) is first found by name and request tag, and answered with its ARN.
  */
 async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
-  const arn = event.PhysicalResourceId;
+  const pending = parsePendingCreation(event.PhysicalResourceId);
+  if (pending === undefined) return awaitRunning(event, event.PhysicalResourceId, client, log);
+  const resolved = await resolvePendingCreation(client, pending, log);
+  if (resolved.kind === 'other') throw nameTaken(pending.name, resolved.tags[OWNER_TAG_KEY] === ownerTagValue(event));
+  if (resolved.kind !== 'ours') {
+    // the lists may lag behind the create: as long as a new replicator may stay invisible; after that the create
+    // fails, and its rollback Delete, sent to the pending id, resolves it again
+    if (Date.now() - Number(event.Data.RequestedAt ?? 0) < VISIBILITY_GRACE_MS) return { IsComplete: false };
+    const answer = event.Data.CreateError !== undefined ? ` (${event.Data.CreateError})` : '';
+    throw new Error(`CreateReplicator "${pending.name}" had no usable answer${answer}, and ListReplicators with its tags did not show a `
+      + `replicator of that name created by this request within ${VISIBILITY_GRACE_MS / 1000} s. If one appears, CloudFormation's `
+      + 'rollback deletes it; deploy again.');
+  }
+  assertAsRequested(pending.name, decodeProperties(event.ResourceProperties), resolved.live);
+  const result = await awaitRunning(event, resolved.arn, client, log);
+  return result.IsComplete ? { ...result, PhysicalResourceId: resolved.arn } : result;
+}
+
+async function awaitRunning(event: IsCompleteEvent, arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   const live = await describe(client, arn, log);
   if (live === undefined) {
     const requestedAt = Number(event.Data.RequestedAt ?? 0);
@@ -205,18 +225,26 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
  * for "already deleted" would report a delete that never happened and leave the replicator running, owned by no
  * stack. The delete is done only when DeleteReplicator itself answers NotFound; if it finds the replicator, the
  * delete is under way; if the replicator is not deletable yet (BadRequest: CREATING, UPDATING or DELETING), the next
- * poll looks again.
+ * poll looks again. A replicator created moments ago may answer NotFound to DeleteReplicator too: that is believed
+ * only for a replicator the Delete saw, or after the visibility grace (visibility.ts, `mayBelieveGone`).
  */
-async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+async function confirmGone(arn: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
   try {
     log(`DeleteReplicator ${arn} (DescribeReplicator answered NotFound: confirming with the delete itself)`);
     await client.send(new DeleteReplicatorCommand({ ReplicatorArn: arn }));
     return { IsComplete: false };
   } catch (error) {
-    if (errorName(error) === 'NotFoundException') return { IsComplete: true };
+    if (errorName(error) === 'NotFoundException') return believeGone(arn, data, log);
     if (errorName(error) === 'BadRequestException') return { IsComplete: false };
     throw error;
   }
+}
+
+function believeGone(arn: string, data: ResourceData, log: Logger): IsCompleteResponse {
+  if (mayBelieveGone(data)) return { IsComplete: true };
+  log(`${arn} not found, and never seen by this delete: it may be a replicator created moments ago that no read shows yet; `
+    + 'looking again at the next poll');
+  return { IsComplete: false };
 }
 
 /** Waits for a deletable state (RUNNING or FAILED), deletes with the current version, waits until gone. */
@@ -227,9 +255,24 @@ async function confirmGone(arn: string, client: KafkaClient, log: Logger): Promi
 export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 
 
-async function deleteStep(arn: string, requestedAt: number, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+async function deleteStep(physicalId: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const pending = parsePendingCreation(physicalId);
+  if (pending !== undefined && data.ReplicatorArn === undefined) {
+    // a pending creation onEvent could not resolve yet (pending-creation.ts): resolved at every poll
+    const resolved = await resolvePendingCreation(client, pending, log);
+    if (resolved.kind === 'other') return { IsComplete: true };
+    // listed but whose is unknown: it exists, so the Delete waits for its tags rather than believe anything
+    if (resolved.kind === 'unproven') return { IsComplete: false };
+    if (resolved.kind === 'unseen') return believeGone(physicalId, data, log);
+    return deleteReplicator(resolved.arn, data, client, log);
+  }
+  return deleteReplicator(pending !== undefined ? data.ReplicatorArn! : physicalId, data, client, log);
+}
+
+async function deleteReplicator(arn: string, data: ResourceData, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
+  const requestedAt = Number(data.RequestedAt ?? 0);
   const live = await describe(client, arn, log);
-  if (live === undefined) return confirmGone(arn, client, log);
+  if (live === undefined) return confirmGone(arn, data, client, log);
   if (live.ReplicatorState !== 'RUNNING' && live.ReplicatorState !== 'FAILED') return { IsComplete: false };
   try {
     log(`DeleteReplicator ${arn} CurrentVersion=${live.CurrentVersion}`);

@@ -39,12 +39,21 @@ export function errorMessage(error: unknown): string {
   return asServiceError(error).message ?? String(error);
 }
 
+/**
+ * The SDK hands on a thrown value that is not an Error of its own realm as `new Error(\`AWS SDK error wrapper for
+ * ${value}\`)` (@smithy/middleware-retry `asSdkError`), losing its name and code; the text keeps `name: message`.
+ */
+const SDK_WRAPPER = /^AWS SDK error wrapper for (\w+): (.*)$/;
+const CONNECTION_FAILURE = /\b(socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)\b/;
+
 /** Throttling, 5xx and connection failures: the request may succeed if repeated. */
 export function isTransient(error: unknown): boolean {
   const e = asServiceError(error);
   const status = e.$metadata?.httpStatusCode;
+  const wrapped = SDK_WRAPPER.exec(e.message ?? '');
   return TRANSIENT_ERRORS.has(errorName(error)) || (e.code !== undefined && TRANSIENT_ERRORS.has(e.code))
-    || status === 429 || (status !== undefined && status >= 500);
+    || status === 429 || (status !== undefined && status >= 500)
+    || (wrapped !== null && (TRANSIENT_ERRORS.has(wrapped[1]) || CONNECTION_FAILURE.test(wrapped[2])));
 }
 
 /** NotFound, or a BadRequest that names the replicator ARN as the invalid parameter: the replicator is gone. */

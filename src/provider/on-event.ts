@@ -3,12 +3,11 @@ import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagRe
 import { managedByValue } from './adoption';
 import { adopt, createdByThisResource } from './adoption-steps';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
-import { describeReplicator, errorName, findReplicatorByName, isGone, isReplicatorArn, listTagsIfVisible } from './kafka-calls';
+import { describeReplicator, errorMessage, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
   GENERATED_SUFFIX_LENGTH,
   generatedNameStem,
-  immutableDifferences,
   MANAGED_BY_TAG_KEY,
   OWNER_TAG_KEY,
   REPLACES_TAG_KEY,
@@ -17,11 +16,13 @@ import {
   ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
 import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
+import { assertAsRequested, nameTaken, parsePendingCreation, pendingCreationId, PendingCreation, resolvePendingCreation } from './pending-creation';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
 import { decideUpdate } from './update-decision';
+import { seenAtDeleteStart } from './visibility';
 
 export { ownerTagValue, requestTagValue } from './ownership';
 
@@ -39,14 +40,17 @@ export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Lo
   // Only requests that wait on a replicator carry a start time (their properties were decoded already).
   const waits = ['create', 'update', 'delete', 'adopt', 'adopted-delete'].includes(response.Data.LifecycleAction);
   if (!waits) return response;
+  const removes = response.Data.LifecycleAction === 'delete' || response.Data.LifecycleAction === 'adopted-delete';
+  // A Delete believes NotFound at once only for a replicator it saw (visibility.ts, `mayBelieveGone`).
+  const target = response.Data.ReplicatorArn;
+  const seen = removes && isReplicatorArn(target) && await seenAtDeleteStart(client, target, log);
   const now = Date.now();
   // The replicator's own `timeout` bounds creates and updates only. A Delete is CloudFormation's rollback or cleanup
   // of a replicator it will forget: CloudFormation ignores a failed cleanup Delete, so giving up early would leave a
   // replicator that later reaches RUNNING beside the one in service. Deletes wait for as long as the provider allows.
-  const removes = response.Data.LifecycleAction === 'delete' || response.Data.LifecycleAction === 'adopted-delete';
   const timeoutSeconds = removes ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
   const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
-  return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline } };
+  return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline, ...(seen ? { SeenAtStart: 'true' } : {}) } };
 }
 
 async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
@@ -97,8 +101,21 @@ async function create(
     const response = await client.send(new CreateReplicatorCommand(createReplicatorRequest(props, name, tags)));
     arn = response.ReplicatorArn;
   } catch (error) {
-    if (errorName(error) !== 'ConflictException') throw error;
-    arn = await ownCreation(event, props, name, client, log);
+    // A transient error after the SDK's retries (5xx, a dropped connection, a timeout) says nothing of whether one of
+    // the attempts took effect (DESIGN.md, "A write can succeed while its response is lost"): failing here would leave
+    // that replicator untracked (pending-creation.ts), so it is looked for like one whose name exists.
+    const unanswered = isTransient(error);
+    if (!unanswered && errorName(error) !== 'ConflictException') throw error;
+    const owned = unanswered ? 'pending' : await ownCreation(event, props, name, client, log);
+    if (owned === 'pending') {
+      // pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN
+      const pending = pendingCreationId({ name, request: requestTagValue(event) });
+      log(`CreateReplicator ${name}: ${unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the '
+        + 'reads do not show whose yet'}; isComplete goes on looking (${pending})`);
+      const createError = unanswered ? { CreateError: `${errorName(error)}: ${errorMessage(error)}`.slice(0, 300) } : {};
+      return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create', ...createError } };
+    }
+    arn = owned;
   }
   if (!isReplicatorArn(arn)) throw new Error(`CreateReplicator returned no replicator ARN for ${name}`);
   return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: name, LifecycleAction: 'create' } };
@@ -120,9 +137,17 @@ export const ADOPTION_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000
  *
  * The replicator this request created may not show yet in ListReplicators, or its tags may answer NotFound or come
  * back empty: those reads are repeated (ADOPTION_WAITS_MS), since failing here would leave the replicator this very
- * request created running and untracked. Tags that do not name this request end the search at once.
+ * request created running and untracked. Tags that do not name this request end the search at once. Reads that still
+ * lag after ADOPTION_WAITS_MS answer 'pending': onEvent must not fail then (a failed Create's onEvent leaves nothing
+ * for the rollback to delete, see pending-creation.ts), so the search goes on in isComplete, which has the time.
  */
-async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, name: string, client: KafkaClient, log: Logger) {
+async function ownCreation(
+  event: ProviderEvent,
+  props: ReplicatorProperties,
+  name: string,
+  client: KafkaClient,
+  log: Logger,
+): Promise<string | 'pending'> {
   let arn: string | undefined;
   let tags: Record<string, string> | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -132,30 +157,15 @@ async function ownCreation(event: ProviderEvent, props: ReplicatorProperties, na
     // CreateReplicator sets the tags with the replicator: tags without this request's mean another creator, while a
     // read that lags answers NotFound or no tags at all
     const anotherCreator = tags !== undefined && Object.keys(tags).length > 0;
-    if (anotherCreator || attempt >= ADOPTION_WAITS_MS.length) {
-      const origin = tags?.[OWNER_TAG_KEY] === ownerTagValue(event)
-        ? 'and was left by an earlier deployment of this resource (retained or replaced)'
-        : arn === undefined ? `but ListReplicators did not return it within ${totalSeconds()} s`
-          : anotherCreator ? 'and was not created by this resource' : `but its tags could not be read within ${totalSeconds()} s`;
-      throw new Error(`A replicator named "${name}" already exists in this account and Region ${origin}. Replicator `
-        + 'names are unique: choose another `replicatorName`, omit it to generate one, or delete the existing replicator.');
-    }
+    if (anotherCreator) throw nameTaken(name, tags?.[OWNER_TAG_KEY] === ownerTagValue(event));
+    if (attempt >= ADOPTION_WAITS_MS.length) return 'pending';
     log(`CreateReplicator ${name}: the name exists but ${arn === undefined ? 'ListReplicators does not show it' : `the tags of ${arn} do not name a request`} `
       + `yet: reading again in ${ADOPTION_WAITS_MS[attempt]} ms`);
     await sleep(ADOPTION_WAITS_MS[attempt]);
   }
-  const live = await describeReplicator(client, arn!);
-  const differences = live !== undefined ? immutableDifferences(props, live).map((d) => d.prop) : [];
-  if (differences.length > 0) {
-    throw new Error(`The replicator "${name}" this request created differs from the template in ${differences.join(', ')}; `
-      + 'delete it and deploy again.');
-  }
+  assertAsRequested(name, props, await describeReplicator(client, arn!));
   log(`CreateReplicator ${name}: already created by this request, adopting ${arn}`);
-  return arn;
-}
-
-function totalSeconds(): number {
-  return ADOPTION_WAITS_MS.reduce((a, b) => a + b, 0) / 1000;
+  return arn!;
 }
 
 async function update(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
@@ -163,6 +173,8 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   const previous = decodePreviousProperties(event.OldResourceProperties);
   if (previous === undefined) log('OldResourceProperties do not match the contract: comparing with the live replicator instead');
   const physicalId = event.PhysicalResourceId!;
+  const pending = parsePendingCreation(physicalId);
+  if (pending !== undefined) return updatePending(event, props, pending, client, log);
   if (!isReplicatorArn(physicalId)) {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): creating the replicator`);
     return create(event, props, client, log);
@@ -190,6 +202,49 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
+}
+
+/**
+ * An Update sent to a pending creation (pending-creation.ts): CloudFormation's rollback of a replacement whose
+ * creation failed before its replicator was known by ARN. Returns to the replicator of this resource with the
+ * requested configuration (found through the pending replicator's `replaces` tag, or by name), or creates one; never
+ * to the pending replicator itself, since CloudFormation deletes the pending id afterwards, and that Delete deletes
+ * the replicator it names.
+ */
+async function updatePending(
+  event: ProviderEvent,
+  props: ReplicatorProperties,
+  pending: PendingCreation,
+  client: KafkaClient,
+  log: Logger,
+): Promise<OnEventResponse> {
+  const resolved = await resolveWithWaits(client, pending, log);
+  const current = resolved.kind === 'ours' ? { arn: resolved.arn, tags: resolved.tags } : { arn: event.PhysicalResourceId!, tags: {} };
+  const existing = await replicatorToReturnTo(props, event, client, log, current);
+  if (existing !== undefined && resolved.kind !== 'ours' && existing.ReplicatorName === pending.name) {
+    // not resolved, so replicatorToReturnTo could not skip it: the replicator found may be the pending one itself
+    const tags = await listTagsIfVisible(client, existing.ReplicatorArn!) ?? {};
+    if (tags[REQUEST_TAG_KEY] === undefined || tags[REQUEST_TAG_KEY] === pending.request) {
+      throw new Error(`${existing.ReplicatorArn} may be the replicator the failed creation ${event.PhysicalResourceId} made, which `
+        + 'CloudFormation deletes after this rollback; its tags cannot tell yet. Retry the rollback (continue update rollback).');
+    }
+  }
+  if (existing !== undefined) {
+    log(`${event.PhysicalResourceId} is a creation that failed; ${existing.ReplicatorArn} of this resource has the requested `
+      + 'configuration: returning to it');
+    return inPlace(existing);
+  }
+  log(`${event.PhysicalResourceId} is a creation that failed: creating a replicator with the requested configuration`);
+  return create(event, props, client, log);
+}
+
+/** A pending creation resolved with onEvent's reads (ADOPTION_WAITS_MS), while the reads lag. */
+async function resolveWithWaits(client: KafkaClient, pending: PendingCreation, log: Logger) {
+  for (let attempt = 0; ; attempt++) {
+    const resolved = await resolvePendingCreation(client, pending, log);
+    if (resolved.kind === 'ours' || resolved.kind === 'other' || attempt >= ADOPTION_WAITS_MS.length) return resolved;
+    await sleep(ADOPTION_WAITS_MS[attempt]);
+  }
 }
 
 /**
@@ -267,6 +322,8 @@ async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise
 
 async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId!;
+  const pending = parsePendingCreation(physicalId);
+  if (pending !== undefined) return removePending(physicalId, pending, client, log);
   if (!isReplicatorArn(physicalId)) {
     log(`${physicalId} is not a replicator ARN (its creation failed earlier): nothing to delete`);
     return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
@@ -305,4 +362,21 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
   }
   log(`removal policy RETAIN: ${physicalId} is left running and is no longer managed by this stack`);
   return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain' } };
+}
+
+/**
+ * A Delete sent to a pending creation (pending-creation.ts): the rollback of a create that failed, or the cleanup after
+ * a rollback. The replicator it names never completed a deployment, so it is deleted whatever the removal policy
+ * (RETAIN keeps only what deployed). Resolved here when the reads allow (its ARN then travels in Data, and isComplete
+ * deletes it as any other); otherwise isComplete goes on resolving it at every poll.
+ */
+async function removePending(physicalId: string, pending: PendingCreation, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
+  const resolved = await resolveWithWaits(client, pending, log);
+  if (resolved.kind === 'other') {
+    log(`${physicalId}: the replicator named ${pending.name} was not created by this request: nothing to delete`);
+    return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
+  }
+  const arn = resolved.kind === 'ours' ? { ReplicatorArn: resolved.arn } : {};
+  log(`${physicalId}: ${resolved.kind === 'ours' ? `deleting ${resolved.arn}, which this creation made` : 'not resolved yet; isComplete goes on looking'}`);
+  return { PhysicalResourceId: physicalId, Data: { ...arn, ReplicatorName: pending.name, LifecycleAction: 'delete' } };
 }
