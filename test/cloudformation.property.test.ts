@@ -172,6 +172,7 @@ afterAll(async () => {
   delete (globalThis as Record<string, unknown>)[SLEEP_HOOK];
   await world.sim.stop();
   await world.cloudFormation.stop();
+  world.operator.destroy();
   // eslint-disable-next-line no-console
   console.info(`CloudFormation property test (hostile MSK): ${sequences} sequences, ${steps} steps; `
     + `plan checked against the deployment in ${[...planChecked.values()].reduce((a, b) => a + b, 0)} steps `
@@ -470,7 +471,9 @@ function snapshot(arn: string) {
  * The adoption invariants of one adopting Create, after CloudFormation settled (see the header): `found` is the
  * replicator as it was before the request, `calls` every service call of the step (rollback included).
  */
-function adoptionViolation(plan: ReplicatorPlan, ok: boolean, found: ReturnType<typeof snapshot>, calls: readonly RecordedCall[]): string | undefined {
+function adoptionViolation(
+  plan: ReplicatorPlan, ok: boolean, found: ReturnType<typeof snapshot>, calls: readonly RecordedCall[],
+): string | undefined {
   const writes = calls.filter((c) => WRITES.has(c.operation) && tookEffect(c));
   if (plan.verdict === 'refuse' && writes.length > 0) {
     return `a refused adoption wrote: ${writes.map((c) => `${c.operation} ${c.replicatorArn ?? ''}`).join(', ')}`;
