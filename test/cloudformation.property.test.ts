@@ -159,6 +159,11 @@ let planUnchecked = 0;
 /** Real milliseconds spent planning (the test's time limit covers them). */
 let planMs = 0;
 let adoptingSequences = 0;
+/**
+ * The sequence being played: fast-check's `interruptAfterTimeLimit` stops waiting for it (a race with a timer) but
+ * cannot stop it, so the servers stay up until it ends.
+ */
+let playing: Promise<void> | undefined;
 const outcomes = new Map<string, number>();
 /** Adopting Creates, by how the replicator differed, fault, result, stack status after the step and plan verdict. */
 const adoptions = new Map<string, number>();
@@ -169,6 +174,7 @@ beforeAll(async () => {
   world = await World.start();
 });
 afterAll(async () => {
+  await playing?.catch(() => undefined);
   delete (globalThis as Record<string, unknown>)[SLEEP_HOOK];
   await world.sim.stop();
   await world.cloudFormation.stop();
@@ -685,7 +691,8 @@ test('random histories against a hostile MSK keep one active replicator, the tra
     fc.asyncProperty(sequenceArb, async ({ history, retain, seed, existing }) => {
       sequences += 1;
       if (existing !== undefined) adoptingSequences += 1;
-      await playSequence(history, retain, seed, sequences, existing);
+      playing = playSequence(history, retain, seed, sequences, existing);
+      await playing;
     }),
     {
       numRuns: 10_000,
