@@ -277,3 +277,35 @@ test('a failed adoption is given back as found when the response of its UpdateRe
   expect(sim.replicator(arn)!.replicationInfo).toEqual(before.replicationInfo);
   expect(sim.replicator(arn)!.tags).toEqual(before.tags);
 });
+
+test('a failed adoption is given back its configuration when the first read of the rollback lags behind the adoption\'s update', async () => {
+  // Property test counterexample (PROPERTY_ADOPT=1 PROPERTY_KEEP=1, fast-check seed 733177104): an adopting Create whose
+  // in-place update outlasted the user's `timeout`. The rollback's give-back read the replicator as it was before that
+  // update (a read may lag behind a write: hostile.ts), found its configuration already as found, gave back its tags
+  // and completed; the update then completed, and the replicator kept the template's topics.
+  const existing = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, topicReplication: { topicsToReplicate: ['orders'] } })));
+  const arn = (await operator.send(new CreateReplicatorCommand(createReplicatorRequest(existing, NAME, { team: 'payments' })))).ReplicatorArn!;
+  await clock.sleep(TIMING.creatingMs + 1);
+  const before = { replicationInfo: sim.replicator(arn)!.replicationInfo, tags: { ...sim.replicator(arn)!.tags } };
+  const template = synth(app({ timeout: Duration.minutes(2) }));
+  let held = true;
+  const { stack } = await world(template, {
+    onResponse: () => {
+      if (!held) return;
+      held = false;
+      sim.holdState('*', false);
+      // the rollback's first DescribeReplicator answers from before the adoption's UpdateReplicationInfo
+      expect(sim.callsTo('UpdateReplicationInfo').map((c) => c.status)).toEqual([200]);
+      sim.lagNextRead(arn, 'DescribeReplicator');
+    },
+  });
+  // the service holds the adoption's update UPDATING until CloudFormation has the Create's answer (the timeout)
+  sim.holdState('*', true);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/Timed out/);
+  expect(sim.callsTo('DeleteReplicator')).toEqual([]);
+  await clock.sleep(TIMING.updatingMs + 1);
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(sim.replicator(arn)!.replicationInfo).toEqual(before.replicationInfo);
+  expect(sim.replicator(arn)!.tags).toEqual(before.tags);
+});
