@@ -477,6 +477,17 @@ function snapshot(arn: string) {
 }
 
 /**
+ * Lists of names as sets: topics, consumer groups, subnets and security groups have no order (the native schema marks
+ * them `insertionOrder: false`; the hostile mode answers them in any order, and the record of how a replicator was
+ * found keeps the order it was read in).
+ */
+function asSets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? [...value].sort() : value.map(asSets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asSets(v)]));
+}
+
+/**
  * The adoption invariants of one adopting Create, after CloudFormation settled (see the header): `found` is the
  * replicator as it was before the request, `calls` every service call of the step (rollback included).
  */
@@ -499,7 +510,7 @@ function adoptionViolation(
   // applies to a FAILED replicator): only that it still exists is required then
   if (turnedFailed && now.state === 'FAILED') return undefined;
   const differs = (['replicationInfo', 'logDelivery', 'kafkaClusters', 'serviceExecutionRoleArn', 'tags'] as const)
-    .filter((k) => JSON.stringify(now[k]) !== JSON.stringify(found[k]));
+    .filter((k) => JSON.stringify(asSets(now[k])) !== JSON.stringify(asSets(found[k])));
   if (differs.length > 0) {
     return `a failed adoption left the replicator found changed in ${differs.join(', ')}: `
       + differs.map((k) => `${JSON.stringify(found[k])} -> ${JSON.stringify(now[k])}`).join('; ');
