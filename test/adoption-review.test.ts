@@ -9,12 +9,12 @@ import {
   ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
 } from '../examples/orders-replication';
 import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
-import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
+import { loadBundledHandler, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
 import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
-import { MskSimulator } from '../local-aws/msk-simulator';
+import { HostileOptions, MskSimulator } from '../local-aws/msk-simulator';
 import { MskReplicator, ReplicatorCluster } from '../src';
 import { planStack } from '../src/cli/stack-plan';
 import { REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
@@ -30,6 +30,10 @@ const NAME = 'orders-dr';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-replicator`;
 const OPERATOR: PolicyDocument[] = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
 const MINUTE = 60_000;
+/** Every hostile behaviour off; a test turns on the one it needs (as in hostile-regressions.test.ts). */
+const CALM: Omit<HostileOptions, 'seed'> = {
+  throttleRate: 0, serverErrorRate: 0, lostResponseRate: 0, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
+};
 const TIMING = { creatingMs: 20 * MINUTE, updatingMs: 5 * MINUTE, deletingMs: 3 * MINUTE };
 let clock: VirtualClock;
 let sim: MskSimulator;
@@ -77,8 +81,8 @@ afterEach(async () => {
   sim.resetCalls();
 });
 
-async function world(template: CfnTemplate): Promise<World> {
-  const options = { region: REGION, account: ACCOUNT, stackName: `Review${++count}`, provider: { clock } };
+async function world(template: CfnTemplate, provider: Omit<ProviderOptions, 'clock'> = {}): Promise<World> {
+  const options = { region: REGION, account: ACCOUNT, stackName: `Review${++count}`, provider: { clock, ...provider } };
   const network = networkOf(template, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT });
   const stack = iamEnforcingStack(sim, loadBundledHandler(sim.endpoint, REGION), network, options, OPERATOR);
   const api = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack], authorize: cloudFormationAuthorizer(stack, options, OPERATOR) });
@@ -232,4 +236,81 @@ test('an adoption whose TagResource is denied leaves the replicator with the mar
   expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/TagResource/);
   // given back as it was found: its tags, the earlier stack's marks included
   expect(sim.replicator(arn)!.tags).toEqual(before);
+});
+
+test('a failed adoption is given back as found when the response of its UpdateReplicationInfo is lost and the next read lags', async () => {
+  // Property test counterexample (cloudformation.property.test.ts, fast-check seed 1597732921, an adopting sequence
+  // whose replicator's topics differ): the adoption's in-place update outlasts the user's `timeout`, so the Create
+  // fails and CloudFormation's rollback Delete gives the replicator back. Giving back its topics is one
+  // UpdateReplicationInfo, which the service carries out but whose response is lost (hostile.ts); the SDK sends it
+  // again and the service rejects the repeat (the replicator is UPDATING, by the first). The handler reads the
+  // replicator again to tell a writer that got in between from a real rejection; that read may lag behind the write
+  // (hostile.ts, stale reads) and still show RUNNING at the old version.
+  const existing = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, topicReplication: { topicsToReplicate: ['orders'] } })));
+  const arn = (await operator.send(new CreateReplicatorCommand(createReplicatorRequest(existing, NAME, { team: 'payments' })))).ReplicatorArn!;
+  await clock.sleep(TIMING.creatingMs + 1);
+  const before = { replicationInfo: sim.replicator(arn)!.replicationInfo, tags: { ...sim.replicator(arn)!.tags } };
+  const template = synth(app({ timeout: Duration.minutes(2) }));
+  // the service holds the adoption's update UPDATING until CloudFormation has the Create's answer (the timeout)
+  let held = true;
+  const { stack } = await world(template, {
+    onResponse: () => {
+      if (!held) return;
+      held = false;
+      sim.holdState('*', false);
+      // the rollback's UpdateReplicationInfo: carried out, response lost; the one read after its rejection lags
+      sim.beforeNext('UpdateReplicationInfo', (s) => {
+        s.beHostile({ seed: 1, ...CALM, lostResponseRate: 1, staleReadRate: 1, maxLagReads: 1 });
+        s.beforeNext('DescribeReplicator', (s2) => s2.beforeNext('DescribeReplicator', (s3) => {
+          s3.beHostile(undefined);
+        }));
+      });
+    },
+  });
+  sim.holdState('*', true);
+  const status = await stack.deploy(template);
+  sim.beHostile(undefined);
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/Timed out/);
+  // the situation the counterexample met: the give-back's update carried out, its response lost
+  expect(sim.callsTo('UpdateReplicationInfo').filter((c) => c.lostResponse).length).toBe(1);
+  const rollback = stack.events.filter((e) => e.phase === 'rollback-cleanup' && e.logicalId === replicatorIdOf(template));
+  expect(rollback.map((e) => `${e.status} ${e.reason ?? ''}`)).toEqual(['SUCCESS ']);
+  expect(status).toBe('ROLLBACK_COMPLETE');
+  expect(sim.callsTo('DeleteReplicator')).toEqual([]);
+  await clock.sleep(TIMING.updatingMs + 1);
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(sim.replicator(arn)!.replicationInfo).toEqual(before.replicationInfo);
+  expect(sim.replicator(arn)!.tags).toEqual(before.tags);
+});
+
+test('a failed adoption is given back its configuration when the first read of the rollback lags behind the adoption\'s update', async () => {
+  // Property test counterexample (PROPERTY_ADOPT=1 PROPERTY_KEEP=1, fast-check seed 733177104): an adopting Create whose
+  // in-place update outlasted the user's `timeout`. The rollback's give-back read the replicator as it was before that
+  // update (a read may lag behind a write: hostile.ts), found its configuration already as found, gave back its tags
+  // and completed; the update then completed, and the replicator kept the template's topics.
+  const existing = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, topicReplication: { topicsToReplicate: ['orders'] } })));
+  const arn = (await operator.send(new CreateReplicatorCommand(createReplicatorRequest(existing, NAME, { team: 'payments' })))).ReplicatorArn!;
+  await clock.sleep(TIMING.creatingMs + 1);
+  const before = { replicationInfo: sim.replicator(arn)!.replicationInfo, tags: { ...sim.replicator(arn)!.tags } };
+  const template = synth(app({ timeout: Duration.minutes(2) }));
+  let held = true;
+  const { stack } = await world(template, {
+    onResponse: () => {
+      if (!held) return;
+      held = false;
+      sim.holdState('*', false);
+      // the rollback's first DescribeReplicator answers from before the adoption's UpdateReplicationInfo
+      expect(sim.callsTo('UpdateReplicationInfo').map((c) => c.status)).toEqual([200]);
+      sim.lagNextRead(arn, 'DescribeReplicator');
+    },
+  });
+  // the service holds the adoption's update UPDATING until CloudFormation has the Create's answer (the timeout)
+  sim.holdState('*', true);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason).toMatch(/Timed out/);
+  expect(sim.callsTo('DeleteReplicator')).toEqual([]);
+  await clock.sleep(TIMING.updatingMs + 1);
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(sim.replicator(arn)!.replicationInfo).toEqual(before.replicationInfo);
+  expect(sim.replicator(arn)!.tags).toEqual(before.tags);
 });

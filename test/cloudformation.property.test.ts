@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { CreateReplicatorCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import * as fc from 'fast-check';
 import { exampleProperties } from '../examples/orders-replication';
 import {
@@ -9,10 +10,13 @@ import {
   ProviderOptions,
   ProviderResult,
 } from '../local-aws/cloudformation/provider-framework';
+import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import type { WorldClock } from '../local-aws/cloudformation/world-clock';
 import { groundTruthKafka, HostileOptions, MskSimulator, RecordedCall, ReplicatorRecord } from '../local-aws/msk-simulator';
 import { planReplicator, PlanVerdict, ReplicatorPlan } from '../src/cli/stack-plan';
 import type { Json } from '../src/cli/template-values';
+import { decodeProperties } from '../src/provider/properties';
+import { createReplicatorRequest } from '../src/provider/requests';
 import { SLEEP_HOOK } from '../src/provider/sleep';
 
 /**
@@ -36,6 +40,21 @@ import { SLEEP_HOOK } from '../src/provider/sleep';
  * emulator with IAM enforcement checks it in iam-lifecycle.test.ts).
  * After a successful delete: nothing of the resource left but retained replicators.
  *
+ * Adoption: about half the sequences start from a replicator an operator made (through the simulator's API, before the
+ * first step) with the first template's fixed name, the same as the template or differing in one create-only field
+ * (compression, source cluster, role), in its topics, in its tags, or in both; every step of such a sequence whose
+ * name is fixed carries `AdoptExisting` (as a template written with `adoptExisting` renders it), so its Creates adopt.
+ * The stack's status is served over the local CloudFormation API (the handler reads it to tell a rollback's Delete of
+ * an adopted replicator from a Delete that was asked for), and `otherResourceFails` on an adopting Create rolls the
+ * stack's creation back after the Create succeeded. On the ground truth:
+ * - an adopting Create that fails (any fault) never deletes the replicator it found, and once CloudFormation has
+ *   settled leaves it exactly as found: configuration (topics, consumer groups, compression, log delivery, clusters,
+ *   role) and tags, RUNNING unless the hostile world turned it FAILED on its own;
+ * - a refused adoption (the plan's `refuse`) writes nothing, in the whole step (its rollback included);
+ * - a successful adoption makes it the tracked replicator; from then on the invariants above apply to it as to a
+ *   created one: it is "of the resource" once it carries the resource's owner tag (or once CloudFormation deployed it,
+ *   whatever an operator did to its tags since).
+ *
  * Before every step that deploys a template, the `plan` command's planner (src/cli/stack-plan.ts `planReplicator`, the
  * handler's own update-decision.ts and lifecycle.ts) plans it against the simulator's ground truth, and the deployment
  * must agree with the verdict (see `disagreement` for what is checked, and why under every fault).
@@ -43,7 +62,8 @@ import { SLEEP_HOOK } from '../src/provider/sleep';
  * Bounded for CI: at most 5 steps per sequence, as many sequences as fit in TIME_LIMIT_MS (counts are printed).
  * To replay a reported run: PROPERTY_SEED=<fast-check seed> (PROPERTY_LOG=1 prints the handler's log and the operator's edits). To look past a defect the reordering of lists finds at
  * once: PROPERTY_NO_SHUFFLE=1 (exploration only; CI runs with every hostile behaviour). To plan more updates that keep
- * the replicator: PROPERTY_KEEP=1 (exploration only, see `keepingCreateOnlyFields`).
+ * the replicator: PROPERTY_KEEP=1 (exploration only, see `keepingCreateOnlyFields`). To adopt in every sequence a replicator
+ * the template can adopt (it differs in topics or tags at most): PROPERTY_ADOPT=1 (exploration only).
  */
 
 const TIME_LIMIT_MS = 40_000;
@@ -117,7 +137,19 @@ const faultArb: fc.Arbitrary<Fault> = fc.constantFrom<Fault>(
   'none', 'none', 'failCreation', 'failCreationLater', 'frameworkTimeout', 'userTimeout', 'invisibleAfterCreate', 'otherResourceFails');
 const historyArb = fc.array(fc.record({ template: templateArb, fault: faultArb, operatorEdit: fc.boolean() }), { minLength: 1, maxLength: 5 });
 /** A history, the removal policy of the resource (RETAIN keeps replicators CloudFormation deletes running), the seed. */
-const sequenceArb = fc.record({ history: historyArb, retain: fc.boolean(), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }) });
+/** How the operator's replicator the first step adopts differs from the first template (undefined: none exists). */
+type Existing = 'same' | 'compression' | 'source' | 'role' | 'topics' | 'tags' | 'topics-and-tags';
+const existingArb = process.env.PROPERTY_ADOPT
+  ? fc.constantFrom<Existing | undefined>('same', 'topics', 'tags', 'topics-and-tags')
+  : fc.constantFrom<Existing | undefined>(
+    undefined, undefined, undefined, undefined, undefined, undefined, undefined,
+    'same', 'compression', 'source', 'role', 'topics', 'tags', 'topics-and-tags');
+/**
+ * A history, the removal policy of the resource (RETAIN keeps replicators CloudFormation deletes running), the seed,
+ * the replicator to adopt. `existing` comes last so that a sequence without one replays the history it had before
+ * adoption was part of the test (fast-check draws a record's fields in order).
+ */
+const sequenceArb = fc.record({ history: historyArb, retain: fc.boolean(), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }), existing: existingArb });
 
 let base: Properties;
 let world: World;
@@ -129,7 +161,15 @@ const planChecked = new Map<PlanVerdict, number>();
 let planUnchecked = 0;
 /** Real milliseconds spent planning (the test's time limit covers them). */
 let planMs = 0;
+let adoptingSequences = 0;
+/**
+ * The sequence being played: fast-check's `interruptAfterTimeLimit` stops waiting for it (a race with a timer) but
+ * cannot stop it, so the servers stay up until it ends.
+ */
+let playing: Promise<void> | undefined;
 const outcomes = new Map<string, number>();
+/** Adopting Creates, by how the replicator differed, fault, result, stack status after the step and plan verdict. */
+const adoptions = new Map<string, number>();
 const hostileEvents = new Map<string, number>();
 
 beforeAll(async () => {
@@ -137,17 +177,22 @@ beforeAll(async () => {
   world = await World.start();
 });
 afterAll(async () => {
+  await playing?.catch(() => undefined);
   delete (globalThis as Record<string, unknown>)[SLEEP_HOOK];
   await world.sim.stop();
+  await world.cloudFormation.stop();
+  world.operator.destroy();
   // eslint-disable-next-line no-console
   console.info(`CloudFormation property test (hostile MSK): ${sequences} sequences, ${steps} steps; `
     + `plan checked against the deployment in ${[...planChecked.values()].reduce((a, b) => a + b, 0)} steps `
     + `${JSON.stringify(Object.fromEntries(planChecked))}, ${planUnchecked} gave up on transient errors before creating `
     + `(planning took ${Math.round(planMs)} ms); outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; `
-    + `hostile events ${JSON.stringify(Object.fromEntries(hostileEvents))}`);
+    + `hostile events ${JSON.stringify(Object.fromEntries(hostileEvents))}; `
+    + `${[...adoptions.values()].reduce((a, b) => a + b, 0)} adopting creates in ${adoptingSequences} sequences `
+    + `(existing/fault/result/stack/plan): ${JSON.stringify(Object.fromEntries([...adoptions].sort()))}`);
 });
 
-function render(t: Template, sequence: number, retain: boolean, waitForRunning = true): Properties {
+function render(t: Template, sequence: number, retain: boolean, waitForRunning = true, adopting = false): Properties {
   const p = JSON.parse(JSON.stringify(base)) as Record<string, any>;
   delete p.ReplicatorName;
   delete p.ReplicatorNamePrefix;
@@ -162,6 +207,7 @@ function render(t: Template, sequence: number, retain: boolean, waitForRunning =
   p.DeletionBehaviour = retain ? 'retain' : 'destroy';
   if (t.timeout) p.TimeoutSeconds = USER_TIMEOUT_SECONDS;
   p.ReplacementProtection = String(t.protection);
+  if (adopting && t.name !== 'generated') p.AdoptExisting = 'true';
   return p;
 }
 
@@ -180,6 +226,12 @@ class World {
     const started = new World();
     started.sim = await MskSimulator.start({ clock: () => started.now, timing: { creatingMs: 20, updatingMs: 10, deletingMs: 10 } });
     started.handler = loadBundledHandler(started.sim.endpoint);
+    // the stacks' statuses for the handler's DescribeStacks (after loading the handler, which points it at no endpoint)
+    started.cloudFormation = await LocalCloudFormationApi.start({ region: 'us-east-1', stacks: [] });
+    process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = started.cloudFormation.endpoint;
+    started.operator = new KafkaClient({
+      region: 'us-east-1', endpoint: started.sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' },
+    });
     // the handler's own waits (re-reads of lagging reads) pass on the world's clock, in no real time
     (globalThis as Record<string, unknown>)[SLEEP_HOOK] = async (ms: number) => {
       started.now += ms;
@@ -210,6 +262,13 @@ class World {
 
   sim!: MskSimulator;
   handler!: Handler;
+  cloudFormation!: LocalCloudFormationApi;
+  /** An operator's client of the simulator (makes the replicators the adopting sequences find). */
+  operator!: KafkaClient;
+  /** The replicator the sequence's first step adopts, if any. */
+  adoptable?: string;
+  /** Every physical id CloudFormation recorded as deployed in the sequence. */
+  readonly everTracked = new Set<string>();
   /** Reads of what the service holds, for the plan: no lag, no fault, nothing drawn from the hostile generator. */
   get truth() {
     this.truthClient ??= groundTruthKafka(this.sim);
@@ -220,10 +279,23 @@ class World {
   readonly editedTags = new Set<string>();
 
   /** A new sequence: a fresh hostile generator, no recorded calls, no edited tags. */
-  begin(seed: number): void {
+  begin(seed: number, adoptable?: string): void {
     this.sim.beHostile({ seed, ...HOSTILITY });
     this.sim.resetCalls();
     this.editedTags.clear();
+    this.everTracked.clear();
+    this.adoptable = adoptable;
+  }
+
+  /**
+   * The replicators of the resource: those it created, and the one it adopts once it carries its owner tag (or once
+   * CloudFormation deployed it: an operator may edit the owner tag away since, and a deployed adoption is never undone).
+   */
+  ofResource(resource: CloudFormationResource): Set<string> {
+    const mine = this.createdBy(resource);
+    const adopted = this.adoptable === undefined ? undefined : this.sim.replicator(this.adoptable);
+    if (adopted !== undefined && (adopted.tags[OWNER_TAG] === ownerOf(resource) || this.everTracked.has(adopted.arn))) mine.add(adopted.arn);
+    return mine;
   }
 
   /** ARNs of every replicator a CreateReplicator carrying the resource's owner tag created (lost responses included). */
@@ -246,7 +318,7 @@ class World {
 
   /** The resource's replicators that are not retained, after letting deletions in progress finish. */
   mine(resource: CloudFormationResource): ReplicatorRecord[] {
-    const created = this.createdBy(resource);
+    const created = this.ofResource(resource);
     const retained = this.retained();
     const mine = () => this.sim.replicators().filter((r) => created.has(r.arn) && !retained.has(r.arn));
     for (let i = 0; i < 50 && mine().some((r) => r.state === 'DELETING'); i++) this.now += POLL_MS;
@@ -279,7 +351,7 @@ function violation(
   const mine = world.mine(resource);
   const active = mine.filter((r) => ACTIVE.has(r.state));
   if (active.length > 1) return `${active.length} replicators active: ${active.map((r) => `${r.name} ${r.state}`).join(', ')}`;
-  const strays = [...world.retained()].filter((arn) => world.createdBy(resource).has(arn) && !everTracked.has(arn)
+  const strays = [...world.retained()].filter((arn) => world.ofResource(resource).has(arn) && !everTracked.has(arn)
     && world.sim.replicator(arn) !== undefined);
   if (strays.length > 0) return `retained a replicator that was never deployed: ${strays.join(', ')}`;
   if (!resource.status?.endsWith('_COMPLETE')) return undefined;
@@ -330,6 +402,7 @@ interface DeployingRequest {
  * - nothing, tags only, in place: no replicator created, and the id answered is the one the Update was sent to.
  * - replace: exactly one replicator created; on SUCCESS, the id answered is that replicator (a new id).
  * - return: no replicator created; on SUCCESS, the id answered is the replicator the plan names.
+ * - adopt: no replicator created; on SUCCESS, the id answered is the existing replicator the plan names.
  * - refused: FAILED, with no write carried out (no create, update, tag, untag or delete), and for an Update the id
  *   answered is the one it was sent to (CloudFormation records nothing new).
  * Every verdict is checked under every fault, because none of these facts can depend on one:
@@ -367,6 +440,12 @@ function disagreement(request: DeployingRequest, owner: string): string | undefi
       if (created.length > 0) return `replicators created: ${created.join(', ')}`;
       if (result.physicalResourceId !== sentTo) return `${result.status} with ${result.physicalResourceId}, not ${sentTo}`;
       return undefined;
+    case 'adopt':
+      if (created.length > 0) return `replicators created: ${created.join(', ')}`;
+      if (result.status === 'SUCCESS' && result.physicalResourceId !== plan.replicatorArn) {
+        return `SUCCESS with ${result.physicalResourceId}, not the replicator adopted (${plan.replicatorArn})`;
+      }
+      return undefined;
     case 'return':
       if (created.length > 0) return `replicators created: ${created.join(', ')}`;
       if (result.status === 'SUCCESS' && result.physicalResourceId !== plan.returnTo) {
@@ -383,21 +462,80 @@ function disagreement(request: DeployingRequest, owner: string): string | undefi
   }
 }
 
+/** What "as found" compares: everything an adoption or its undoing could change, and the state. */
+function snapshot(arn: string) {
+  const r = world.sim.replicator(arn);
+  return r && structuredClone({
+    arn: r.arn,
+    state: r.state,
+    replicationInfo: r.replicationInfo,
+    logDelivery: r.logDelivery,
+    kafkaClusters: r.kafkaClusters,
+    serviceExecutionRoleArn: r.serviceExecutionRoleArn,
+    tags: r.tags,
+  });
+}
+
+/**
+ * Lists of names as sets: topics, consumer groups, subnets and security groups have no order (the native schema marks
+ * them `insertionOrder: false`; the hostile mode answers them in any order, and the record of how a replicator was
+ * found keeps the order it was read in).
+ */
+function asSets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? [...value].sort() : value.map(asSets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asSets(v)]));
+}
+
+/**
+ * The adoption invariants of one adopting Create, after CloudFormation settled (see the header): `found` is the
+ * replicator as it was before the request, `calls` every service call of the step (rollback included).
+ */
+function adoptionViolation(
+  plan: ReplicatorPlan, ok: boolean, found: ReturnType<typeof snapshot>, calls: readonly RecordedCall[],
+): string | undefined {
+  const writes = calls.filter((c) => WRITES.has(c.operation) && tookEffect(c));
+  if (plan.verdict === 'refuse' && writes.length > 0) {
+    return `a refused adoption wrote: ${writes.map((c) => `${c.operation} ${c.replicatorArn ?? ''}`).join(', ')}`;
+  }
+  if (ok || found === undefined) return undefined;
+  const deletes = writes.filter((c) => c.operation === 'DeleteReplicator' && c.replicatorArn === found.arn);
+  if (deletes.length > 0) return `a failed adoption deleted the replicator it found (${found.arn})`;
+  const now = snapshot(found.arn);
+  if (now === undefined) return `the replicator found (${found.arn}) no longer exists`;
+  const turnedFailed = (world.sim.hostile?.events ?? []).some((e) => e.kind === 'turnedFailed' && e.arn === found.arn);
+  const expectedState = found.state === 'FAILED' || turnedFailed ? now.state === 'FAILED' || now.state === 'RUNNING' : now.state === 'RUNNING';
+  if (!expectedState) return `the replicator found ${found.state} is ${now.state}`;
+  // a replicator the service turned FAILED during the rollback cannot be given its configuration back (no update
+  // applies to a FAILED replicator): only that it still exists is required then
+  if (turnedFailed && now.state === 'FAILED') return undefined;
+  const differs = (['replicationInfo', 'logDelivery', 'kafkaClusters', 'serviceExecutionRoleArn', 'tags'] as const)
+    .filter((k) => JSON.stringify(asSets(now[k])) !== JSON.stringify(asSets(found[k])));
+  if (differs.length > 0) {
+    return `a failed adoption left the replicator found changed in ${differs.join(', ')}: `
+      + differs.map((k) => `${JSON.stringify(found[k])} -> ${JSON.stringify(now[k])}`).join('; ');
+  }
+  return undefined;
+}
+
 /**
  * Plays one step with its fault; returns whether the template is now what CloudFormation considers deployed, and where
  * the deploying request disagreed with the plan of the step's template.
  */
-async function play(resource: CloudFormationResource, options: MutableOptions, step: Step, sequence: number, retain: boolean) {
+async function play(resource: CloudFormationResource, options: MutableOptions, step: Step, sequence: number, retain: boolean, existing?: Existing) {
   const { sim } = world;
   if (step.operatorEdit && resource.physicalResourceId !== undefined && sim.replicator(resource.physicalResourceId)) {
     const edit = sim.editTagsAsOperator(resource.physicalResourceId);
     if (process.env.PROPERTY_LOG) process.stderr.write(`LOG operator: ${edit}\n`);
     world.editedTags.add(edit.split(' ')[1]);
   }
-  const properties = render(step.template, sequence, retain, step.fault !== 'failCreationLater');
+  const properties = render(step.template, sequence, retain, step.fault !== 'failCreationLater', existing !== undefined);
   // the user's timeout fires while the service is slow; the service recovers once CloudFormation has the answer
   if (step.fault === 'userTimeout' && !step.template.timeout) properties.TimeoutSeconds = USER_TIMEOUT_SECONDS;
   const creating = resource.physicalResourceId === undefined || resource.status === 'ROLLBACK_COMPLETE';
+  const adopting = creating && properties.AdoptExisting === 'true';
+  // the replicator an adopting Create finds, as it is before the request
+  const found = adopting && world.adoptable !== undefined ? snapshot(world.adoptable) : undefined;
   // what `cdk-msk-replicator plan` prints for this template, before anything of the step's fault is armed
   const sentTo = creating ? undefined : resource.physicalResourceId;
   const planStarted = performance.now();
@@ -435,7 +573,8 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
   const callsBefore = sim.calls.length;
   options.firstResponseAt = undefined;
   try {
-    if (creating) result = await resource.create(properties);
+    if (adopting && step.fault === 'otherResourceFails') result = await resource.createThenRollBack(properties);
+    else if (creating) result = await resource.create(properties);
     else if (step.fault === 'otherResourceFails') result = await resource.updateThenRollBack(properties);
     else result = await resource.update(properties);
   } finally {
@@ -444,10 +583,16 @@ async function play(resource: CloudFormationResource, options: MutableOptions, s
     options.maxPolls = 400;
     options.releaseOnFirstResponse = false;
   }
-  const key = `${creating ? 'create' : 'update'}/${step.fault}/${result.status}/${resource.status}`;
+  const key = `${adopting ? 'adopt' : creating ? 'create' : 'update'}/${step.fault}/${result.status}/${resource.status}`;
   outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-  const ok = result.status === 'SUCCESS' && (creating || step.fault !== 'otherResourceFails');
+  if (adopting) {
+    const adoption = `${existing}/${step.fault}/${result.status}/${resource.status}/${plan.verdict}`;
+    adoptions.set(adoption, (adoptions.get(adoption) ?? 0) + 1);
+  }
+  const ok = result.status === 'SUCCESS' && (creating ? !(adopting && step.fault === 'otherResourceFails') : step.fault !== 'otherResourceFails');
   const calls = sim.calls.slice(callsBefore, options.firstResponseAt ?? sim.calls.length);
+  const adoptionProblem = adopting ? adoptionViolation(plan, ok, found, sim.calls.slice(callsBefore)) : undefined;
+  if (adoptionProblem !== undefined) return { ok, disagrees: `adoption (${existing}, plan "${plan.verdict}: ${plan.summary}"): ${adoptionProblem}` };
   let disagrees = disagreement({ plan, sentTo, result, calls }, ownerOf(resource));
   if (disagrees === GAVE_UP) {
     planUnchecked += 1;
@@ -477,9 +622,34 @@ function keepingCreateOnlyFields(history: readonly Step[], seed: number): Step[]
   });
 }
 
+/**
+ * Makes the replicator an adopting sequence finds, as an operator would (CreateReplicator through the simulator's
+ * API, hostile mode off), and lets it reach RUNNING: the first template's name, and its fields but for `existing`.
+ */
+async function operatorReplicator(t: Template, existing: Existing, sequence: number, retain: boolean): Promise<string> {
+  const other = {
+    ...t,
+    compression: existing === 'compression' ? (t.compression === 'NONE' ? 'LZ4' as const : 'NONE' as const) : t.compression,
+    source: existing === 'source' ? (t.source === 'p' ? 'q' as const : 'p' as const) : t.source,
+    role: existing === 'role' ? (t.role === 'r1' ? 'r2' as const : 'r1' as const) : t.role,
+    topics: existing === 'topics' || existing === 'topics-and-tags' ? (t.topics === 1 ? 2 as const : 1 as const) : t.topics,
+  };
+  const tags: Record<string, string> = existing === 'tags' || existing === 'topics-and-tags'
+    ? { 'team': t.team === 'x' ? 'y' : 'x', 'cost-centre': 'ops' } : { team: t.team };
+  world.sim.beHostile(undefined);
+  const props = decodeProperties(render(other, sequence, retain));
+  const created = await world.operator.send(new CreateReplicatorCommand(createReplicatorRequest(props, props.ReplicatorName!, tags)));
+  world.now += 100;
+  if (world.sim.replicator(created.ReplicatorArn!)?.state !== 'RUNNING') throw new Error('the operator\'s replicator did not reach RUNNING');
+  return created.ReplicatorArn!;
+}
+
 /** Plays one sequence; throws with the first violated invariant. */
-async function playSequence(history: readonly Step[], retain: boolean, seed: number, sequence: number): Promise<void> {
-  world.begin(seed);
+async function playSequence(drawn: readonly Step[], retain: boolean, seed: number, sequence: number, existing?: Existing): Promise<void> {
+  // an adopting sequence's first template has a fixed name: the replicator to adopt is found by it
+  const history = existing === undefined || drawn[0].template.name !== 'generated'
+    ? drawn : [{ ...drawn[0], template: { ...drawn[0].template, name: 'a' as const } }, ...drawn.slice(1)];
+  world.begin(seed, existing === undefined ? undefined : await operatorReplicator(history[0].template, existing, sequence, retain));
   try {
     const options: MutableOptions & ProviderOptions = {
       queryIntervalMs: 2,
@@ -501,12 +671,13 @@ async function playSequence(history: readonly Step[], retain: boolean, seed: num
     };
     const resource = new CloudFormationResource(world.handler, options,
       `arn:aws:cloudformation:us-east-1:123456789012:stack/Property${sequence}/${sequence}`);
+    world.cloudFormation.addStack(resource);
     let deployed: Template | undefined;
-    const everTracked = new Set<string>();
+    const everTracked = world.everTracked;
     for (const step of process.env.PROPERTY_KEEP ? keepingCreateOnlyFields(history, seed) : history) {
       steps += 1;
       const creating = resource.physicalResourceId === undefined || resource.status === 'ROLLBACK_COMPLETE';
-      const { ok, disagrees } = await play(resource, options, step, sequence, retain);
+      const { ok, disagrees } = await play(resource, options, step, sequence, retain, existing);
       if (ok) deployed = step.template;
       else if (creating) deployed = undefined;
       if (deployed !== undefined && resource.physicalResourceId !== undefined) everTracked.add(resource.physicalResourceId);
@@ -531,9 +702,11 @@ async function playSequence(history: readonly Step[], retain: boolean, seed: num
 test('random histories against a hostile MSK keep one active replicator, the tracked one holding the deployed template', async () => {
   const started = Date.now();
   await fc.assert(
-    fc.asyncProperty(sequenceArb, async ({ history, retain, seed }) => {
+    fc.asyncProperty(sequenceArb, async ({ history, retain, seed, existing }) => {
       sequences += 1;
-      await playSequence(history, retain, seed, sequences);
+      if (existing !== undefined) adoptingSequences += 1;
+      playing = playSequence(history, retain, seed, sequences, existing);
+      await playing;
     }),
     {
       numRuns: 10_000,

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { invokeLambda, InvokeResult } from './lambda-invoke';
 import { ProviderModel, replicatorProviderModel } from './provider-model';
+import type { DeployedStackView } from './query-api';
+import type { DeployedResource, StackStatusInProgress } from './stack';
 import { RealClock, WorldClock } from './world-clock';
 import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../src/provider/events';
 
@@ -315,14 +317,23 @@ export type StackStatus =
 /**
  * A stack holding one `Custom::MskReplicator`, deployed, updated, rolled back and deleted the way CloudFormation
  * does it. Every rule cites its source; where the documentation is silent the harsher behaviour is modelled.
+ *
+ * While an operation runs the stack shows the status CloudFormation shows for it to anyone who calls DescribeStacks,
+ * the handler included (served by the local CloudFormation API, query-api.ts, through `DeployedStackView`), as
+ * stack.ts models it ("Stack status codes", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html):
+ * CREATE_IN_PROGRESS, then ROLLBACK_IN_PROGRESS for the rollback of a failed creation; UPDATE_IN_PROGRESS, then
+ * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS while a replaced resource is deleted; UPDATE_ROLLBACK_IN_PROGRESS while a failed
+ * update is undone, then UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS while what it created is deleted;
+ * DELETE_IN_PROGRESS while the stack is deleted.
  */
-export class CloudFormationResource {
+export class CloudFormationResource implements DeployedStackView {
   /** The physical id CloudFormation records for the resource (what the next Update or Delete is sent to). */
   public physicalResourceId?: string;
   /** The properties of the last template CloudFormation considers deployed (what the next Update sends as old). */
   public properties?: Properties;
   public attributes: Record<string, string | undefined> = {};
-  public status?: StackStatus;
+  /** The stack's status: after its last operation, or while one runs (undefined: never deployed). */
+  public status?: StackStatus | StackStatusInProgress;
   /** Every request sent, in order, with its result. */
   public readonly history: { requestType: string; requestId: string; physicalResourceId?: string; result: ProviderResult; phase: string }[] = [];
   /**
@@ -339,6 +350,23 @@ export class CloudFormationResource {
     public readonly stackId = 'arn:aws:cloudformation:us-east-1:123456789012:stack/DemoStack/0a1b2c3d',
     public readonly logicalResourceId = 'Replicator',
   ) {}
+
+  /** DescribeStacks: the status shown now. */
+  public stackStatus(): string | undefined {
+    return this.status;
+  }
+
+  /** The resource as CloudFormation describes it, while one is recorded (none after a rolled-back creation). */
+  public deployedResources(): DeployedResource[] {
+    if (this.physicalResourceId === undefined || this.status === 'ROLLBACK_COMPLETE' || this.status === 'DELETE_COMPLETE') return [];
+    const updated = this.history.some((h) => h.requestType === 'Update' && h.result.status === 'SUCCESS');
+    return [{
+      logicalId: this.logicalResourceId,
+      type: 'Custom::MskReplicator',
+      physicalId: this.physicalResourceId,
+      status: updated ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
+    }];
+  }
 
   private event(requestType: ProviderEvent['RequestType'], props: Properties, oldProps?: Properties, physicalResourceId?: string): ProviderEvent {
     this.requests += 1;
@@ -373,6 +401,7 @@ export class CloudFormationResource {
    * is anything after a ServiceTimeout, when no response came in time.
    */
   public async create(props: Properties): Promise<ProviderResult> {
+    this.status = 'CREATE_IN_PROGRESS';
     const result = await this.send(this.createEvent(props), 'create');
     if (result.status === 'SUCCESS') {
       this.physicalResourceId = result.physicalResourceId;
@@ -381,16 +410,33 @@ export class CloudFormationResource {
       this.status = 'CREATE_COMPLETE';
       return result;
     }
-    this.status = 'ROLLBACK_COMPLETE';
-    if (!result.responseRejected && !result.serviceTimedOut) {
-      const rollback = await this.send(this.event('Delete', props, undefined, result.physicalResourceId), 'rollback');
-      if (rollback.status !== 'SUCCESS') {
-        this.status = 'ROLLBACK_FAILED';
-        this.physicalResourceId = result.physicalResourceId;
-        this.properties = props;
-      }
-    }
+    if (!result.responseRejected && !result.serviceTimedOut) await this.rollBackCreation(props, result.physicalResourceId);
+    else this.status = 'ROLLBACK_COMPLETE';
     return result;
+  }
+
+  /**
+   * A creation of this resource that succeeds, then the rollback of the stack's creation because another resource
+   * failed: CloudFormation deletes every resource it created ("ROLLBACK_IN_PROGRESS: Ongoing removal of one or more
+   * stacks after a failed stack creation", "Stack status codes"), this one with the id its response carried.
+   */
+  public async createThenRollBack(props: Properties): Promise<ProviderResult> {
+    this.status = 'CREATE_IN_PROGRESS';
+    const result = await this.send(this.createEvent(props), 'create');
+    if (result.responseRejected || result.serviceTimedOut) this.status = 'ROLLBACK_COMPLETE';
+    else await this.rollBackCreation(props, result.physicalResourceId);
+    return result;
+  }
+
+  private async rollBackCreation(props: Properties, physicalResourceId: string): Promise<void> {
+    this.status = 'ROLLBACK_IN_PROGRESS';
+    const rollback = await this.send(this.event('Delete', props, undefined, physicalResourceId), 'rollback');
+    this.status = 'ROLLBACK_COMPLETE';
+    if (rollback.status !== 'SUCCESS') {
+      this.status = 'ROLLBACK_FAILED';
+      this.physicalResourceId = physicalResourceId;
+      this.properties = props;
+    }
   }
 
   /**
@@ -408,13 +454,17 @@ export class CloudFormationResource {
   public async update(props: Properties): Promise<ProviderResult> {
     const oldProps = this.properties!;
     const oldId = this.physicalResourceId!;
+    this.status = 'UPDATE_IN_PROGRESS';
     const result = await this.send(this.event('Update', props, oldProps, oldId), 'update');
     if (result.status === 'SUCCESS') {
       this.physicalResourceId = result.physicalResourceId;
       this.properties = props;
       this.attributes = result.data;
+      if (result.physicalResourceId !== oldId) {
+        this.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
+        await this.cleanup(oldProps, oldId);
+      }
       this.status = 'UPDATE_COMPLETE';
-      if (result.physicalResourceId !== oldId) await this.cleanup(oldProps, oldId);
       return result;
     }
     await this.rollBack(props, oldProps, result.physicalResourceId || oldId);
@@ -430,6 +480,7 @@ export class CloudFormationResource {
   public async updateThenRollBack(props: Properties): Promise<ProviderResult> {
     const oldProps = this.properties!;
     const oldId = this.physicalResourceId!;
+    this.status = 'UPDATE_IN_PROGRESS';
     const result = await this.send(this.event('Update', props, oldProps, oldId), 'update');
     this.physicalResourceId = result.physicalResourceId || oldId;
     await this.rollBack(props, oldProps, this.physicalResourceId);
@@ -438,6 +489,7 @@ export class CloudFormationResource {
 
   private async rollBack(failedProps: Properties, oldProps: Properties, recorded: string): Promise<void> {
     this.physicalResourceId = recorded;
+    this.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     const rollback = await this.send(this.event('Update', oldProps, failedProps, recorded), 'rollback');
     this.properties = oldProps;
     if (rollback.status !== 'SUCCESS') {
@@ -445,10 +497,13 @@ export class CloudFormationResource {
       this.physicalResourceId = rollback.physicalResourceId || recorded;
       return;
     }
-    this.status = 'UPDATE_ROLLBACK_COMPLETE';
     this.physicalResourceId = rollback.physicalResourceId;
     this.attributes = rollback.data;
-    if (rollback.physicalResourceId !== recorded) await this.cleanup(failedProps, recorded);
+    if (rollback.physicalResourceId !== recorded) {
+      this.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+      await this.cleanup(failedProps, recorded);
+    }
+    this.status = 'UPDATE_ROLLBACK_COMPLETE';
   }
 
   private async cleanup(props: Properties, physicalResourceId: string): Promise<void> {
@@ -458,6 +513,7 @@ export class CloudFormationResource {
 
   /** DELETE. */
   public async delete(): Promise<ProviderResult> {
+    this.status = 'DELETE_IN_PROGRESS';
     const result = await this.send(this.event('Delete', this.properties!, undefined, this.physicalResourceId), 'delete');
     this.status = result.status === 'SUCCESS' ? 'DELETE_COMPLETE' : 'DELETE_FAILED';
     return result;

@@ -102,11 +102,19 @@ export class LocalCloudFormationApi {
     private readonly pageSize: number,
     private readonly authorize?: CloudFormationAuthorizer,
   ) {
-    for (const stack of stacks) {
-      const stackRegion = stack.stackId.split(':')[3];
-      if (stackRegion !== region) throw new Error(`stack ${stack.stackId} is not in ${region}`);
-    }
+    for (const stack of stacks) this.checkRegion(stack);
     this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** Serves one more stack (a test that deploys a new stack per case keeps one API). */
+  public addStack(stack: DeployedStackView): void {
+    this.checkRegion(stack);
+    this.stacks.push(stack);
+  }
+
+  private checkRegion(stack: DeployedStackView): void {
+    const stackRegion = stack.stackId.split(':')[3];
+    if (stackRegion !== this.region) throw new Error(`stack ${stack.stackId} is not in ${this.region}`);
   }
 
   /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_CLOUDFORMATION`. */

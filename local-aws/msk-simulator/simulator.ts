@@ -18,7 +18,7 @@ import {
   WireAnswer,
 } from './http-protocol';
 import { validateInput } from './model-validator';
-import { HANDLERS, OperationContext } from './operations';
+import { describeReplicatorBody, HANDLERS, OperationContext } from './operations';
 import { AccessGap, ServiceRoleAccess } from './service-role-access';
 import { ReplicatorStore, StoredReplicator } from './state';
 import {
@@ -114,6 +114,9 @@ export class MskSimulator {
   private readonly dateClock?: () => number;
   private readonly roleAccess: ServiceRoleAccess;
   private hostility?: Hostility;
+  /** Each replicator's view before its last write, and the reads `lagNextRead` armed to answer from it. */
+  private readonly previousViews = new Map<string, StoredReplicator | undefined>();
+  private readonly laggingReads = new Map<string, OperationName>();
 
   private constructor(private readonly server: Server, options: MskSimulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -286,6 +289,25 @@ export class MskSimulator {
   public editTagsAsOperator(arn: string): string {
     if (!this.hostility) throw new Error('editTagsAsOperator needs hostile mode (beHostile)');
     return this.hostility.editTagsAsOperator(this.mustGet(arn));
+  }
+
+  /**
+   * The next `operation` (DescribeReplicator or ListTagsForResource) of `arn` answers from the replicator's view before
+   * its last write: one read lagging behind a write, as hostile mode draws them (hostile.ts `staleRead`, with its
+   * sources), placed where a test needs it.
+   */
+  public lagNextRead(arn: string, operation: 'DescribeReplicator' | 'ListTagsForResource'): void {
+    if (!this.previousViews.has(arn)) throw new Error(`lagNextRead: no write to ${arn} recorded`);
+    this.laggingReads.set(arn, operation);
+  }
+
+  private laggingRead(operation: OperationName, input: Record<string, unknown>): object | undefined {
+    const arn = (operation === 'DescribeReplicator' ? input.replicatorArn : input.resourceArn) as string | undefined;
+    if (arn === undefined || this.laggingReads.get(arn) !== operation) return undefined;
+    this.laggingReads.delete(arn);
+    const before = this.previousViews.get(arn);
+    if (before === undefined) throw notFound(`The replicator ${arn} does not exist`, operation === 'DescribeReplicator' ? 'replicatorArn' : 'resourceArn');
+    return operation === 'DescribeReplicator' ? describeReplicatorBody(before) : { tags: { ...before.tags } };
   }
 
   /** Runs `hook` once, just before the next request of `operation` is processed. */
@@ -462,13 +484,16 @@ export class MskSimulator {
       if (labelArn !== undefined && this.invisible(labelArn)) {
         throw notFound(`The replicator ${labelArn} does not exist`, route.labels.replicatorArn ? 'replicatorArn' : 'resourceArn');
       }
-      let body = this.hostility?.staleRead(operation, input);
+      let body = this.laggingRead(operation, input) ?? this.hostility?.staleRead(operation, input);
       if (body === undefined) {
         const target = Hostility.writeTarget(operation, input);
-        const before = this.hostility && target !== undefined ? structuredClone(this.store.get(target)) : undefined;
+        const before = target !== undefined ? structuredClone(this.store.get(target)) : undefined;
         body = HANDLERS[operation](input, this.context()).body;
         const written = target ?? (body as { replicatorArn?: string } | undefined)?.replicatorArn;
-        if (this.hostility && Hostility.isWrite(operation) && written !== undefined) this.hostility.beforeWrite(written, before);
+        if (Hostility.isWrite(operation) && written !== undefined) {
+          this.previousViews.set(written, before);
+          this.hostility?.beforeWrite(written, before);
+        }
       }
       this.applyVisibility(operation, body);
       body = this.hostility?.present(operation, body) ?? body;

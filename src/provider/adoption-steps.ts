@@ -177,13 +177,26 @@ export async function releaseStep(event: IsCompleteEvent, client: KafkaClient, l
     log(`${arn} carries no record of an adoption by this resource: it was never written to, nothing to give back`);
     return { IsComplete: true };
   }
-  const request = planInPlaceUpdate(foundProperties(decodeProperties(event.ResourceProperties), found), live);
+  const asFound = foundProperties(decodeProperties(event.ResourceProperties), found);
+  const request = planInPlaceUpdate(asFound, live);
   if (request !== undefined) {
     if (live.ReplicatorState !== 'RUNNING') {
       throw new Error(`Replicator ${arn} is ${live.ReplicatorState} and cannot be given back its configuration as found; `
         + 'its tags still hold the record (cdk-msk-replicator:found-as/*).');
     }
     return sendInPlaceUpdate(request, live, client, log);
+  }
+  // A configuration already as found ends the give-back, and a read that lags behind the adoption's own update shows
+  // exactly that (the replicator as it was before it): believed only when the re-reads agree, at the same version.
+  for (const wait of ADOPTION_REREAD_WAITS_MS) {
+    await sleep(wait);
+    const again = await describeReplicator(client, arn);
+    if (again === undefined || again.CurrentVersion !== live.CurrentVersion || again.ReplicatorState !== live.ReplicatorState
+      || planInPlaceUpdate(asFound, again) !== undefined) {
+      log(`${arn} read again: ${again ? `${again.ReplicatorState} CurrentVersion=${again.CurrentVersion}` : 'not found'}; `
+        + 'looking again at the next poll (the first read lagged behind a write)');
+      return { IsComplete: false };
+    }
   }
   const restore = restoreTags(found, tags);
   try {
