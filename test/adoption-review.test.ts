@@ -1,21 +1,14 @@
 import { createHash } from 'crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateReplicatorCommand, KafkaClient, UpdateReplicationInfoCommand } from '@aws-sdk/client-kafka';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import {
-  ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
-} from '../examples/orders-replication';
-import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
-import { loadBundledHandler, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ACCOUNT, REGION, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import type { ProviderOptions } from '../local-aws/cloudformation/provider-framework';
 import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
-import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
+import type { CfnTemplate } from '../local-aws/cloudformation/stack';
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
-import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { HostileOptions, MskSimulator } from '../local-aws/msk-simulator';
-import { MskReplicator, ReplicatorCluster } from '../src';
+import { AdoptionWorld, adoptingStack, NAME, replicatorIdOf, synth, TIMING } from './fixtures/adoption-world';
 import { planStack } from '../src/cli/stack-plan';
 import { REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { decodeProperties } from '../src/provider/properties';
@@ -26,71 +19,23 @@ import { createReplicatorRequest } from '../src/provider/requests';
  * or left changed by that deployment's failure, and where plan and deployment disagree. Same local world as adoption.test.ts.
  */
 
-const NAME = 'orders-dr';
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-replicator`;
-const OPERATOR: PolicyDocument[] = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
-const MINUTE = 60_000;
 /** Every hostile behaviour off; a test turns on the one it needs (as in hostile-regressions.test.ts). */
 const CALM: Omit<HostileOptions, 'seed'> = {
   throttleRate: 0, serverErrorRate: 0, lostResponseRate: 0, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
 };
-const TIMING = { creatingMs: 20 * MINUTE, updatingMs: 5 * MINUTE, deletingMs: 3 * MINUTE };
-let clock: VirtualClock;
+let adoption: AdoptionWorld;
 let sim: MskSimulator;
+let clock: VirtualClock;
 let operator: KafkaClient;
-let count = 0;
 beforeAll(async () => {
-  clock = new VirtualClock();
-  sim = await MskSimulator.start({ region: REGION, clock: () => clock.now(), timing: TIMING });
-  operator = new KafkaClient({ region: REGION, endpoint: sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+  adoption = await AdoptionWorld.start('Review');
+  ({ sim, clock, operator } = adoption);
 });
 afterAll(async () => sim?.stop());
+afterEach(async () => adoption.cleanup());
 
-function app(options: ReplicatorOptions = {}, extra?: (stack: Stack) => void) {
-  const cdkApp = new App();
-  const stack = new Stack(cdkApp, 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
-  const role = iam.Role.fromRoleArn(stack, 'ExistingRole', ROLE_ARN, { mutable: false });
-  const group = (id: string, groupId: string) => [ec2.SecurityGroup.fromSecurityGroupId(stack, id, groupId)];
-  new MskReplicator(stack, 'Replicator', {
-    source: ReplicatorCluster.fromMskCluster({
-      clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'), securityGroups: group('SourceGroup', 'sg-0a1b2c3d4e5f60001'),
-    }),
-    target: ReplicatorCluster.fromMskCluster({
-      clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'), securityGroups: group('TargetGroup', 'sg-0a1b2c3d4e5f60002'),
-    }),
-    replicatorName: NAME,
-    role,
-    adoptExisting: true,
-    ...options,
-  });
-  extra?.(stack);
-  return stack;
-}
-const synth = (stack: Stack) => Template.fromStack(stack).toJSON() as CfnTemplate;
-const replicatorIdOf = (template: CfnTemplate) => Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'Custom::MskReplicator')!;
-
-interface World { stack: CloudFormationStack; api: LocalCloudFormationApi }
-const worlds: World[] = [];
-afterEach(async () => {
-  sim.clearFaults();
-  for (const w of worlds.splice(0)) {
-    await w.stack.destroy();
-    await w.api.stop();
-  }
-  for (const r of sim.replicators()) sim.deleteOutOfBand(r.arn);
-  sim.resetCalls();
-});
-
-async function world(template: CfnTemplate, provider: Omit<ProviderOptions, 'clock'> = {}): Promise<World> {
-  const options = { region: REGION, account: ACCOUNT, stackName: `Review${++count}`, provider: { clock, ...provider } };
-  const network = networkOf(template, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT });
-  const stack = iamEnforcingStack(sim, loadBundledHandler(sim.endpoint, REGION), network, options, OPERATOR);
-  const api = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack], authorize: cloudFormationAuthorizer(stack, options, OPERATOR) });
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = api.endpoint;
-  const w = { stack, api };
-  worlds.push(w);
-  return w;
-}
+const app = adoptingStack;
+const world = (template: CfnTemplate, provider: Omit<ProviderOptions, 'clock' | 'onLog'> = {}) => adoption.world(template, provider);
 
 test('re-adopting a replicator this same resource once created and retained is deleted when the first deployment fails '
   + 'before the adoption record is written', async () => {

@@ -6,20 +6,14 @@ import * as cdk from 'aws-cdk-lib';
 import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  ACCOUNT, clusterVpc, EXAMPLE_SUBNET_VPCS, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
+  ACCOUNT, clusterVpc, REGION, ReplicatorOptions, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN,
 } from '../examples/orders-replication';
-import { cloudFormationAuthorizer, iamEnforcingStack, networkOf } from '../local-aws/cloudformation/iam-enforcing-stack';
-import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
-import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
-import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
+import { CfnTemplate } from '../local-aws/cloudformation/stack';
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
-import type { PolicyDocument } from '../local-aws/iam/policy-evaluator';
 import { MskSimulator } from '../local-aws/msk-simulator';
-import * as lib from '../src';
 import { MskReplicator, ReplicatorCluster, TargetCompressionType } from '../src';
-import { readmeSection, runReadmeExample } from './readme-examples';
+import { AdoptionWorld, adoptingStack, NAME, readmeAdoption, replicatorIdOf, synth, TIMING } from './fixtures/adoption-world';
 import { EXIT_PLAN_REFUSED, EXIT_PLAN_SAFE } from '../src/cli/plan-arguments';
 import { planExitCode, planText } from '../src/cli/plan-report';
 import { planStack } from '../src/cli/stack-plan';
@@ -34,86 +28,20 @@ import { createReplicatorRequest } from '../src/provider/requests';
  * simulator over HTTP), against a replicator made outside the stack (as the console or the CLI would make it).
  */
 
-const NAME = 'orders-dr';
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-replicator`;
-const OPERATOR: PolicyDocument[] = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
-
-const MINUTE = 60_000;
-const TIMING = { creatingMs: 20 * MINUTE, updatingMs: 5 * MINUTE, deletingMs: 3 * MINUTE };
-let clock: VirtualClock;
+let adoption: AdoptionWorld;
 let sim: MskSimulator;
+let clock: VirtualClock;
 let operator: KafkaClient;
-let count = 0;
-const logs: string[] = [];
 beforeAll(async () => {
-  // virtual time: the handler's waits and the waiter's polls cost no real time, and MSK takes as long as it does
-  clock = new VirtualClock();
-  sim = await MskSimulator.start({ region: REGION, clock: () => clock.now(), timing: TIMING });
-  operator = new KafkaClient({ region: REGION, endpoint: sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+  adoption = await AdoptionWorld.start('Adopting');
+  ({ sim, clock, operator } = adoption);
 });
 afterAll(async () => sim?.stop());
-afterEach(() => sim.setTiming(TIMING));
+afterEach(async () => adoption.cleanup());
 
-/**
- * The example's replicator, written to adopt the existing one: its name, its role and its security groups (imported:
- * a replicator keeps its network, so the template names the groups it already has); `adoptExisting` unless told
- * otherwise.
- */
-function app(options: ReplicatorOptions = {}, extra?: (stack: Stack, first: MskReplicator) => void) {
-  const cdkApp = new App();
-  const stack = new Stack(cdkApp, 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
-  const role = iam.Role.fromRoleArn(stack, 'ExistingRole', ROLE_ARN, { mutable: false });
-  const group = (id: string, groupId: string) => [ec2.SecurityGroup.fromSecurityGroupId(stack, id, groupId)];
-  const replicator = new MskReplicator(stack, 'Replicator', {
-    source: ReplicatorCluster.fromMskCluster({
-      clusterArn: SOURCE_CLUSTER_ARN, vpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'), securityGroups: group('SourceGroup', 'sg-0a1b2c3d4e5f60001'),
-    }),
-    target: ReplicatorCluster.fromMskCluster({
-      clusterArn: TARGET_CLUSTER_ARN, vpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'), securityGroups: group('TargetGroup', 'sg-0a1b2c3d4e5f60002'),
-    }),
-    replicatorName: NAME,
-    role,
-    adoptExisting: true,
-    ...options,
-  });
-  extra?.(stack, replicator);
-  return stack;
-}
-const synth = (stack: Stack) => Template.fromStack(stack).toJSON() as CfnTemplate;
-
-/** Makes the replicator "by hand": the request the template's properties would make, with `change` on top. */
-async function existingReplicator(options: ReplicatorOptions = {}, tags: Record<string, string> = { team: 'payments' }) {
-  const props = decodeProperties(synthesizedProperties(app({ adoptExisting: undefined, ...options })));
-  const response = await operator.send(new CreateReplicatorCommand(createReplicatorRequest(props, NAME, tags)));
-  const arn = response.ReplicatorArn!;
-  await clock.sleep(TIMING.creatingMs + 1);
-  expect(sim.replicator(arn)?.state).toBe('RUNNING');
-  return arn;
-}
-
-interface World { stack: CloudFormationStack; api: LocalCloudFormationApi }
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const each of worlds.splice(0)) {
-    await each.stack.destroy();
-    await each.api.stop();
-  }
-  for (const r of sim.replicators()) sim.deleteOutOfBand(r.arn);
-  sim.resetCalls();
-});
-
-async function world(template: CfnTemplate): Promise<World> {
-  const options = { region: REGION, account: ACCOUNT, stackName: `Adopting${++count}`, provider: { clock, onLog: (line: string) => logs.push(line) } };
-  const network = networkOf(template, EXAMPLE_SUBNET_VPCS, { region: REGION, account: ACCOUNT });
-  const stack = iamEnforcingStack(sim, loadBundledHandler(sim.endpoint, REGION), network, options, OPERATOR);
-  const api = await LocalCloudFormationApi.start({ region: REGION, stacks: [stack], authorize: cloudFormationAuthorizer(stack, options, OPERATOR) });
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = api.endpoint;
-  const w = { stack, api };
-  worlds.push(w);
-  return w;
-}
-
-const replicatorIdOf = (template: CfnTemplate) => Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'Custom::MskReplicator')!;
+const app = adoptingStack;
+const world = (template: CfnTemplate) => adoption.world(template);
+const existingReplicator = (options?: ReplicatorOptions, tags?: Record<string, string>) => adoption.existingReplicator(options, tags);
 const changes = () => sim.calls.filter((c) => ['CreateReplicator', 'UpdateReplicationInfo', 'DeleteReplicator', 'TagResource', 'UntagResource']
   .includes(c.operation)).map((c) => c.operation);
 const snapshot = (arn: string) => {
@@ -132,7 +60,7 @@ test('an identical replicator is adopted with one write: the ownership and the r
   const tags = sim.replicator(arn)!.tags;
   expect(tags.team).toBe('payments');
   expect(tags[OWNER_TAG_KEY]).toMatch(/^[0-9a-f]{32}$/);
-  expect(tags[MANAGED_BY_TAG_KEY]).toBe(`Adopting${count}/${replicatorIdOf(template)}`);
+  expect(tags[MANAGED_BY_TAG_KEY]).toBe(`Adopting${adoption.count}/${replicatorIdOf(template)}`);
   expect(decodeFoundState(tags)?.topics.TopicsToReplicate).toEqual(['.*']);
   expect(sim.replicators()).toHaveLength(1);
 });
@@ -229,7 +157,7 @@ test('a replicator another MskReplicator manages is refused, naming that stack a
   const owner = synth(app({ adoptExisting: undefined }));
   const first = await world(owner);
   expect(await first.stack.deploy(owner)).toBe('CREATE_COMPLETE');
-  const ownerName = `Adopting${count}/${replicatorIdOf(owner)}`;
+  const ownerName = `Adopting${adoption.count}/${replicatorIdOf(owner)}`;
   const arn = first.stack.resource(replicatorIdOf(owner))!.physicalId;
   const before = snapshot(arn);
   sim.resetCalls();
@@ -254,9 +182,9 @@ test('cdk destroy deletes an adopted replicator under DESTROY', async () => {
   const template = synth(app());
   const { stack, api } = await world(template);
   expect(await stack.deploy(template)).toBe('CREATE_COMPLETE');
-  logs.length = 0;
+  adoption.logs.length = 0;
   expect(await stack.destroy()).toBe('DELETE_COMPLETE');
-  if (process.env.ADOPTION_LOG) console.log(logs.join('\n'));
+  if (process.env.ADOPTION_LOG) console.log(adoption.logs.join('\n'));
   expect(sim.replicator(arn)).toBeUndefined();
   // read by each isComplete poll of the Delete, and allowed to the handler's role at that moment
   const statuses = api.calls.filter((c) => c.action === 'DescribeStacks').map((c) => c.status);
@@ -359,18 +287,7 @@ describe('the README\'s migration guide, played against the local world', () => 
   /** The README's adoption example in a stack of the local world's account and Region. */
   function readmeStack(options: { removalPolicy?: RemovalPolicy; tags?: Record<string, string> } = {}) {
     const stack = new Stack(new App(), 'OrdersReplication', { env: { account: ACCOUNT, region: REGION } });
-    const [example] = readmeSection('Adopting an existing replicator');
-    runReadmeExample(example, {
-      ...lib,
-      ...cdk,
-      ec2,
-      iam,
-      primaryClusterArn: SOURCE_CLUSTER_ARN,
-      drClusterArn: TARGET_CLUSTER_ARN,
-      primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'),
-      drVpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
-    }, stack);
-    const replicator = stack.node.findChild('OrdersDr') as MskReplicator;
+    const replicator = readmeAdoption(stack);
     if (options.removalPolicy) (replicator.node.findChild('Resource') as cdk.CustomResource).applyRemovalPolicy(options.removalPolicy);
     for (const [k, v] of Object.entries(options.tags ?? {})) cdk.Tags.of(replicator).add(k, v);
     return stack;

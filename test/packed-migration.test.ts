@@ -1,20 +1,16 @@
-import { execFile, execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { CreateReplicatorCommand, KafkaClient } from '@aws-sdk/client-kafka';
-import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { readmeSection, runReadmeExample } from './readme-examples';
-import { ACCOUNT, clusterVpc, REGION, SOURCE_CLUSTER_ARN, synthesizedProperties, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { ACCOUNT, REGION, synthesizedProperties } from '../examples/orders-replication';
+import { readmeAdoption } from './fixtures/adoption-world';
+import { installPackedPackage } from './fixtures/packed-package';
 import { loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
 import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { MskSimulator } from '../local-aws/msk-simulator';
-import * as lib from '../src';
 import { decodeProperties } from '../src/provider/properties';
 import { createReplicatorRequest } from '../src/provider/requests';
 
@@ -26,7 +22,6 @@ import { createReplicatorRequest } from '../src/provider/requests';
  * cloud assembly, planned, deployed, planned again. The tarball holds what `npx projen bundle` and `npx projen compile`
  * built: the build runs them before this test.
  */
-const ROOT = path.join(__dirname, '..');
 const STACK = 'OrdersMigrated';
 let sim: MskSimulator;
 let scratch: string;
@@ -34,15 +29,9 @@ let emptyHome: string;
 let planBin: string;
 
 beforeAll(async () => {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-package-'));
-  emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-home-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  }));
-  fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '0.0.0', private: true }));
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts',
-    path.join(scratch, packed[0].filename)], { cwd: scratch, stdio: 'ignore' });
-  planBin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator');
+  const installed = installPackedPackage('migration');
+  ({ scratch, emptyHome } = installed);
+  planBin = installed.bin('cdk-msk-replicator');
   sim = await MskSimulator.start({ region: REGION, timing: { creatingMs: 20, updatingMs: 20, deletingMs: 20 } });
 }, 120_000);
 afterAll(async () => sim?.stop());
@@ -77,17 +66,7 @@ test('from a replicator made outside the stack: plan says adopt, the deployment 
   // step (3): the README's app, in a cloud assembly as `cdk synth` leaves it
   const app = new App({ outdir: path.join(scratch, 'cdk.out') });
   const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
-  const [example] = readmeSection('Adopting an existing replicator');
-  runReadmeExample(example, {
-    ...lib,
-    ...cdk,
-    ec2,
-    iam,
-    primaryClusterArn: SOURCE_CLUSTER_ARN,
-    drClusterArn: TARGET_CLUSTER_ARN,
-    primaryVpc: clusterVpc(stack, 'PrimaryVpc', '10.1.0.0/16', '0primary'),
-    drVpc: clusterVpc(stack, 'DrVpc', '10.2.0.0/16', '0dr'),
-  }, stack);
+  readmeAdoption(stack);
   const assembly = app.synth();
   const template = JSON.parse(fs.readFileSync(path.join(assembly.directory, assembly.getStackByName(STACK).templateFile), 'utf8')) as CfnTemplate;
   const logicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'Custom::MskReplicator')![0];

@@ -1,6 +1,5 @@
 import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { App } from 'aws-cdk-lib';
@@ -10,6 +9,7 @@ import { LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { MskSimulator } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
+import { installPackedPackage } from './fixtures/packed-package';
 
 /**
  * The package as a user gets it. The commands (`cdk-msk-replicator-drift`, `cdk-msk-replicator plan`): the package is
@@ -32,17 +32,10 @@ let scratch: string;
 let emptyHome: string;
 
 beforeAll(async () => {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-package-'));
-  emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-home-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  }));
-  fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '0.0.0', private: true }));
-  // The library's peers (aws-cdk-lib, constructs) are not needed by the bundled command: not installed.
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts',
-    path.join(scratch, packed[0].filename)], { cwd: scratch, stdio: 'ignore' });
-  bin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator-drift');
-  planBin = path.join(scratch, 'node_modules', '.bin', 'cdk-msk-replicator');
+  const installed = installPackedPackage('drift');
+  ({ scratch, emptyHome } = installed);
+  bin = installed.bin('cdk-msk-replicator-drift');
+  planBin = installed.bin('cdk-msk-replicator');
 
   sim = await MskSimulator.start({ region: REGION, timing: { creatingMs: 20, updatingMs: 20, deletingMs: 20 } });
   const app = new App({ outdir: path.join(scratch, 'cdk.out') });

@@ -14,7 +14,7 @@ import {
 import type { IsCompleteEvent, IsCompleteResponse, Logger, OnEventResponse, ProviderEvent } from './events';
 import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, findReplicatorByName, isGone } from './kafka-calls';
-import { OWNER_TAG_KEY, planInPlaceUpdate, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from './lifecycle';
+import { isOwnerValue, OWNER_TAG_KEY, planInPlaceUpdate, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import { decodeProperties, ReplicatorProperties } from './properties';
 import { sleep } from './sleep';
@@ -129,7 +129,7 @@ export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, l
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
   // another resource's replicator (its adoption refused here, or someone else's since): neither deleted nor given back
   const owner = tags?.[OWNER_TAG_KEY];
-  if (owner !== undefined && owner !== ownerTagValue(event) && /^[0-9a-f]{32}$/.test(owner)) {
+  if (owner !== ownerTagValue(event) && isOwnerValue(owner)) {
     log(`${arn} is owned by another resource (${OWNER_TAG_KEY}=${owner}): left as it is`);
     return 'done';
   }

@@ -4,6 +4,7 @@ import {
   DEPLOYED_TAG_KEY,
   HANDLER_TAG_KEYS,
   immutableDifferences,
+  isOwnerValue,
   MANAGED_BY_TAG_KEY,
   OWNER_TAG_KEY,
   RETAINED_TAG_KEY,
@@ -74,7 +75,7 @@ export function adoptionRefusal(
       + '`adoptExisting` and choose another `replicatorName` to create a new replicator.';
   }
   const owner = tags[OWNER_TAG_KEY];
-  if (owner !== undefined && owner !== ownerValue && tags[RETAINED_TAG_KEY] === undefined && /^[0-9a-f]{32}$/.test(owner)) {
+  if (owner !== ownerValue && tags[RETAINED_TAG_KEY] === undefined && isOwnerValue(owner)) {
     const by = tags[MANAGED_BY_TAG_KEY] !== undefined ? ` (${tags[MANAGED_BY_TAG_KEY]})` : '';
     return `The replicator "${name}" is already managed by another MskReplicator${by}, owner tag ${OWNER_TAG_KEY}=${owner}: `
       + 'a replicator is adopted by one resource only. Nothing was changed. Remove it from that stack first (with '

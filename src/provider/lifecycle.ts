@@ -260,6 +260,14 @@ export function describeUpdate(request: UpdateReplicationInfoRequest): string[] 
 export const OWNER_TAG_KEY = 'cdk-msk-replicator:owner';
 
 /**
+ * Whether `value` has the form of an owner tag value (ownership.ts `ownerTagValue`: 32 lowercase hex digits): only such a
+ * value says a replicator is some resource's; a removed or rewritten one proves nothing either way.
+ */
+export function isOwnerValue(value: string | undefined): boolean {
+  return value !== undefined && /^[0-9a-f]{32}$/.test(value);
+}
+
+/**
  * The tag key naming the request that created a replicator: a create adopts an existing replicator of the same
  * name only when this very request created it (a retried delivery, or a response lost on the way back).
  */

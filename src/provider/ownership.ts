@@ -5,6 +5,7 @@ import { describeReplicator, isReplicatorArn, listReplicatorArns, listTagsIfVisi
 import {
   generatedNameStem,
   immutableDifferences,
+  isOwnerValue,
   OWNER_TAG_KEY,
   REPLACES_TAG_KEY,
   RETAINED_TAG_KEY,
@@ -60,11 +61,6 @@ async function judge(
   // marker), proves nothing either way; only another resource's well-formed owner value says it is someone else's.
   if (isOwnerValue(owner)) return { kind: 'no' };
   return vouched ? { kind: 'return', live } : { kind: 'unproven' };
-}
-
-/** Whether `value` has the form of an owner tag value (`ownerTagValue`: 32 lowercase hex digits). */
-function isOwnerValue(value: string | undefined): boolean {
-  return value !== undefined && /^[0-9a-f]{32}$/.test(value);
 }
 
 /**
