@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as fs from 'fs';
 import * as path from 'path';
-import { invokeLambda, InvokeResult } from './lambda-invoke';
+import { invokeLambda, InvokeResult, LambdaContext } from './lambda-invoke';
 import { ProviderModel, replicatorProviderModel } from './provider-model';
 import type { DeployedStackView } from './query-api';
 import type { DeployedResource, StackStatusInProgress } from './stack';
@@ -36,9 +36,10 @@ export const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'provide
 /** The handler's TypeScript source: what coverage and mutation tools instrument. */
 export const HANDLER_SOURCE = path.join(__dirname, '..', '..', 'src', 'provider', 'handler.lambda.ts');
 
+/** The handler's entry points, called as Lambda calls them: the event, and the context object (lambda-invoke.ts). */
 export interface Handler {
-  onEventHandler(event: ProviderEvent): Promise<OnEventResponse>;
-  isCompleteHandler(event: IsCompleteEvent): Promise<IsCompleteResponse>;
+  onEventHandler(event: ProviderEvent, context?: LambdaContext): Promise<OnEventResponse>;
+  isCompleteHandler(event: IsCompleteEvent, context?: LambdaContext): Promise<IsCompleteResponse>;
 }
 
 /**
@@ -231,10 +232,11 @@ async function runFramework(handler: Handler, event: ProviderEvent, options: Pro
     invokeFunction: async ({ FunctionName, Payload }) => {
       const userEvent = JSON.parse(Payload);
       if (FunctionName === onEventArn) {
-        return invokeLambda(() => handler.onEventHandler(userEvent), model.onEventTimeoutSeconds, clock, options.onLog);
+        return invokeLambda((context) => handler.onEventHandler(userEvent, context), model.onEventTimeoutSeconds, clock, options.onLog);
       }
       polls += 1;
-      const result = await invokeLambda(() => handler.isCompleteHandler(userEvent), model.isCompleteTimeoutSeconds, clock, options.onLog);
+      const result = await invokeLambda((context) => handler.isCompleteHandler(userEvent, context), model.isCompleteTimeoutSeconds, clock,
+        options.onLog);
       if (result.FunctionError === undefined) options.onPoll?.(JSON.parse(new TextDecoder().decode(result.Payload)));
       return result;
     },
