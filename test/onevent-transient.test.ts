@@ -120,7 +120,9 @@ describe('Deletes under RETAIN', () => {
     afterResponse = () => { if (++responses === 2) outlastTheSdk('ListTagsForResource', 'ServiceUnavailableException'); };
     sim.resetCalls();
 
-    const result = await resource.updateThenRollBack(props({ removalPolicy: RemovalPolicy.RETAIN, targetCompressionType: TargetCompressionType.LZ4 }));
+    const result = await resource.updateThenRollBack(props({
+      removalPolicy: RemovalPolicy.RETAIN, targetCompressionType: TargetCompressionType.LZ4,
+    }));
 
     expect(result.status).toBe('SUCCESS');
     const replacement = result.physicalResourceId;

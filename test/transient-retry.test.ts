@@ -1,4 +1,6 @@
 import { TooManyRequestsException } from '@aws-sdk/client-kafka';
+// the retry strategy of the SDK the handler bundles, a dependency of @aws-sdk/client-kafka (not of this project)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/core/retry';
 import { DEADLINE_MARGIN_MS, mayWait, OutOfTime, THROTTLED_BACKOFF_MS, withInvocationDeadline } from '../src/provider/invocation-deadline';
 import { isTransient } from '../src/provider/kafka-calls';

@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { Duration } from 'aws-cdk-lib';
 import { exampleProperties, ReplicatorOptions } from '../examples/orders-replication';
-import { CloudFormationResource, Handler, loadBundledHandler, NO_RESPONSE_REASON, Properties, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
 import { invokeLambda } from '../local-aws/cloudformation/lambda-invoke';
+import { CloudFormationResource, Handler, loadBundledHandler, NO_RESPONSE_REASON, Properties, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
 import { replicatorProviderModel } from '../local-aws/cloudformation/provider-model';
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
 import { MskSimulator, ReplicatorRecord } from '../local-aws/msk-simulator';

@@ -18,7 +18,8 @@ import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEven
  * - Lambda Invoke: a handler that returns answers its result as the payload; one that throws answers
  *   `FunctionError: "Unhandled"` with the runtime's error payload (Lambda API reference, Invoke,
  *   https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). A function that runs past its `Timeout` (read from
- *   the synthesized template) is stopped and answers a timeout error.
+ *   the synthesized template) is stopped and answers a timeout error. The handler is called with the event and the
+ *   context object, whose `getRemainingTimeInMillis()` counts that `Timeout` down on the world clock (lambda-invoke.ts).
  * - The waiter state machine: its retry policy (interval, backoff rate, max attempts) is read from the synthesized
  *   definition (provider-model.ts) and run as Step Functions runs a Retrier, then the Catch into `onTimeout`
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
