@@ -125,8 +125,9 @@ async function create(
 /**
  * How long a retried create waits for the list reads to show the replicator it created, between attempts: 31.5 s in
  * all at most, and only while the invocation's remaining time allows (invocation-deadline.ts: a lower function
- * timeout, or slow calls before, cut the waits short and the search goes on in isComplete). ListReplicators and ListTagsForResource may lag behind CreateReplicator (MSK documents
- * nothing about their consistency; the local simulator models the lag, `lagListsAfterNextCreate`).
+ * timeout, or slow calls before, cut the waits short and the search goes on in isComplete). ListReplicators and
+ * ListTagsForResource may lag behind CreateReplicator (MSK documents nothing about their consistency; the local
+ * simulator models the lag, `lagListsAfterNextCreate`).
  */
 export const ADOPTION_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 16000];
 

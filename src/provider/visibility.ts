@@ -23,8 +23,9 @@ export const VISIBILITY_GRACE_MS = 2 * 60 * 1000;
 
 /**
  * Waits between the reads with which a Delete looks for its replicator before it starts: 7.5 s in all, as far as the
- * invocation's remaining time allows (invocation-deadline.ts). Several reads, because a read may answer from a view before the replicator existed even after
- * another read saw it (reads need not be monotonic: the harsher reading of the same pages).
+ * invocation's remaining time allows (invocation-deadline.ts). Several reads, because a read may answer from a view
+ * before the replicator existed even after another read saw it (reads need not be monotonic: the harsher reading of
+ * the same pages).
  */
 export const SEEN_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
 
