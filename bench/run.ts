@@ -527,11 +527,11 @@ async function measureLifecycle(): Promise<StepSample[][]> {
     // Marks where each CloudFormation request starts in the simulator's call log.
     let marks: number[] = [];
     const handler: Handler = {
-      onEventHandler: (event) => {
+      onEventHandler: (event, context) => {
         marks.push(sim.calls.length);
-        return bundled.onEventHandler(event);
+        return bundled.onEventHandler(event, context);
       },
-      isCompleteHandler: (event) => bundled.isCompleteHandler(event),
+      isCompleteHandler: (event, context) => bundled.isCompleteHandler(event, context),
     };
     const samples: StepSample[][] = STEPS.map(() => []);
     for (let rep = 0; rep < LIFECYCLE_REPETITIONS; rep++) {

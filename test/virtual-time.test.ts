@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Duration } from 'aws-cdk-lib';
 import { exampleProperties, ReplicatorOptions } from '../examples/orders-replication';
+import { invokeLambda } from '../local-aws/cloudformation/lambda-invoke';
 import { CloudFormationResource, Handler, loadBundledHandler, NO_RESPONSE_REASON, Properties, ProviderOptions } from '../local-aws/cloudformation/provider-framework';
 import { replicatorProviderModel } from '../local-aws/cloudformation/provider-model';
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
@@ -117,6 +118,33 @@ describe("the handler's clock", () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.reason).toMatch(/disappeared while it was being created/);
+  });
+});
+
+describe('the Lambda context object', () => {
+  const payload = (result: { Payload: Uint8Array }) => JSON.parse(new TextDecoder().decode(result.Payload));
+
+  test('getRemainingTimeInMillis counts the function\'s Timeout down on the world clock', async () => {
+    const result = await invokeLambda(async (context) => {
+      const before = context.getRemainingTimeInMillis();
+      clock.advance(90_000);
+      return [before, context.getRemainingTimeInMillis()];
+    }, 120, clock, undefined);
+
+    const [before, after] = payload(result) as number[];
+    expect(before).toBeGreaterThan(119_000);
+    expect(before - after).toBeGreaterThanOrEqual(90_000);
+    expect(after).toBeLessThanOrEqual(30_000);
+  });
+
+  test('a function whose world time passes its Timeout is stopped: whatever it returns is lost', async () => {
+    const result = await invokeLambda(async () => {
+      clock.advance(121_000);
+      return 'done';
+    }, 120, clock, undefined);
+
+    expect(result.FunctionError).toBe('Unhandled');
+    expect(payload(result)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 120.00 seconds' });
   });
 });
 

@@ -48,20 +48,32 @@ async function withLogs<T>(sink: ((line: string) => void) | undefined, fn: () =>
 class FunctionTimeout extends Error {}
 
 /**
- * One Lambda invocation of `fn` with the Invoke API's semantics: the result as the payload, or FunctionError
- * "Unhandled" with the error payload. A function still running at its `Timeout` is stopped; Lambda reports
+ * The part of the Lambda Node.js context object the handler reads: "getRemainingTimeInMillis() – Returns the number of
+ * milliseconds left before the execution times out" (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html),
+ * on the world's clock, so that a virtual clock's waits count against the function's `Timeout` as real ones would.
+ */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * One Lambda invocation of `fn`, given the context object, with the Invoke API's semantics: the result as the payload,
+ * or FunctionError "Unhandled" with the error payload. A function still running at its `Timeout` is stopped; Lambda reports
  * "Task timed out after N seconds" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
  */
 export async function invokeLambda(
-  fn: () => Promise<unknown>, timeoutSeconds: number, clock: WorldClock, sink: ((line: string) => void) | undefined,
+  fn: (context: LambdaContext) => Promise<unknown>, timeoutSeconds: number, clock: WorldClock, sink: ((line: string) => void) | undefined,
 ): Promise<InvokeResult> {
   const started = clock.now();
+  const context: LambdaContext = { getRemainingTimeInMillis: () => Math.max(0, started + timeoutSeconds * 1000 - clock.now()) };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new FunctionTimeout()), timeoutSeconds * 1000);
   });
   try {
-    const result = await Promise.race([withLogs(sink, () => clock.run(fn)), timeout]);
+    const result = await Promise.race([withLogs(sink, () => clock.run(() => fn(context))), timeout]);
+    // on a virtual clock the waits are skipped, so the race above cannot see them: a function whose world time went
+    // past its `Timeout` is stopped all the same, and whatever it answered is lost
     if (clock.now() - started > timeoutSeconds * 1000) throw new FunctionTimeout();
     return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encode(result) };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import * as fs from 'fs';
 import * as path from 'path';
-import { invokeLambda, InvokeResult } from './lambda-invoke';
+import { invokeLambda, InvokeResult, LambdaContext } from './lambda-invoke';
 import { ProviderModel, replicatorProviderModel } from './provider-model';
 import type { DeployedStackView } from './query-api';
 import type { DeployedResource, StackStatusInProgress } from './stack';
@@ -18,7 +18,8 @@ import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEven
  * - Lambda Invoke: a handler that returns answers its result as the payload; one that throws answers
  *   `FunctionError: "Unhandled"` with the runtime's error payload (Lambda API reference, Invoke,
  *   https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). A function that runs past its `Timeout` (read from
- *   the synthesized template) is stopped and answers a timeout error.
+ *   the synthesized template) is stopped and answers a timeout error. The handler is called with the event and the
+ *   context object, whose `getRemainingTimeInMillis()` counts that `Timeout` down on the world clock (lambda-invoke.ts).
  * - The waiter state machine: its retry policy (interval, backoff rate, max attempts) is read from the synthesized
  *   definition (provider-model.ts) and run as Step Functions runs a Retrier, then the Catch into `onTimeout`
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
@@ -36,9 +37,10 @@ export const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'provide
 /** The handler's TypeScript source: what coverage and mutation tools instrument. */
 export const HANDLER_SOURCE = path.join(__dirname, '..', '..', 'src', 'provider', 'handler.lambda.ts');
 
+/** The handler's entry points, called as Lambda calls them: the event, and the context object (lambda-invoke.ts). */
 export interface Handler {
-  onEventHandler(event: ProviderEvent): Promise<OnEventResponse>;
-  isCompleteHandler(event: IsCompleteEvent): Promise<IsCompleteResponse>;
+  onEventHandler(event: ProviderEvent, context?: LambdaContext): Promise<OnEventResponse>;
+  isCompleteHandler(event: IsCompleteEvent, context?: LambdaContext): Promise<IsCompleteResponse>;
 }
 
 /**
@@ -231,10 +233,11 @@ async function runFramework(handler: Handler, event: ProviderEvent, options: Pro
     invokeFunction: async ({ FunctionName, Payload }) => {
       const userEvent = JSON.parse(Payload);
       if (FunctionName === onEventArn) {
-        return invokeLambda(() => handler.onEventHandler(userEvent), model.onEventTimeoutSeconds, clock, options.onLog);
+        return invokeLambda((context) => handler.onEventHandler(userEvent, context), model.onEventTimeoutSeconds, clock, options.onLog);
       }
       polls += 1;
-      const result = await invokeLambda(() => handler.isCompleteHandler(userEvent), model.isCompleteTimeoutSeconds, clock, options.onLog);
+      const result = await invokeLambda((context) => handler.isCompleteHandler(userEvent, context), model.isCompleteTimeoutSeconds, clock,
+        options.onLog);
       if (result.FunctionError === undefined) options.onPoll?.(JSON.parse(new TextDecoder().decode(result.Payload)));
       return result;
     },

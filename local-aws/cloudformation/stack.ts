@@ -405,13 +405,13 @@ export class CloudFormationStack {
   private callerAware(): Handler {
     const roles = this.handlerRoles();
     return {
-      onEventHandler: async (event) => {
+      onEventHandler: async (event, context) => {
         this.caller = roles.onEvent;
-        try { return await this.handler.onEventHandler(event); } finally { this.caller = undefined; }
+        try { return await this.handler.onEventHandler(event, context); } finally { this.caller = undefined; }
       },
-      isCompleteHandler: async (event) => {
+      isCompleteHandler: async (event, context) => {
         this.caller = roles.isComplete;
-        try { return await this.handler.isCompleteHandler(event); } finally { this.caller = undefined; }
+        try { return await this.handler.isCompleteHandler(event, context); } finally { this.caller = undefined; }
       },
     };
   }

@@ -1,8 +1,10 @@
 import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEvent } from './events';
 import { conciseError } from './failure-reason';
+import { InvocationContext, withInvocationDeadline } from './invocation-deadline';
 import { isComplete } from './is-complete';
 import { kafkaClient } from './kafka-client';
 import { onEvent } from './on-event';
+import { retryTransient } from './transient-retry';
 
 /**
  * The provider's Lambda entry points. One bundled asset serves both functions: the onEvent function's
@@ -26,8 +28,12 @@ async function step<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function onEventHandler(event: ProviderEvent): Promise<OnEventResponse> {
-  return step(() => onEvent(event, client, log));
+/**
+ * onEvent, run again after a transient error while the invocation has time (transient-retry.ts), its waits bounded by
+ * the time Lambda gives it (`context`, invocation-deadline.ts).
+ */
+export async function onEventHandler(event: ProviderEvent, context?: InvocationContext): Promise<OnEventResponse> {
+  return step(() => withInvocationDeadline(context, () => retryTransient(() => onEvent(event, client, log), log)));
 }
 
 export async function isCompleteHandler(event: IsCompleteEvent): Promise<IsCompleteResponse> {

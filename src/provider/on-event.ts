@@ -3,6 +3,7 @@ import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagRe
 import { managedByValue } from './adoption';
 import { adopt, createdByThisResource } from './adoption-steps';
 import type { Logger, OnEventResponse, ProviderEvent } from './events';
+import { mayWait } from './invocation-deadline';
 import { describeReplicator, errorMessage, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
@@ -123,9 +124,10 @@ async function create(
 
 /**
  * How long a retried create waits for the list reads to show the replicator it created, between attempts: 31.5 s in
- * all, so that with the calls themselves it stays well within onEvent's 2-minute Lambda timeout
- * (replicator-provider.ts). ListReplicators and ListTagsForResource may lag behind CreateReplicator (MSK documents
- * nothing about their consistency; the local simulator models the lag, `lagListsAfterNextCreate`).
+ * all at most, and only while the invocation's remaining time allows (invocation-deadline.ts: a lower function
+ * timeout, or slow calls before, cut the waits short and the search goes on in isComplete). ListReplicators and
+ * ListTagsForResource may lag behind CreateReplicator (MSK documents nothing about their consistency; the local
+ * simulator models the lag, `lagListsAfterNextCreate`).
  */
 export const ADOPTION_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 16000];
 
@@ -158,7 +160,8 @@ async function ownCreation(
     // read that lags answers NotFound or no tags at all
     const anotherCreator = tags !== undefined && Object.keys(tags).length > 0;
     if (anotherCreator) throw nameTaken(name, tags?.[OWNER_TAG_KEY] === ownerTagValue(event));
-    if (attempt >= ADOPTION_WAITS_MS.length) return 'pending';
+    // out of waits, or of the invocation's time (invocation-deadline.ts): isComplete goes on looking
+    if (attempt >= ADOPTION_WAITS_MS.length || !mayWait(ADOPTION_WAITS_MS[attempt])) return 'pending';
     log(`CreateReplicator ${name}: the name exists but ${arn === undefined ? 'ListReplicators does not show it' : `the tags of ${arn} do not name a request`} `
       + `yet: reading again in ${ADOPTION_WAITS_MS[attempt]} ms`);
     await sleep(ADOPTION_WAITS_MS[attempt]);
@@ -243,13 +246,15 @@ async function resolveWithWaits(client: KafkaClient, pending: PendingCreation, l
   for (let attempt = 0; ; attempt++) {
     const resolved = await resolvePendingCreation(client, pending, log);
     if (resolved.kind === 'ours' || resolved.kind === 'other' || attempt >= ADOPTION_WAITS_MS.length) return resolved;
+    if (!mayWait(ADOPTION_WAITS_MS[attempt])) return resolved;
     await sleep(ADOPTION_WAITS_MS[attempt]);
   }
 }
 
 /**
  * Waits before each re-read of a replicator CloudFormation tracks that DescribeReplicator says does not exist: 7.5 s in
- * all, inside onEvent's 120-second timeout.
+ * all. A wait the invocation's remaining time does not allow fails onEvent (sleep.ts, OutOfTime) rather than believe
+ * the NotFound early.
  */
 export const ABSENCE_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 

@@ -1,3 +1,5 @@
+import { mayWait, OutOfTime } from './invocation-deadline';
+
 /**
  * The handler's waits (re-reads of a lagging read, the retried create's search). In Lambda they are real waits. A
  * world that plays time itself (the local CloudFormation's virtual clock, the property test) sets
@@ -8,7 +10,12 @@ export const SLEEP_HOOK = '__cdkMskReplicatorSleep';
 
 type SleepHook = (ms: number) => Promise<void>;
 
-export function sleep(ms: number): Promise<void> {
+/**
+ * Waits `ms`. Inside an onEvent invocation a wait that would leave less than its margin fails with OutOfTime instead
+ * (invocation-deadline.ts): a loop that has a safe answer short of its full waits checks `mayWait` first.
+ */
+export async function sleep(ms: number): Promise<void> {
+  if (!mayWait(ms)) throw new OutOfTime(ms);
   const hook = (globalThis as Record<string, unknown>)[SLEEP_HOOK] as SleepHook | undefined;
   return hook !== undefined ? hook(ms) : new Promise((resolve) => setTimeout(resolve, ms));
 }

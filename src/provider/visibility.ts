@@ -1,5 +1,6 @@
 import type { KafkaClient } from '@aws-sdk/client-kafka';
 import type { Logger, ResourceData } from './events';
+import { mayWait } from './invocation-deadline';
 import { describeReplicator, isTransient } from './kafka-calls';
 import { sleep } from './sleep';
 
@@ -21,9 +22,10 @@ import { sleep } from './sleep';
 export const VISIBILITY_GRACE_MS = 2 * 60 * 1000;
 
 /**
- * Waits between the reads with which a Delete looks for its replicator before it starts: 7.5 s in all, inside onEvent's
- * 120-second timeout. Several reads, because a read may answer from a view before the replicator existed even after
- * another read saw it (reads need not be monotonic: the harsher reading of the same pages).
+ * Waits between the reads with which a Delete looks for its replicator before it starts: 7.5 s in all, as far as the
+ * invocation's remaining time allows (invocation-deadline.ts). Several reads, because a read may answer from a view
+ * before the replicator existed even after another read saw it (reads need not be monotonic: the harsher reading of
+ * the same pages).
  */
 export const SEEN_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
 
@@ -35,6 +37,8 @@ export const SEEN_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
  */
 export async function seenAtDeleteStart(client: KafkaClient, arn: string, log: Logger): Promise<boolean> {
   for (const wait of [0, ...SEEN_REREAD_WAITS_MS]) {
+    // short of time (invocation-deadline.ts): "not seen" only makes the Delete wait longer
+    if (wait > 0 && !mayWait(wait)) break;
     if (wait > 0) await sleep(wait);
     try {
       if (await describeReplicator(client, arn) !== undefined) return true;
@@ -42,7 +46,7 @@ export async function seenAtDeleteStart(client: KafkaClient, arn: string, log: L
       if (!isTransient(error)) throw error;
     }
   }
-  log(`${arn} not found by ${SEEN_REREAD_WAITS_MS.length + 1} reads: gone, or created moments ago and not visible yet; `
+  log(`${arn} not found by its reads: gone, or created moments ago and not visible yet; `
     + `NotFound is believed ${VISIBILITY_GRACE_MS / 1000} s after the delete started`);
   return false;
 }
