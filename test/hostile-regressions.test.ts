@@ -250,6 +250,14 @@ describe('the rollback of a tags-only update whose first tag read lags behind th
     expect(sim.replicator(arn)!.tags.team).toBe('y');
   });
 
+  // The same on a replicator that turned FAILED during the update: a rollback that changes nothing in place still applies tags.
+  it('gives a FAILED replicator back the rolled-back template\'s tags', async () => {
+    const { arn, resource } = await createdThenRolledBack('LaggingFailed', { team: 'y' }, { team: 'x' }, {}, true);
+    expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(sim.replicator(arn)!.state).toBe('FAILED');
+    expect(sim.replicator(arn)!.tags.team).toBe('y');
+  });
+
   // An operator's tag that neither template names stays, however the reads lag.
   it('leaves a tag someone else added', async () => {
     const { arn } = await createdThenRolledBack('LaggingOperator', { team: 'y' }, { team: 'x' }, { 'cost-centre': 'ops' });
@@ -260,10 +268,11 @@ describe('the rollback of a tags-only update whose first tag read lags behind th
 /**
  * Creates a replicator with `tags`, lets an operator add `operatorTags`, then sends an Update to `failedTags` that
  * another resource's failure rolls back, with the rollback's first ListTagsForResource answering from before the
- * update's last tag write.
+ * update's last tag write (and the replicator turned FAILED before the rollback when `turnsFailed`).
  */
 async function createdThenRolledBack(
   prefix: string, tags: Record<string, string>, failedTags: Record<string, string>, operatorTags: Record<string, string> = {},
+  turnsFailed = false,
 ) {
   sim.beHostile(undefined);
   const created = new CloudFormationResource(handler, options, `${STACK_ID}-${prefix}`);
@@ -272,7 +281,10 @@ async function createdThenRolledBack(
   if (Object.keys(operatorTags).length > 0) sim.modifyOutOfBand(arn, { tags: operatorTags });
   const lagOnRollback: ProviderOptions = {
     ...options,
-    onResponse: () => sim.lagNextRead(arn, 'ListTagsForResource'),
+    onResponse: () => {
+      if (turnsFailed) sim.setState(arn, 'FAILED', { code: 'REPLICATOR_FAILED', message: 'The replicator cannot reach its clusters' });
+      sim.lagNextRead(arn, 'ListTagsForResource');
+    },
   };
   const resource = new CloudFormationResource(handler, lagOnRollback, `${STACK_ID}-${prefix}`);
   resource.physicalResourceId = arn;
