@@ -63,10 +63,13 @@ import { SLEEP_HOOK } from '../src/provider/sleep';
  * To replay a reported run: PROPERTY_SEED=<fast-check seed> (PROPERTY_LOG=1 prints the handler's log and the operator's edits). To look past a defect the reordering of lists finds at
  * once: PROPERTY_NO_SHUFFLE=1 (exploration only; CI runs with every hostile behaviour). To plan more updates that keep
  * the replicator: PROPERTY_KEEP=1 (exploration only, see `keepingCreateOnlyFields`). To adopt in every sequence a replicator
- * the template can adopt (it differs in topics or tags at most): PROPERTY_ADOPT=1 (exploration only).
+ * the template can adopt (it differs in topics or tags at most): PROPERTY_ADOPT=1 (exploration only). To explore for longer
+ * than the CI bound: PROPERTY_TIME_MS=<ms>. To replay the counterexample of a report: PROPERTY_PATH=<its path> with its
+ * PROPERTY_SEED and knobs: fast-check starts from that history (then the ones next to it in its shrinking order) instead
+ * of the first sequence, and stops at the first failure, without the sequences before it that a whole run replays first.
  */
 
-const TIME_LIMIT_MS = 40_000;
+const TIME_LIMIT_MS = Number(process.env.PROPERTY_TIME_MS ?? 40_000);
 /** The seed CI replays (the run that found the rewritten-owner-tag and lagging-NotFound rollbacks, fixed since). */
 const CI_SEED = 1597732921;
 const seedOf = (value: string | undefined): number | undefined =>
@@ -716,6 +719,7 @@ test('random histories against a hostile MSK keep one active replicator, the tra
       seed: seedOf(process.env.PROPERTY_SEED),
       interruptAfterTimeLimit: TIME_LIMIT_MS,
       markInterruptAsFailure: false,
+      ...(process.env.PROPERTY_PATH ? { path: process.env.PROPERTY_PATH, endOnFailure: true } : {}),
     },
   );
   expect(sequences).toBeGreaterThan(10);

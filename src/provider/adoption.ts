@@ -253,17 +253,18 @@ export function tagBudgetRefusal(
 
 /**
  * The tag changes that give a released replicator back its tags as found: keys it had are set to their old values,
- * keys it did not have are removed, and so is the found-state record itself.
+ * keys it did not have are removed, and so is the found-state record itself. Decided from the record alone, not from
+ * `liveTags` (which only names the record's chunks): a tag read may lag behind the adoption's TagResource, and the
+ * merge of several reads (tag-reads.ts) lets a lagging last read win, showing the old values already in place
+ * (test/adoption-give-back-tags.test.ts). TagResource of a value already there changes nothing, and an UntagResource
+ * naming a key the replicator does not carry is one the service takes (see tag-writes.ts).
  */
 export function restoreTags(found: FoundState, liveTags: Record<string, string>): { toAdd: Record<string, string>; toRemove: string[] } {
   const toAdd: Record<string, string> = {};
   const toRemove: string[] = [];
   for (const [key, value] of Object.entries(found.tags)) {
-    if (value === null) {
-      if (liveTags[key] !== undefined) toRemove.push(key);
-    } else if (liveTags[key] !== value) {
-      toAdd[key] = value;
-    }
+    if (value === null) toRemove.push(key);
+    else toAdd[key] = value;
   }
   toRemove.push(...foundStateKeys(liveTags));
   return { toAdd, toRemove: toRemove.sort() };

@@ -10,13 +10,14 @@ import { adoptedFate, recordAdoption, releaseStep } from './adoption-steps';
 import type { IsCompleteEvent, IsCompleteResponse, Logger, ResourceData } from './events';
 import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
-import { DEPLOYED_TAG_KEY, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate, planTags } from './lifecycle';
+import { DEPLOYED_TAG_KEY, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreation } from './pending-creation';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 import { sleep } from './sleep';
 import { describeStackStatus, StackStatusReader } from './stack-status';
+import { tagWrites } from './tag-writes';
 import { mayBelieveGone, VISIBILITY_GRACE_MS } from './visibility';
 
 /**
@@ -195,13 +196,17 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
   } else if (request !== undefined) {
     return sendInPlaceUpdate(request, live, client, log);
   }
-  const desiredTags = {
-    ...desired.Tags,
+  const handlerTags = {
     [OWNER_TAG_KEY]: ownerTagValue(event),
     ...(desired.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {}),
   };
   const liveTags = await listTags(client, arn);
-  const tags = planTags(desiredTags, previous?.Tags, liveTags);
+  // tag-writes.ts: what this resource may have written is undone from the event, since the read may lag behind it. An
+  // adoption (a Create: no previous template) wrote the template's tags with its record of how it found the replicator
+  // (adoption-steps.ts `recordAdoption`, from this event), so they are the ones the replicator may carry.
+  // A template without tags has none (`{}`); undefined: OldResourceProperties that do not decode, nothing known.
+  const previousTags = event.Data.LifecycleAction === 'adopt' ? desired.Tags ?? {} : previous && (previous.Tags ?? {});
+  const tags = tagWrites(desired.Tags ?? {}, handlerTags, previousTags, liveTags);
   // An Update reaches a resource whose Create completed, in a later operation: the record of how an adopted replicator
   // was found (adoption.ts) has served its purpose, since no rollback of that later operation undoes the adoption. (With
   // rollback disabled, `--no-rollback`, the adoption's own operation may have failed: the README states that limit.)
