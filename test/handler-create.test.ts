@@ -3,10 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { completeEvent, createEvent, describedReplicator, ORIGINAL_ARN, rawProperties } from './fixtures/handler-fixtures';
 import { isComplete } from '../src/provider/is-complete';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 
 /** isComplete of a create, in the states the other suites do not reach. */
 
 const kafka = mockClient(KafkaClient);
+useVirtualWaits();
 const client = new KafkaClient({ region: 'us-east-1' });
 const log = () => undefined;
 

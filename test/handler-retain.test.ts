@@ -11,6 +11,7 @@ import { isComplete } from '../src/provider/is-complete';
 import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue } from '../src/provider/ownership';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 
 /**
  * The removal policy. DESTROY deletes. RETAIN: only a replicator that completed a deployment is retained (it carries the deployed tag);
@@ -19,6 +20,7 @@ import { ownerTagValue } from '../src/provider/ownership';
  */
 
 const kafka = mockClient(KafkaClient);
+useVirtualWaits();
 const client = new KafkaClient({ region: 'us-east-1' });
 let logs: string[];
 const log = (message: string) => logs.push(message);

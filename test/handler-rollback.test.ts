@@ -9,6 +9,7 @@ import type { ProviderEvent } from '../src/provider/events';
 import { OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 
 /**
  * CloudFormation's rollback of a replacement: an Update sent to the replacement's ARN with the old properties (and the
@@ -18,6 +19,7 @@ import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
  */
 
 const kafka = mockClient(KafkaClient);
+useVirtualWaits();
 const client = new KafkaClient({ region: 'us-east-1' });
 let logs: string[];
 const log = (message: string) => logs.push(message);

@@ -6,20 +6,33 @@ import {
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { exampleProperties, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
+import { exampleProperties as synthesizeExample, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
 import { TargetCompressionType } from '../src';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
 import { DEPLOYED_TAG_KEY, MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue, requestTagValue } from '../src/provider/on-event';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 
 const kafka = mockClient(KafkaClient);
+useVirtualWaits();
 const client = new KafkaClient({ region: 'us-east-1' });
 let logs: string[];
 const log = (message: string) => logs.push(message);
 
 const ARN = 'arn:aws:kafka:us-east-1:123456789012:replicator/orders-dr/aaaa-bbbb';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
+
+/**
+ * The example's properties, synthesized once per distinct options in this file (a synthesis takes most of a second,
+ * and a mutation run reruns this file for every mutant it covers); each call gets its own copy.
+ */
+const synthesized = new Map<string, ReturnType<typeof synthesizeExample>>();
+function exampleProperties(options: Parameters<typeof synthesizeExample>[0] = {}): ReturnType<typeof synthesizeExample> {
+  const key = JSON.stringify(options);
+  if (!synthesized.has(key)) synthesized.set(key, synthesizeExample(options));
+  return structuredClone(synthesized.get(key)!);
+}
 
 // ---- named event builders
 function createEvent(props = exampleProperties()): ProviderEvent {
