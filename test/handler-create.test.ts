@@ -2,8 +2,8 @@ import { DescribeReplicatorCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { completeEvent, createEvent, describedReplicator, ORIGINAL_ARN, rawProperties } from './fixtures/handler-fixtures';
-import { isComplete } from '../src/provider/is-complete';
 import { useVirtualWaits } from './fixtures/virtual-waits';
+import { isComplete } from '../src/provider/is-complete';
 
 /** isComplete of a create, in the states the other suites do not reach. */
 

@@ -7,11 +7,11 @@ import 'aws-sdk-client-mock-jest';
 import {
   completeEvent, createEvent, deleteEvent, describedReplicator, ORIGINAL_ARN, rawProperties, REPLACEMENT_ARN,
 } from './fixtures/handler-fixtures';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 import { isComplete } from '../src/provider/is-complete';
 import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue } from '../src/provider/ownership';
-import { useVirtualWaits } from './fixtures/virtual-waits';
 
 /**
  * The removal policy. DESTROY deletes. RETAIN: only a replicator that completed a deployment is retained (it carries the deployed tag);

@@ -5,11 +5,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { describedReplicator, ORIGINAL_ARN, rawProperties, REPLACEMENT_ARN, STACK_ID, updateEvent } from './fixtures/handler-fixtures';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 import type { ProviderEvent } from '../src/provider/events';
 import { OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
-import { useVirtualWaits } from './fixtures/virtual-waits';
 
 /**
  * CloudFormation's rollback of a replacement: an Update sent to the replacement's ARN with the old properties (and the

@@ -3,16 +3,15 @@ import {
   KafkaClient, ListReplicatorsCommand, ListTagsForResourceCommand, NotFoundException, TagResourceCommand,
   TooManyRequestsException, UntagResourceCommand, UpdateReplicationInfoCommand,
 } from '@aws-sdk/client-kafka';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { exampleProperties as synthesizeExample, SOURCE_CLUSTER_ARN, TARGET_CLUSTER_ARN } from '../examples/orders-replication';
-import { TargetCompressionType } from '../src';
+import { exampleProperties } from './fixtures/example-properties';
+import { SOURCE_ARN as SOURCE_CLUSTER_ARN, TARGET_ARN as TARGET_CLUSTER_ARN } from './fixtures/handler-fixtures';
+import { useVirtualWaits } from './fixtures/virtual-waits';
 import type { IsCompleteEvent, ProviderEvent, ResourceData } from '../src/provider/events';
 import { isComplete } from '../src/provider/is-complete';
 import { DEPLOYED_TAG_KEY, MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent, ownerTagValue, requestTagValue } from '../src/provider/on-event';
-import { useVirtualWaits } from './fixtures/virtual-waits';
 
 const kafka = mockClient(KafkaClient);
 useVirtualWaits();
@@ -22,17 +21,6 @@ const log = (message: string) => logs.push(message);
 
 const ARN = 'arn:aws:kafka:us-east-1:123456789012:replicator/orders-dr/aaaa-bbbb';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
-
-/**
- * The example's properties, synthesized once per distinct options in this file (a synthesis takes most of a second,
- * and a mutation run reruns this file for every mutant it covers); each call gets its own copy.
- */
-const synthesized = new Map<string, ReturnType<typeof synthesizeExample>>();
-function exampleProperties(options: Parameters<typeof synthesizeExample>[0] = {}): ReturnType<typeof synthesizeExample> {
-  const key = JSON.stringify(options);
-  if (!synthesized.has(key)) synthesized.set(key, synthesizeExample(options));
-  return structuredClone(synthesized.get(key)!);
-}
 
 // ---- named event builders
 function createEvent(props = exampleProperties()): ProviderEvent {
@@ -101,7 +89,7 @@ beforeEach(() => {
 describe('onEvent', () => {
   test('Create sends CreateReplicator with a generated name and the owner tag, and returns the ARN', async () => {
     kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN, ReplicatorState: 'CREATING' });
-    const event = createEvent(exampleProperties({ tags: { team: 'streaming' } }));
+    const event = createEvent(exampleProperties({ Tags: { team: 'streaming' } }));
 
     const result = await onEvent(event, client, log);
 
@@ -129,7 +117,7 @@ describe('onEvent', () => {
   });
 
   test('Create adopts a replicator this very request created after a ConflictException (a retried delivery, not yet visible)', async () => {
-    const event = createEvent(exampleProperties({ replicatorName: 'orders-dr' }));
+    const event = createEvent(exampleProperties({ ReplicatorName: 'orders-dr' }));
     kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
     kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
     kafka.on(ListTagsForResourceCommand).resolves({
@@ -141,7 +129,7 @@ describe('onEvent', () => {
   });
 
   test('Create fails on a name an earlier request of this resource created (a retained replicator)', async () => {
-    const event = createEvent(exampleProperties({ replicatorName: 'orders-dr' }));
+    const event = createEvent(exampleProperties({ ReplicatorName: 'orders-dr' }));
     kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
     kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
     kafka.on(ListTagsForResourceCommand).resolves({
@@ -153,7 +141,7 @@ describe('onEvent', () => {
   });
 
   test('Create fails on a replicator this request created with another configuration', async () => {
-    const event = createEvent(exampleProperties({ replicatorName: 'orders-dr', targetCompressionType: TargetCompressionType.GZIP }));
+    const event = createEvent(exampleProperties({ ReplicatorName: 'orders-dr', TargetCompressionType: 'GZIP' }));
     kafka.on(CreateReplicatorCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
     kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
     kafka.on(ListTagsForResourceCommand).resolves({
@@ -169,7 +157,7 @@ describe('onEvent', () => {
     kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorName: 'orders-dr', ReplicatorArn: ARN }] });
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'other' } });
 
-    await expect(onEvent(createEvent(exampleProperties({ replicatorName: 'orders-dr' })), client, log))
+    await expect(onEvent(createEvent(exampleProperties({ ReplicatorName: 'orders-dr' })), client, log))
       .rejects.toThrow(/A replicator named "orders-dr" already exists .* not created by this resource/);
     expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
     expect(kafka).not.toHaveReceivedCommand(UpdateReplicationInfoCommand);
@@ -177,8 +165,8 @@ describe('onEvent', () => {
 
   test('Update of an immutable field with an unchanged fixed name fails without any write', async () => {
     kafka.on(DescribeReplicatorCommand).resolves(live());
-    const oldProps = exampleProperties({ replicatorName: 'orders-dr' });
-    const newProps = exampleProperties({ replicatorName: 'orders-dr', targetCompressionType: TargetCompressionType.GZIP });
+    const oldProps = exampleProperties({ ReplicatorName: 'orders-dr' });
+    const newProps = exampleProperties({ ReplicatorName: 'orders-dr', TargetCompressionType: 'GZIP' });
 
     await expect(onEvent(updateEvent(newProps, oldProps), client, log)).rejects.toThrow(
       /Changing `targetCompressionType` requires a new replicator.*change `replicatorName`/);
@@ -187,8 +175,8 @@ describe('onEvent', () => {
 
   test('Update back to what the live replicator already has (a rollback) is in place, not a replacement', async () => {
     kafka.on(DescribeReplicatorCommand).resolves(live());
-    const failedProps = exampleProperties({ replicatorName: 'orders-dr', targetCompressionType: TargetCompressionType.GZIP });
-    const original = exampleProperties({ replicatorName: 'orders-dr' });
+    const failedProps = exampleProperties({ ReplicatorName: 'orders-dr', TargetCompressionType: 'GZIP' });
+    const original = exampleProperties({ ReplicatorName: 'orders-dr' });
 
     const result = await onEvent(updateEvent(original, failedProps), client, log);
 
@@ -199,7 +187,7 @@ describe('onEvent', () => {
   test('Delete with RETAIN deletes nothing, marks the replicator retained and says so', async () => {
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: {} });
     kafka.on(TagResourceCommand).resolves({});
-    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    const result = await onEvent(deleteEvent(exampleProperties({ DeletionBehaviour: 'retain' })), client, log);
     expect(result.Data.LifecycleAction).toBe('retain');
     expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
     expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
@@ -208,7 +196,7 @@ describe('onEvent', () => {
 
   test('Delete with RETAIN of a replicator that never completed a deployment deletes it', async () => {
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'abc' } });
-    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    const result = await onEvent(deleteEvent(exampleProperties({ DeletionBehaviour: 'retain' })), client, log);
     expect(result.Data.LifecycleAction).toBe('delete');
     expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
   });
@@ -216,7 +204,7 @@ describe('onEvent', () => {
   test('Delete with RETAIN of a replicator that deployed retains it', async () => {
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'abc', [DEPLOYED_TAG_KEY]: 'true' } });
     kafka.on(TagResourceCommand).resolves({});
-    const result = await onEvent(deleteEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), client, log);
+    const result = await onEvent(deleteEvent(exampleProperties({ DeletionBehaviour: 'retain' })), client, log);
     expect(result.Data.LifecycleAction).toBe('retain');
   });
 
@@ -228,7 +216,7 @@ describe('onEvent', () => {
 
   test('logs name the request and the calls, never the properties or tags', async () => {
     kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN });
-    await onEvent(createEvent(exampleProperties({ tags: { secretish: 'do-not-log-me' } })), client, log);
+    await onEvent(createEvent(exampleProperties({ Tags: { secretish: 'do-not-log-me' } })), client, log);
     const text = logs.join('\n');
     expect(text).toMatch(/^Create \(new resource\)/);
     expect(text).toMatch(/CreateReplicator /);
@@ -243,7 +231,7 @@ describe('isComplete', () => {
   test('RUNNING under RETAIN marks the replicator deployed; under DESTROY no write', async () => {
     kafka.on(DescribeReplicatorCommand).resolves(live());
     kafka.on(TagResourceCommand).resolves({});
-    await isComplete(completeEvent(createEvent(exampleProperties({ removalPolicy: RemovalPolicy.RETAIN })), created), client, log);
+    await isComplete(completeEvent(createEvent(exampleProperties({ DeletionBehaviour: 'retain' })), created), client, log);
     expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ARN, Tags: { [DEPLOYED_TAG_KEY]: 'true' } });
     kafka.resetHistory();
     await isComplete(completeEvent(createEvent(exampleProperties()), created), client, log);
@@ -269,7 +257,7 @@ describe('isComplete', () => {
 
   test('CREATING completes at once when waitForRunning is false', async () => {
     kafka.on(DescribeReplicatorCommand).resolves(live({ ReplicatorState: 'CREATING' }));
-    const event = completeEvent(createEvent(exampleProperties({ waitForRunning: false })), created);
+    const event = completeEvent(createEvent(exampleProperties({ WaitForRunning: 'false' })), created);
     await expect(isComplete(event, client, log)).resolves.toMatchObject({ IsComplete: true });
   });
 
@@ -286,7 +274,7 @@ describe('isComplete', () => {
   test('the replicator\'s timeout: onEvent sets a deadline, isComplete fails once it has passed', async () => {
     kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: ARN });
     const before = Date.now();
-    const response = await onEvent(createEvent(exampleProperties({ timeout: Duration.minutes(5) })), client, log);
+    const response = await onEvent(createEvent(exampleProperties({ TimeoutSeconds: '300' })), client, log);
     expect(Number(response.Data.Deadline)).toBeGreaterThanOrEqual(before + 300_000);
     expect(Number(response.Data.Deadline)).toBeLessThan(before + 310_000);
 
@@ -296,7 +284,7 @@ describe('isComplete', () => {
   });
 
   test('the replicator\'s timeout never bounds a delete: no deadline from onEvent, and one from an earlier version is ignored', async () => {
-    const event = deleteEvent(exampleProperties({ timeout: Duration.minutes(5) }));
+    const event = deleteEvent(exampleProperties({ TimeoutSeconds: '300' }));
     const response = await onEvent(event, client, log);
     expect(response.Data.LifecycleAction).toBe('delete');
     expect(response.Data.Deadline).toBeUndefined();
@@ -313,7 +301,7 @@ describe('isComplete', () => {
 
   test('an in-place update sends the parts that differ with the CurrentVersion just read, then completes', async () => {
     const oldProps = exampleProperties();
-    const newProps = exampleProperties({ topicReplication: { topicsToReplicate: ['orders'] } });
+    const newProps = exampleProperties({ TopicReplication: { ...exampleProperties().TopicReplication as object, TopicsToReplicate: ['orders'] } });
     const event = completeEvent(updateEvent(newProps, oldProps), { ReplicatorArn: ARN, LifecycleAction: 'update' });
     kafka.on(DescribeReplicatorCommand).resolvesOnce(live()).resolves(live({ CurrentVersion: 'V2' }, ['orders']));
     kafka.on(UpdateReplicationInfoCommand).resolves({ ReplicatorState: 'UPDATING' });
@@ -341,8 +329,8 @@ describe('isComplete', () => {
   });
 
   test('tags: only keys the previous template set are removed; others are left alone', async () => {
-    const oldProps = exampleProperties({ tags: { team: 'a', cost: 'x' } });
-    const newProps = exampleProperties({ tags: { team: 'b' } });
+    const oldProps = exampleProperties({ Tags: { team: 'a', cost: 'x' } });
+    const newProps = exampleProperties({ Tags: { team: 'b' } });
     const event = completeEvent(updateEvent(newProps, oldProps), { ReplicatorArn: ARN, LifecycleAction: 'update' });
     kafka.on(DescribeReplicatorCommand).resolves(live());
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'a', cost: 'x', addedByOps: 'y', [OWNER_TAG_KEY]: ownerTagValue(event) } });
