@@ -32,6 +32,12 @@ describe('the time budget, from the synthesized template', () => {
     expect(worst + ReplicatorProvider.SERVICE_TIMEOUT_MARGIN.toSeconds()).toBeLessThanOrEqual(serviceTimeoutSeconds);
     // the numbers the comment on TOTAL_TIMEOUT states
     expect([model.onEventTimeoutSeconds, waits, roundTrips, worst]).toEqual([120, 3000, 303, 3423]);
+    // what the margin absorbs: polls that each wait out one hung attempt, or whose call runs to its bound
+    const margin = serviceTimeoutSeconds - worst;
+    const allowance = ReplicatorProvider.POLL_ROUND_TRIP_ALLOWANCE.toSeconds();
+    expect(margin).toBe(177);
+    expect(Math.floor(margin / (REQUEST_TIMEOUT_MS / 1000))).toBe(35);
+    expect(Math.floor(margin / (CALL_BOUND_MS / 1000 - allowance))).toBe(4);
   });
 
   test('one MSK call at its longest still ends inside the isComplete function\'s timeout; onEvent keeps that much in hand', () => {
