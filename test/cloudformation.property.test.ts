@@ -278,8 +278,7 @@ class World {
 
   /**
    * A new sequence: a fresh hostile generator, no recorded calls, no edited tags, and a fresh handler (each sequence
-   * is another stack, with a provider of its own: nothing the SDK client learnt in one sequence reaches the next, so a
-   * sequence replays the same after any other).
+   * is another stack, with a provider of its own: nothing the SDK client learnt in one sequence reaches the next).
    */
   begin(seed: number, adoptable?: string): void {
     this.handler = loadBundledHandler(this.sim.endpoint, 'us-east-1', undefined, this.cloudFormation.endpoint);
