@@ -154,16 +154,11 @@ describe('synth', () => {
 });
 
 /**
- * The bundled handler of one Region's Lambda function. Jest keeps its own module registry (deleting from
- * `require.cache` does not reload), so each Region's copy is loaded in an isolated registry: one SDK client per
- * Region, as two Lambda functions would have.
+ * The bundled handler of one Region's Lambda function: each load is a fresh module (loadBundledHandler), so one SDK
+ * client per Region, as two Lambda functions would have.
  */
 function regionHandler(endpoint: string, region: string): Handler {
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    handler = loadBundledHandler(endpoint, region);
-  });
-  return handler!;
+  return loadBundledHandler(endpoint, region);
 }
 
 function vpc(stack: Stack, name: string, region: string): ec2.IVpc {

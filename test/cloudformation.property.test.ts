@@ -221,17 +221,15 @@ function ownerOf(resource: CloudFormationResource): string {
 const ACTIVE = new Set(['RUNNING', 'CREATING', 'UPDATING']);
 
 /**
- * The simulator (in hostile mode, on a virtual clock) and the handler, shared by every sequence: the bundled handler
- * reads its endpoint once per test file. Each sequence restarts the hostile generator from its own seed.
+ * The simulator (in hostile mode, on a virtual clock), shared by every sequence. Each sequence restarts the hostile
+ * generator from its own seed and loads the handler afresh.
  */
 class World {
   static async start(): Promise<World> {
     const started = new World();
     started.sim = await MskSimulator.start({ clock: () => started.now, timing: { creatingMs: 20, updatingMs: 10, deletingMs: 10 } });
-    started.handler = loadBundledHandler(started.sim.endpoint);
-    // the stacks' statuses for the handler's DescribeStacks (after loading the handler, which points it at no endpoint)
+    // the stacks' statuses for the handler's DescribeStacks (the handler is loaded per sequence, pointed at it: begin)
     started.cloudFormation = await LocalCloudFormationApi.start({ region: 'us-east-1', stacks: [] });
-    process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = started.cloudFormation.endpoint;
     started.operator = new KafkaClient({
       region: 'us-east-1', endpoint: started.sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' },
     });
@@ -281,8 +279,12 @@ class World {
   /** Tag keys someone else edited on some replicator: the template no longer decides them. */
   readonly editedTags = new Set<string>();
 
-  /** A new sequence: a fresh hostile generator, no recorded calls, no edited tags. */
+  /**
+   * A new sequence: a fresh hostile generator, no recorded calls, no edited tags, and a fresh handler (each sequence
+   * is another stack, with a provider of its own: nothing the SDK client learnt in one sequence reaches the next).
+   */
   begin(seed: number, adoptable?: string): void {
+    this.handler = loadBundledHandler(this.sim.endpoint, 'us-east-1', undefined, this.cloudFormation.endpoint);
     this.sim.beHostile({ seed, ...HOSTILITY });
     this.sim.resetCalls();
     this.editedTags.clear();

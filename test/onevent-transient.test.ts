@@ -43,12 +43,8 @@ afterAll(async () => {
   await sim.stop();
 });
 beforeEach(() => {
-  // a cold Lambda per test: the SDK's retry capacity (a token bucket per client) and clock-skew estimate one test
-  // leaves do not carry over (jest keeps its own module registry, so loadBundledHandler's require.cache deletion alone
-  // returns the same module)
-  jest.isolateModules(() => {
-    handler = loadBundledHandler(sim.endpoint);
-  });
+  // a cold Lambda per test (each load is a fresh module): the SDK client's state one test leaves does not carry over
+  handler = loadBundledHandler(sim.endpoint);
   logs = [];
   sim.resetCalls();
 });

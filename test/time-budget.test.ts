@@ -1,9 +1,13 @@
+import * as timers from 'timers';
+import { DescribeReplicatorCommand } from '@aws-sdk/client-kafka';
 import { Template } from 'aws-cdk-lib/assertions';
 import { exampleProperties, exampleStack } from '../examples/orders-replication';
 import { CloudFormationResource, Handler, loadBundledHandler } from '../local-aws/cloudformation/provider-framework';
 import { providerModelOf } from '../local-aws/cloudformation/provider-model';
 import { MskSimulator } from '../local-aws/msk-simulator';
-import { MAX_ATTEMPTS, MAX_BACKOFF_MS, REQUEST_TIMEOUT_MS } from '../src/provider/kafka-client';
+import { ServiceError } from '../local-aws/msk-simulator/http-protocol';
+import { DEADLINE_MARGIN_MS } from '../src/provider/invocation-deadline';
+import { CALL_BOUND_MS, kafkaClient, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from '../src/provider/kafka-client';
 import { ReplicatorProvider } from '../src/provider/replicator-provider';
 
 /**
@@ -28,13 +32,77 @@ describe('the time budget, from the synthesized template', () => {
     expect(worst + ReplicatorProvider.SERVICE_TIMEOUT_MARGIN.toSeconds()).toBeLessThanOrEqual(serviceTimeoutSeconds);
     // the numbers the comment on TOTAL_TIMEOUT states
     expect([model.onEventTimeoutSeconds, waits, roundTrips, worst]).toEqual([120, 3000, 303, 3423]);
+    // what the margin absorbs: polls that each wait out one hung attempt, or whose call runs to its bound
+    const margin = serviceTimeoutSeconds - worst;
+    const allowance = ReplicatorProvider.POLL_ROUND_TRIP_ALLOWANCE.toSeconds();
+    expect(margin).toBe(177);
+    expect(Math.floor(margin / (REQUEST_TIMEOUT_MS / 1000))).toBe(35);
+    expect(Math.floor(margin / (CALL_BOUND_MS / 1000 - allowance))).toBe(4);
   });
 
-  test('one MSK call, every attempt hung, still ends inside the isComplete function\'s timeout', () => {
-    const oneCallMs = MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + MAX_BACKOFF_MS;
-    expect(oneCallMs).toBeLessThan(model.isCompleteTimeoutSeconds * 1000);
-    expect(oneCallMs).toBeLessThan(model.onEventTimeoutSeconds * 1000);
+  test('one MSK call at its longest still ends inside the isComplete function\'s timeout; onEvent keeps that much in hand', () => {
+    expect(CALL_BOUND_MS).toBe(45_500);
+    expect(CALL_BOUND_MS).toBeLessThan(model.isCompleteTimeoutSeconds * 1000);
+    expect(CALL_BOUND_MS).toBeLessThan(model.onEventTimeoutSeconds * 1000);
+    expect(DEADLINE_MARGIN_MS).toBe(CALL_BOUND_MS);
   });
+});
+
+/**
+ * The bound of one call, measured: the real client (kafkaClient(): the SDK's retry middleware and HTTP handler, our
+ * retry strategy) against the simulator answering every attempt 429 with `Retry-After: 3600` one millisecond before the
+ * request timeout would end it, the longest an attempt can take and still be throttled. Time is virtual (jest's fake
+ * timers: the SDK's and the simulator's setTimeout and Date), real I/O flows between the steps.
+ */
+describe('one call, every attempt throttled at the last moment', () => {
+  let sim: MskSimulator;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    sim = await MskSimulator.start();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_KAFKA: sim.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await sim.stop();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** Lets real I/O (the sockets) proceed, on a timer jest does not fake. */
+  const settle = () => new Promise((resolve) => timers.setTimeout(resolve, 25));
+
+  test(`takes at most CALL_BOUND_MS (${CALL_BOUND_MS} ms), Retry-After ignored, all ${MAX_ATTEMPTS} attempts made`, async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const throttleNext = () => sim.beforeNext('DescribeReplicator', async () => {
+      throttleNext();
+      await new Promise((resolve) => setTimeout(resolve, REQUEST_TIMEOUT_MS - 1));
+      throw new ServiceError('TooManyRequestsException', 'Rate exceeded', undefined, { 'retry-after': '3600' });
+    });
+    throttleNext();
+    const client = kafkaClient();
+    const started = Date.now();
+    let ended: number | undefined;
+    const call = client.send(new DescribeReplicatorCommand({ ReplicatorArn: 'arn:aws:kafka:us-east-1:123456789012:replicator/x/1' }))
+      .catch((error: unknown) => error)
+      .finally(() => { ended = Date.now(); });
+
+    while (ended === undefined) {
+      await settle();
+      if (ended === undefined) await jest.advanceTimersToNextTimerAsync();
+    }
+    const error = await call as { name?: string; $metadata?: { attempts?: number } };
+
+    expect(error.name).toBe('TooManyRequestsException');
+    expect(error.$metadata?.attempts).toBe(MAX_ATTEMPTS);
+    expect(sim.callsTo('DescribeReplicator').map((c) => c.status)).toEqual(Array(MAX_ATTEMPTS).fill(429));
+    expect(ended - started).toBeGreaterThanOrEqual(MAX_ATTEMPTS * (REQUEST_TIMEOUT_MS - 1));
+    expect(ended - started).toBeLessThanOrEqual(CALL_BOUND_MS);
+    client.destroy();
+  }, 60_000);
 });
 
 describe('a hung request', () => {

@@ -46,8 +46,10 @@ export interface Handler {
 /**
  * Loads the handler with the environment a Lambda function would have, pointed at `endpoint`: the bundled asset (what
  * users deploy), or its TypeScript source when `source` is 'src' (by default when HANDLER_SOURCE=src is set, so
- * coverage and mutation tools see the handler). The SDK client is created when the module loads, so each call loads
- * a fresh copy.
+ * coverage and mutation tools see the handler). Each call loads a fresh copy, a cold Lambda: the handler keeps state at
+ * module level (handler.lambda.ts: the SDK client, with its clock-skew estimate and its sockets; invocation-deadline.ts:
+ * the AsyncLocalStorage of the invocation's context), which a warm function would carry from one request to the next.
+ * What it shares with the test is the global `SLEEP_HOOK` (sleep.ts), which the world's clock sets per invocation.
  */
 export function loadBundledHandler(endpoint: string, region = 'us-east-1', source = handlerSourceFromEnv(), cloudFormationEndpoint?: string): Handler {
   process.env.AWS_ENDPOINT_URL_KAFKA = endpoint;
@@ -58,9 +60,28 @@ export function loadBundledHandler(endpoint: string, region = 'us-east-1', sourc
   process.env.AWS_SECRET_ACCESS_KEY = 'example-secret';
   delete process.env.AWS_PROFILE;
   const file = source === 'src' ? HANDLER_SOURCE : HANDLER_ASSET;
-  delete require.cache[require.resolve(file)];
+  return freshModule(file) as Handler;
+}
+
+/**
+ * A fresh copy of the module `file` and, for the TypeScript source, of every module it imports. Under jest, `require`
+ * goes through jest's module registry, which `require.cache` does not reach: `jest.isolateModules` gives the require a
+ * registry of its own ("creates a sandbox registry for the modules that are loaded inside the callback function",
+ * https://jestjs.io/docs/jest-object#jestisolatemodulesfn). Outside jest (bench/ and demo/, run by ts-node), Node's
+ * cache entry of `file` is deleted first: the bundle is one file; of the source, the entry file is fresh (it creates the
+ * client), the modules it imports stay shared.
+ */
+function freshModule(file: string): unknown {
+  let loaded: unknown;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file) as Handler;
+  const load = () => { loaded = require(file); };
+  if (typeof jest !== 'undefined') {
+    jest.isolateModules(load);
+  } else {
+    delete require.cache[require.resolve(file)];
+    load();
+  }
+  return loaded;
 }
 
 export function handlerSourceFromEnv(): 'bundle' | 'src' {

@@ -32,11 +32,16 @@ export function signingRegion(authorization: string | undefined): string | undef
   return /Credential=[^/]+\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(authorization ?? '')?.[1];
 }
 
-/** An error answered as `x-amzn-errortype` + `{ message, invalidParameter }`. */
+/**
+ * An error answered as `x-amzn-errortype` + `{ message, invalidParameter }`, with any `headers` added (e.g. a
+ * `Retry-After` hint, RFC 9110 section 10.2.3, which the SDK's retry strategy reads: @smithy/core submodules/retry
+ * `parseRetryAfterHeader`; MSK documents none, so tests send the harsher answer, a long one).
+ */
 export class ServiceError extends Error {
   readonly status: number;
 
-  constructor(readonly errorType: ServiceErrorName, message: string, readonly invalidParameter?: string) {
+  constructor(readonly errorType: ServiceErrorName, message: string, readonly invalidParameter?: string,
+    readonly headers: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = errorType;
     this.status = ERROR_STATUS[errorType];
@@ -189,7 +194,7 @@ export function errorAnswer(error: ServiceError): WireAnswer {
   const body: Record<string, string> = { message: error.message };
   if (error.invalidParameter !== undefined) body.invalidParameter = error.invalidParameter;
   const answer = jsonAnswer(error.status, body);
-  return { ...answer, headers: { ...answer.headers, 'x-amzn-errortype': error.errorType } };
+  return { ...answer, headers: { ...answer.headers, ...error.headers, 'x-amzn-errortype': error.errorType } };
 }
 
 function send(res: ServerResponse, answer: WireAnswer): void {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from './kafka-client';
+import { CALL_BOUND_MS } from './kafka-client';
 
 /**
  * The time an onEvent invocation has left, read from the Lambda context object: "getRemainingTimeInMillis() – Returns
@@ -19,20 +19,13 @@ export interface InvocationContext {
 }
 
 /**
- * The SDK's backoff over MAX_ATTEMPTS - 1 retries of a throttled call, at most: random x min(1,000 ms x 2^i, 20 s)
- * for i = 0..4 (@smithy/core 3.41, util-retry `DefaultRetryBackoffStrategy` with `Retry.throttlingDelay()` = 1,000 ms,
- * retries-2026-config.js, and `MAXIMUM_RETRY_DELAY` = 20 s, constants.js), 1 + 2 + 4 + 8 + 16 = 31 s. Other
- * transient errors back off from 50 ms, far less.
+ * What onEvent keeps in hand when it decides whether to wait once more: the longest one MSK call can take
+ * (kafka-client.ts `CALL_BOUND_MS`, every attempt hung until its request timeout and the longest waits of the retry
+ * strategy between them, 45.5 s). A wait is taken only when that much is left after it, so the read that follows it
+ * can end before Lambda stops the function. (What follows a loop's last read is a few calls more: they normally answer
+ * in well under a second each.)
  */
-export const THROTTLED_BACKOFF_MS = [0, 1, 2, 3, 4].reduce((sum, i) => sum + Math.min(1000 * 2 ** i, 20_000), 0);
-
-/**
- * What onEvent keeps in hand when it decides whether to wait once more: the longest one MSK call can take, every
- * attempt hung until its request timeout and throttled backoffs between them, 6 x 5 s + 31 s = 61 s. A wait is taken
- * only when that much is left after it, so the read that follows it can end before Lambda stops the function. (What
- * follows a loop's last read is a few calls more: they normally answer in well under a second each.)
- */
-export const DEADLINE_MARGIN_MS = MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + THROTTLED_BACKOFF_MS;
+export const DEADLINE_MARGIN_MS = CALL_BOUND_MS;
 
 /** The remaining time of the invocation running in this async context (set by handler.lambda.ts for onEvent). */
 const current = new AsyncLocalStorage<InvocationContext>();

@@ -41,9 +41,10 @@ export class ReplicatorProvider extends Construct {
    *   + 101 isComplete round trips (a Step Functions task, the framework's isComplete function,
    *     the isComplete function and one to five MSK calls: about a second, cold starts
    *     included), allowed POLL_ROUND_TRIP_ALLOWANCE each                                       303 s
-   *   = 3,423 s, so SERVICE_TIMEOUT_MARGIN (120 s) and more remain of the 3,600 s: room for the response upload
-   *     (cfn-response.js retries it up to 5 times) and for about 35 polls that each meet a hung request and wait
-   *     out its 5-second request timeout (kafka-client.ts).
+   *   = 3,423 s, so 177 s (SERVICE_TIMEOUT_MARGIN, 120 s, and more) remain of the 3,600 s: room for the response
+   *     upload (cfn-response.js retries it up to 5 times) and for about 35 polls that each meet a hung request and
+   *     wait out its 5-second request timeout, or 4 polls whose call runs to its 45.5-second bound
+   *     (kafka-client.ts CALL_BOUND_MS, 42.5 s over the allowance each).
    *
    * 55 minutes (110 polls) did not fit: 120 + 3,300 + 111 x 3 = 3,753 s. Sources: the waiter's definition in
    * aws-cdk-lib `custom-resources/lib/provider-framework/waiter-state-machine.js`; Step Functions retriers
