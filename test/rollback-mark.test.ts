@@ -18,7 +18,8 @@ import { ON_EVENT_RETRY_WAITS_MS } from '../src/provider/transient-retry';
  * SDK made 3 attempts, not 6: its retry quota (500 tokens, 5 per retry, refilled only by successes; @smithy/core
  * `StandardRetryStrategy`; AWS SDKs and Tools Reference Guide, "Retry behavior",
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) belongs to the client, which lives as
- * long as the Lambda execution environment, and the transient errors of earlier invocations had drained it. onEvent
+ * long as the Lambda execution environment, and the transient errors of earlier invocations had drained it (the
+ * handler's own retry strategy, retry-strategy.ts, keeps no quota since; nothing bounds how long an error lasts). onEvent
  * failed, so the Provider framework failed the rollback at once (runtime framework.js): UPDATE_ROLLBACK_FAILED, the
  * stack tracking the replacement, the original running untracked beside it; two replicators writing the same target
  * topics. A handler defect: the API model lists the transient errors for TagResource (kafka-api-model.json), and
