@@ -52,10 +52,8 @@ afterAll(async () => {
   await sim.stop();
 });
 beforeEach(() => {
-  // a cold Lambda per test: the SDK's retry quota one test leaves does not carry over
-  jest.isolateModules(() => {
-    handler = loadBundledHandler(sim.endpoint);
-  });
+  // a cold Lambda per test (loadBundledHandler loads a fresh module)
+  handler = loadBundledHandler(sim.endpoint);
   sim.resetCalls();
 });
 afterEach(() => {
