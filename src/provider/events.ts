@@ -31,6 +31,11 @@ export interface ResourceData {
   readonly CreateError?: string;
   /** A Delete: 'true' when a read showed the replicator as the Delete started (visibility.ts, `mayBelieveGone`). */
   readonly SeenAtStart?: string;
+  /**
+   * A rollback that returned to the original: the replacement whose rolled-back-to mark onEvent could not write (a
+   * transient error), written by isComplete before it completes (rolled-back-mark.ts).
+   */
+  readonly MarkRolledBackFrom?: string;
 }
 
 export interface OnEventResponse {

@@ -15,6 +15,7 @@ import { ownerTagValue } from './ownership';
 import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreation } from './pending-creation';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
+import { writeDeferredMark } from './rolled-back-mark';
 import { sleep } from './sleep';
 import { describeStackStatus, StackStatusReader } from './stack-status';
 import { tagWrites } from './tag-writes';
@@ -44,8 +45,12 @@ export async function isComplete(
     switch (event.Data.LifecycleAction) {
       case 'create':
         return await awaitCreation(event, client, log);
-      case 'update':
-        return await reconcile(event, client, log);
+      case 'update': {
+        const reconciled = await reconcile(event, client, log);
+        // a rollback's mark onEvent could not write (rolled-back-mark.ts): written before the rollback completes
+        if (reconciled.IsComplete) await writeDeferredMark(event, client, log);
+        return reconciled;
+      }
       case 'adopt':
         return await recordAdoption(event, client, log) ?? await reconcile(event, client, log);
       case 'adopted-delete': {

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import { managedByValue } from './adoption';
 import { adopt, createdByThisResource } from './adoption-steps';
-import type { Logger, OnEventResponse, ProviderEvent } from './events';
+import type { Logger, OnEventResponse, ProviderEvent, ResourceData } from './events';
 import { mayWait } from './invocation-deadline';
 import { describeReplicator, errorMessage, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
@@ -20,6 +20,7 @@ import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownershi
 import { assertAsRequested, nameTaken, parsePendingCreation, pendingCreationId, PendingCreation, resolvePendingCreation } from './pending-creation';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
+import { markOrDefer } from './rolled-back-mark';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
 import { decideUpdate } from './update-decision';
@@ -201,7 +202,7 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // Returning to a replicator this resource already has (a rollback's original) creates nothing, so replacement
   // protection does not stand in its way: a rollback must never be refused.
   const original = await originalToReturnTo(physicalId, props, event, client, log);
-  if (original !== undefined) return inPlace(original);
+  if (original !== undefined) return inPlace(original.live, original.marked ? {} : { MarkRolledBackFrom: physicalId });
   if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
@@ -275,11 +276,11 @@ async function describeUnlessGone(client: KafkaClient, arn: string, log: Logger)
   return undefined;
 }
 
-function inPlace(live: DescribeReplicatorResponse): OnEventResponse {
+function inPlace(live: DescribeReplicatorResponse, mark: Pick<ResourceData, 'MarkRolledBackFrom'> = {}): OnEventResponse {
   const arn = live.ReplicatorArn!;
   return {
     PhysicalResourceId: arn,
-    Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion, LifecycleAction: 'update' },
+    Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion, LifecycleAction: 'update', ...mark },
   };
 }
 
@@ -290,7 +291,8 @@ function inPlace(live: DescribeReplicatorResponse): OnEventResponse {
  * failed) with the old properties: answering with the original's ARN makes CloudFormation track it again and delete
  * the replacement in its cleanup phase, instead of creating a third replicator and forgetting the original. The
  * replacement is first tagged with the ARN returned to (ROLLED_BACK_TAG_KEY): the positive mark that makes that
- * cleanup Delete delete it even under RETAIN.
+ * cleanup Delete delete it even under RETAIN. A transient error on that write leaves it to isComplete (`marked`
+ * false, rolled-back-mark.ts) rather than fail the rollback.
  */
 async function originalToReturnTo(
   replacementArn: string,
@@ -298,19 +300,14 @@ async function originalToReturnTo(
   event: ProviderEvent,
   client: KafkaClient,
   log: Logger,
-): Promise<DescribeReplicatorResponse | undefined> {
+): Promise<{ live: DescribeReplicatorResponse; marked: boolean } | undefined> {
   const tags = await listTagsIfVisible(client, replacementArn) ?? {};
   const original = await replicatorToReturnTo(props, event, client, log, { arn: replacementArn, tags });
   if (original === undefined) return undefined;
-  log(`TagResource ${replacementArn} keys=${ROLLED_BACK_TAG_KEY}`);
-  try {
-    await client.send(new TagResourceCommand({ ResourceArn: replacementArn, Tags: { [ROLLED_BACK_TAG_KEY]: original.ReplicatorArn! } }));
-  } catch (error) {
-    if (!isGone(error)) throw error;
-  }
+  const marked = await markOrDefer(client, replacementArn, original.ReplicatorArn!, log);
   log(`returning to ${original.ReplicatorArn}, this resource's with the requested configuration, `
     + `instead of replacing ${replacementArn}; CloudFormation deletes ${replacementArn} afterwards`);
-  return original;
+  return { live: original, marked };
 }
 
 /**
