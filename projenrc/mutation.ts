@@ -26,6 +26,7 @@ const UNIT_SUITES = [
   'test/handler-rollback.test.ts',
   'test/planner.property.test.ts',
   'test/planner-examples.test.ts',
+  'test/rolled-back-mark.test.ts',
 ];
 
 /**
@@ -47,6 +48,8 @@ const LOCAL_WORLD_SUITES = [
   'test/adoption-review.test.ts',
   'test/service-role-access.test.ts',
   'test/iam-lifecycle.test.ts',
+  'test/onevent-transient.test.ts',
+  'test/rollback-mark.test.ts',
 ];
 
 /**
