@@ -65,9 +65,9 @@ function active(resource: CloudFormationResource): ReplicatorRecord[] {
 }
 
 describe('onEvent run again after a transient error, short of time', () => {
-  // Defect: the run again sends CreateReplicator with less than the one-call margin left; Lambda stops it after the
-  // replicator was created, and the rollback leaves that replacement running untracked beside the original.
-  it.failing('a replacement whose run again is slow before CreateReplicator: no replicator is created that the rollback forgets', async () => {
+  // Failed before the fix: the run again sent CreateReplicator with less than the one-call margin left; Lambda stopped it
+  // after the replicator was created, and the rollback left that replacement running untracked beside the original.
+  test('a replacement whose run again is slow before CreateReplicator: no replicator is created that the rollback forgets', async () => {
     const resource = newStack();
     expect((await resource.create(props())).status).toBe('SUCCESS');
     const original = resource.physicalResourceId!;
@@ -88,5 +88,7 @@ describe('onEvent run again after a transient error, short of time', () => {
     expect(result.status).toBe('FAILED');
     expect(resource.physicalResourceId).toBe(original);
     expect(active(resource).map((r) => r.arn)).toEqual([original]);
+    expect(sim.callsTo('CreateReplicator')).toEqual([]);
+    expect(resource.history[1].result.reason).toMatch(/ran again after a transient error .* CreateReplicator .* was not sent/);
   }, 120_000);
 });

@@ -22,6 +22,7 @@ import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
+import { assertRunAgainMayCreate } from './transient-retry';
 import { decideUpdate } from './update-decision';
 import { seenAtDeleteStart } from './visibility';
 
@@ -97,6 +98,8 @@ async function create(
     ...(replaces !== undefined ? { [REPLACES_TAG_KEY]: replaces } : {}),
   };
   let arn: string | undefined;
+  // a run again of onEvent short of time must not create what Lambda may stop it from answering (transient-retry.ts)
+  assertRunAgainMayCreate(name);
   try {
     log(`CreateReplicator ${name}`);
     const response = await client.send(new CreateReplicatorCommand(createReplicatorRequest(props, name, tags)));
