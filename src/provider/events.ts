@@ -31,6 +31,11 @@ export interface ResourceData {
   readonly CreateError?: string;
   /** A Delete: 'true' when a read showed the replicator as the Delete started (visibility.ts, `mayBelieveGone`). */
   readonly SeenAtStart?: string;
+  /**
+   * An Update: 'true' when onEvent answered another replicator of this resource than the one the event names (a
+   * rollback's return to the original, on-event.ts): the OldResourceProperties' tags were never written to it.
+   */
+  readonly ReturnedTo?: string;
 }
 
 export interface OnEventResponse {

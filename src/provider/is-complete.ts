@@ -205,7 +205,11 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
   // adoption (a Create: no previous template) wrote the template's tags with its record of how it found the replicator
   // (adoption-steps.ts `recordAdoption`, from this event), so they are the ones the replicator may carry.
   // A template without tags has none (`{}`); undefined: OldResourceProperties that do not decode, nothing known.
-  const previousTags = event.Data.LifecycleAction === 'adopt' ? desired.Tags ?? {} : previous && (previous.Tags ?? {});
+  // A rollback returned to the original (on-event.ts, ReturnedTo): the rolled-back template's tags went to the
+  // replacement only, and a key it added may be another party's on the original (test/rollback-return-tags.test.ts):
+  // the original carries the template it returns to, so nothing is removed from it.
+  const carriesDesired = event.Data.LifecycleAction === 'adopt' || event.Data.ReturnedTo === 'true';
+  const previousTags = carriesDesired ? desired.Tags ?? {} : previous && (previous.Tags ?? {});
   const tags = tagWrites(desired.Tags ?? {}, handlerTags, previousTags, liveTags);
   // An Update reaches a resource whose Create completed, in a later operation: the record of how an adopted replicator
   // was found (adoption.ts) has served its purpose, since no rollback of that later operation undoes the adoption. (With

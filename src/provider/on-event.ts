@@ -192,7 +192,7 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
     const existing = await replicatorToReturnTo(props, event, client, log, { arn: physicalId, tags: {} });
     if (existing !== undefined) {
       log(`${physicalId} no longer exists; ${existing.ReplicatorArn} of this resource has the requested configuration: returning to it`);
-      return inPlace(existing);
+      return inPlace(existing, true);
     }
     log(`${physicalId} no longer exists (deleted outside CloudFormation): creating a new replicator`);
     return create(event, props, client, log);
@@ -204,7 +204,7 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // Returning to a replicator this resource already has (a rollback's original) creates nothing, so replacement
   // protection does not stand in its way: a rollback must never be refused.
   const original = await originalToReturnTo(physicalId, props, event, client, log);
-  if (original !== undefined) return inPlace(original);
+  if (original !== undefined) return inPlace(original, true);
   if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
@@ -238,7 +238,7 @@ async function updatePending(
   if (existing !== undefined) {
     log(`${event.PhysicalResourceId} is a creation that failed; ${existing.ReplicatorArn} of this resource has the requested `
       + 'configuration: returning to it');
-    return inPlace(existing);
+    return inPlace(existing, true);
   }
   log(`${event.PhysicalResourceId} is a creation that failed: creating a replicator with the requested configuration`);
   return create(event, props, client, log);
@@ -278,11 +278,18 @@ async function describeUnlessGone(client: KafkaClient, arn: string, log: Logger)
   return undefined;
 }
 
-function inPlace(live: DescribeReplicatorResponse): OnEventResponse {
+/** `returnedTo`: `live` is another replicator than the one the event names (events.ts, ReturnedTo). */
+function inPlace(live: DescribeReplicatorResponse, returnedTo = false): OnEventResponse {
   const arn = live.ReplicatorArn!;
   return {
     PhysicalResourceId: arn,
-    Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion, LifecycleAction: 'update' },
+    Data: {
+      ReplicatorArn: arn,
+      ReplicatorName: live.ReplicatorName,
+      CurrentVersion: live.CurrentVersion,
+      LifecycleAction: 'update',
+      ...(returnedTo ? { ReturnedTo: 'true' } : {}),
+    },
   };
 }
 
