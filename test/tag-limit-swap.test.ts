@@ -37,9 +37,9 @@ const props = (options: ReplicatorOptions = {}): Properties => exampleProperties
 /** `count` template tags `tag-<from>` ... */
 const tags = (from: number, count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`tag-${from + i}`, 'x']));
 
-// Defect: the reconciliation sends TagResource before UntagResource, so the replicator would pass through 51 tags and
-// MSK rejects the TagResource: the update fails and rolls back.
-it.failing('renaming a template tag on a replicator at 50 tags succeeds and leaves 50 tags', async () => {
+// Failed before the fix: the reconciliation sent TagResource before UntagResource, so the replicator would have passed
+// through 51 tags and MSK rejected the TagResource: the update failed and rolled back.
+test('renaming a template tag on a replicator at 50 tags succeeds and leaves 50 tags', async () => {
   const resource = new CloudFormationResource(handler, { clock }, 'arn:aws:cloudformation:us-east-1:123456789012:stack/TagLimitSwap/0a1b2c3d-1');
   // the template's tags and the handler's own marks fill the replicator up to the limit
   const first = props({ tags: tags(0, 47) });
