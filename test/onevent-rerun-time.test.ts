@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { exampleProperties, ReplicatorOptions } from '../examples/orders-replication';
 import { CloudFormationResource, Handler, loadBundledHandler, Properties } from '../local-aws/cloudformation/provider-framework';
 import { VirtualClock } from '../local-aws/cloudformation/world-clock';
-import { MskSimulator, ReplicatorRecord } from '../local-aws/msk-simulator';
+import { HostileOptions, MskSimulator, ReplicatorRecord } from '../local-aws/msk-simulator';
 import { TargetCompressionType } from '../src';
 import { MAX_ATTEMPTS } from '../src/provider/kafka-client';
 
@@ -23,12 +23,18 @@ const MINUTE = 60_000;
 const ACTIVE = new Set(['RUNNING', 'CREATING', 'UPDATING']);
 const OWNER_TAG = 'cdk-msk-replicator:owner';
 const RETAINED_TAG = 'cdk-msk-replicator:retained';
+const ROLLED_BACK_TAG = 'cdk-msk-replicator:rolled-back-to';
+const CALM: Omit<HostileOptions, 'seed'> = {
+  throttleRate: 0, serverErrorRate: 0, lostResponseRate: 0, staleReadRate: 0, spontaneousFailureRate: 0, shuffleLists: false,
+};
 
 let clock: VirtualClock;
 let sim: MskSimulator;
 let handler: Handler;
 let logs: string[] = [];
 let stacks = 0;
+/** What the test does once CloudFormation has a response (set by a test). */
+let afterResponse: (() => void) | undefined;
 
 beforeAll(async () => {
   clock = new VirtualClock();
@@ -45,6 +51,8 @@ beforeEach(() => {
   sim.resetCalls();
 });
 afterEach(() => {
+  afterResponse = undefined;
+  sim.beHostile(undefined);
   sim.clearFaults();
 });
 
@@ -54,7 +62,7 @@ const props = (options: ReplicatorOptions = {}): Properties => exampleProperties
 
 function newStack(): CloudFormationResource {
   stacks += 1;
-  return new CloudFormationResource(handler, { clock, onLog: (line) => logs.push(line) },
+  return new CloudFormationResource(handler, { clock, onLog: (line) => logs.push(line), onResponse: () => afterResponse?.() },
     `arn:aws:cloudformation:us-east-1:123456789012:stack/OnEventRerunTime${stacks}/0a1b2c3d-${stacks}`);
 }
 
@@ -89,6 +97,40 @@ describe('onEvent run again after a transient error, short of time', () => {
     expect(resource.physicalResourceId).toBe(original);
     expect(active(resource).map((r) => r.arn)).toEqual([original]);
     expect(sim.callsTo('CreateReplicator')).toEqual([]);
-    expect(resource.history[1].result.reason).toMatch(/ran again after a transient error .* CreateReplicator .* was not sent/);
+    expect(resource.history[1].result.reason).toMatch(/ran again after a transient error .* CreateReplicator .* was not sent again/);
+  }, 120_000);
+
+  // Defect (not fixed): the run again finds the replacement the first run created (its answer lost) among this resource's
+  // replicators with the requested configuration, and takes it for an original to return to (on-event.ts
+  // `originalToReturnTo`): it marks the replicator in service `rolled-back-to` that replacement before it answers.
+  // When that answer never reaches CloudFormation (here the TagResource's own answer is lost too, with no time left to
+  // run again), CloudFormation rolls back to the replicator in service, which keeps the mark (under RETAIN a later
+  // Delete deletes it instead of retaining it), and the replacement runs beside it, tracked by no stack.
+  it.failing('a replacement created by the first run (its answer lost), the run again slow: no mark on the replicator in service, '
+    + 'no replicator left untracked', async () => {
+    const resource = newStack();
+    expect((await resource.create(props())).status).toBe('SUCCESS');
+    sim.resetCalls();
+    // first run: DescribeReplicator takes 50 s; CreateReplicator takes effect but its answer is lost, the SDK's retry
+    // meets ConflictException, and the search for it (ListReplicators) fails past the SDK's retries (transient); the
+    // run again, from about 69 s left: DescribeReplicator takes 15 s
+    sim.beforeNext('DescribeReplicator', () => {
+      clock.advance(50_000);
+      sim.beforeNext('DescribeReplicator', () => clock.advance(15_000));
+    });
+    sim.beHostile({ seed: 7, ...CALM, lostResponseRate: 1 });
+    afterResponse = () => sim.beHostile(undefined);
+    sim.beforeNext('CreateReplicator', () => {
+      sim.inject({ operation: 'ListReplicators', error: 'ServiceUnavailableException', times: MAX_ATTEMPTS });
+    });
+
+    await resource.update(props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(sim.callsTo('CreateReplicator')[0].lostResponse).toBe(true);
+    expect(logs.some((l) => /transient ServiceUnavailableException .* running onEvent again/.test(l))).toBe(true);
+    const tracked = resource.physicalResourceId!;
+    clock.advance(10 * MINUTE);
+    expect(sim.replicator(tracked)!.tags[ROLLED_BACK_TAG]).toBeUndefined();
+    expect(active(resource).map((r) => r.arn)).toEqual([tracked]);
   }, 120_000);
 });

@@ -22,7 +22,7 @@ import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
-import { assertRunAgainMayCreate } from './transient-retry';
+import { runAgainShortOfTime } from './transient-retry';
 import { decideUpdate } from './update-decision';
 import { seenAtDeleteStart } from './visibility';
 
@@ -99,7 +99,8 @@ async function create(
   };
   let arn: string | undefined;
   // a run again of onEvent short of time must not create what Lambda may stop it from answering (transient-retry.ts)
-  assertRunAgainMayCreate(name);
+  const notSent = runAgainShortOfTime(name);
+  if (notSent !== undefined) return pendingAnswer(event, name, notSent, log, notSent);
   try {
     log(`CreateReplicator ${name}`);
     const response = await client.send(new CreateReplicatorCommand(createReplicatorRequest(props, name, tags)));
@@ -112,17 +113,21 @@ async function create(
     if (!unanswered && errorName(error) !== 'ConflictException') throw error;
     const owned = unanswered ? 'pending' : await ownCreation(event, props, name, client, log);
     if (owned === 'pending') {
-      // pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN
-      const pending = pendingCreationId({ name, request: requestTagValue(event) });
-      log(`CreateReplicator ${name}: ${unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the '
-        + 'reads do not show whose yet'}; isComplete goes on looking (${pending})`);
-      const createError = unanswered ? { CreateError: `${errorName(error)}: ${errorMessage(error)}`.slice(0, 300) } : {};
-      return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create', ...createError } };
+      const why = unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the reads do not show whose yet';
+      return pendingAnswer(event, name, why, log, unanswered ? `${errorName(error)}: ${errorMessage(error)}` : undefined);
     }
     arn = owned;
   }
   if (!isReplicatorArn(arn)) throw new Error(`CreateReplicator returned no replicator ARN for ${name}`);
   return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: name, LifecycleAction: 'create' } };
+}
+
+/** pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN. */
+function pendingAnswer(event: ProviderEvent, name: string, why: string, log: Logger, createError: string | undefined): OnEventResponse {
+  const pending = pendingCreationId({ name, request: requestTagValue(event) });
+  log(`CreateReplicator ${name}: ${why}; isComplete goes on looking (${pending})`);
+  const error = createError !== undefined ? { CreateError: createError.slice(0, 300) } : {};
+  return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create', ...error } };
 }
 
 /**

@@ -25,7 +25,7 @@ import { sleep } from './sleep';
  * replicator and Lambda stop the function before it answers: the framework fails the request, and CloudFormation's
  * rollback never learns of that replicator (test/onevent-rerun-time.test.ts). Without the run again, the transient
  * error had failed the request before anything was written; so a run again sends CreateReplicator only with the
- * margin in hand (`assertRunAgainMayCreate`).
+ * margin in hand (`runAgainShortOfTime`).
  */
 
 /** Waits before each new attempt, within the invocation's remaining time: 31 s in all at most. */
@@ -48,12 +48,14 @@ export async function retryTransient<T>(run: () => Promise<T>, log: Logger): Pro
 }
 
 /**
- * Inside a run again, fails before CreateReplicator `name` is sent when less than DEADLINE_MARGIN_MS is left: nothing
- * is created, and the request fails as the transient error would have failed it without the run again.
+ * Inside a run again with less than DEADLINE_MARGIN_MS left, why CreateReplicator `name` is not sent; otherwise
+ * undefined. The caller answers a pending creation instead (pending-creation.ts): an earlier run or delivery of this
+ * request may have created the replicator already (its answer lost), and isComplete then finds it by its request tag;
+ * if none did, isComplete fails the request after the visibility grace, nothing created.
  */
-export function assertRunAgainMayCreate(name: string): void {
-  if (runningAgain.getStore() !== true || timeBeforeMargin() >= 0) return;
+export function runAgainShortOfTime(name: string): string | undefined {
+  if (runningAgain.getStore() !== true || timeBeforeMargin() >= 0) return undefined;
   const left = Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000));
-  throw new Error(`onEvent ran again after a transient error and has ${left} s left, less than the ${DEADLINE_MARGIN_MS / 1000} s one MSK call `
-    + `may take: CreateReplicator ${name} was not sent, nothing was created. Retry the operation.`);
+  return `onEvent ran again after a transient error with ${left} s left, less than the ${DEADLINE_MARGIN_MS / 1000} s one MSK call `
+    + `may take: CreateReplicator ${name} was not sent again`;
 }
