@@ -119,7 +119,13 @@ async function create(
     arn = owned;
   }
   if (!isReplicatorArn(arn)) throw new Error(`CreateReplicator returned no replicator ARN for ${name}`);
-  return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: name, LifecycleAction: 'create' } };
+  return created({ ReplicatorArn: arn, ReplicatorName: name });
+}
+
+/** The answer for a replicator this request created: isComplete waits until it runs. */
+function created(live: Pick<DescribeReplicatorResponse, 'ReplicatorArn' | 'ReplicatorName'>): OnEventResponse {
+  const arn = live.ReplicatorArn!;
+  return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, LifecycleAction: 'create' } };
 }
 
 /** pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN. */
@@ -209,7 +215,8 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // Returning to a replicator this resource already has (a rollback's original) creates nothing, so replacement
   // protection does not stand in its way: a rollback must never be refused.
   const original = await originalToReturnTo(physicalId, props, event, client, log);
-  if (original !== undefined) return inPlace(original, true);
+  if (original?.kind === 'own') return created(original.live);
+  if (original !== undefined) return inPlace(original.live, true);
   if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
@@ -313,10 +320,18 @@ async function originalToReturnTo(
   event: ProviderEvent,
   client: KafkaClient,
   log: Logger,
-): Promise<DescribeReplicatorResponse | undefined> {
+): Promise<{ readonly kind: 'original' | 'own'; readonly live: DescribeReplicatorResponse } | undefined> {
   const tags = await listTagsIfVisible(client, replacementArn) ?? {};
   const original = await replicatorToReturnTo(props, event, client, log, { arn: replacementArn, tags });
   if (original === undefined) return undefined;
+  // Created by this very request (an earlier run of onEvent, or delivery, whose CreateReplicator answer was lost): the
+  // replacement itself, not an original. Marking the replicator in service rolled-back-to it would outlive an answer
+  // that never reaches CloudFormation (test/onevent-rerun-time.test.ts): it is answered as created, nothing written.
+  const itsTags = await listTagsIfVisible(client, original.ReplicatorArn!);
+  if (itsTags?.[REQUEST_TAG_KEY] === requestTagValue(event)) {
+    log(`${original.ReplicatorArn} was created by this request (its answer lost): it is the replacement of ${replacementArn}`);
+    return { kind: 'own', live: original };
+  }
   log(`TagResource ${replacementArn} keys=${ROLLED_BACK_TAG_KEY}`);
   try {
     await client.send(new TagResourceCommand({ ResourceArn: replacementArn, Tags: { [ROLLED_BACK_TAG_KEY]: original.ReplicatorArn! } }));
@@ -325,7 +340,7 @@ async function originalToReturnTo(
   }
   log(`returning to ${original.ReplicatorArn}, this resource's with the requested configuration, `
     + `instead of replacing ${replacementArn}; CloudFormation deletes ${replacementArn} afterwards`);
-  return original;
+  return { kind: 'original', live: original };
 }
 
 /**
