@@ -36,6 +36,11 @@ export interface ResourceData {
    * transient error), written by isComplete before it completes (rolled-back-mark.ts).
    */
   readonly MarkRolledBackFrom?: string;
+  /**
+   * An Update: 'true' when onEvent answered another replicator of this resource than the one the event names (a
+   * rollback's return to the original, on-event.ts): the OldResourceProperties' tags were never written to it.
+   */
+  readonly ReturnedTo?: string;
 }
 
 export interface OnEventResponse {

@@ -210,19 +210,28 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
   // adoption (a Create: no previous template) wrote the template's tags with its record of how it found the replicator
   // (adoption-steps.ts `recordAdoption`, from this event), so they are the ones the replicator may carry.
   // A template without tags has none (`{}`); undefined: OldResourceProperties that do not decode, nothing known.
-  const previousTags = event.Data.LifecycleAction === 'adopt' ? desired.Tags ?? {} : previous && (previous.Tags ?? {});
+  // A rollback returned to the original (on-event.ts, ReturnedTo): the rolled-back template's tags went to the
+  // replacement only, and a key it added may be another party's on the original (test/rollback-return-tags.test.ts):
+  // the original carries the template it returns to, so nothing is removed from it.
+  const carriesDesired = event.Data.LifecycleAction === 'adopt' || event.Data.ReturnedTo === 'true';
+  const previousTags = carriesDesired ? desired.Tags ?? {} : previous && (previous.Tags ?? {});
   const tags = tagWrites(desired.Tags ?? {}, handlerTags, previousTags, liveTags);
   // An Update reaches a resource whose Create completed, in a later operation: the record of how an adopted replicator
   // was found (adoption.ts) has served its purpose, since no rollback of that later operation undoes the adoption. (With
   // rollback disabled, `--no-rollback`, the adoption's own operation may have failed: the README states that limit.)
   if (event.Data.LifecycleAction === 'update') tags.toRemove.push(...foundStateKeys(liveTags));
-  if (Object.keys(tags.toAdd).length > 0) {
-    log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);
-    await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.toAdd }));
-  }
+  // Removals first: MSK allows at most 50 tags per resource ("Tag restrictions",
+  // https://docs.aws.amazon.com/msk/latest/developerguide/msk-tagging-restrictions.html), and a TagResource that would
+  // take the replicator past them is rejected (the harsher reading, local-aws/msk-simulator/operations.ts): a key renamed
+  // on a replicator at the limit would otherwise pass through 51 (test/tag-limit-swap.test.ts). The keys removed are
+  // never among those set (tag-writes.ts), and a poll after a failure between the two calls computes both again.
   if (tags.toRemove.length > 0) {
     log(`UntagResource ${arn} keys=${tags.toRemove.join(',')}`);
     await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: tags.toRemove }));
+  }
+  if (Object.keys(tags.toAdd).length > 0) {
+    log(`TagResource ${arn} keys=${Object.keys(tags.toAdd).sort().join(',')}`);
+    await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.toAdd }));
   }
   return { IsComplete: true, Data: attributes(live) };
 }

@@ -23,6 +23,7 @@ import { createReplicatorRequest } from './requests';
 import { markOrDefer } from './rolled-back-mark';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
+import { runAgainShortOfTime } from './transient-retry';
 import { decideUpdate } from './update-decision';
 import { seenAtDeleteStart } from './visibility';
 
@@ -98,6 +99,9 @@ async function create(
     ...(replaces !== undefined ? { [REPLACES_TAG_KEY]: replaces } : {}),
   };
   let arn: string | undefined;
+  // a run again of onEvent short of time must not create what Lambda may stop it from answering (transient-retry.ts)
+  const notSent = runAgainShortOfTime(name);
+  if (notSent !== undefined) return pendingAnswer(event, name, notSent, log, notSent);
   try {
     log(`CreateReplicator ${name}`);
     const response = await client.send(new CreateReplicatorCommand(createReplicatorRequest(props, name, tags)));
@@ -110,17 +114,27 @@ async function create(
     if (!unanswered && errorName(error) !== 'ConflictException') throw error;
     const owned = unanswered ? 'pending' : await ownCreation(event, props, name, client, log);
     if (owned === 'pending') {
-      // pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN
-      const pending = pendingCreationId({ name, request: requestTagValue(event) });
-      log(`CreateReplicator ${name}: ${unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the '
-        + 'reads do not show whose yet'}; isComplete goes on looking (${pending})`);
-      const createError = unanswered ? { CreateError: `${errorName(error)}: ${errorMessage(error)}`.slice(0, 300) } : {};
-      return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create', ...createError } };
+      const why = unanswered ? `no answer (${errorName(error)}): it may have taken effect` : 'the name exists but the reads do not show whose yet';
+      return pendingAnswer(event, name, why, log, unanswered ? `${errorName(error)}: ${errorMessage(error)}` : undefined);
     }
     arn = owned;
   }
   if (!isReplicatorArn(arn)) throw new Error(`CreateReplicator returned no replicator ARN for ${name}`);
-  return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: name, LifecycleAction: 'create' } };
+  return created({ ReplicatorArn: arn, ReplicatorName: name });
+}
+
+/** The answer for a replicator this request created: isComplete waits until it runs. */
+function created(live: Pick<DescribeReplicatorResponse, 'ReplicatorArn' | 'ReplicatorName'>): OnEventResponse {
+  const arn = live.ReplicatorArn!;
+  return { PhysicalResourceId: arn, Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, LifecycleAction: 'create' } };
+}
+
+/** pending-creation.ts: isComplete finds the replicator by name and request tag, and answers its ARN. */
+function pendingAnswer(event: ProviderEvent, name: string, why: string, log: Logger, createError: string | undefined): OnEventResponse {
+  const pending = pendingCreationId({ name, request: requestTagValue(event) });
+  log(`CreateReplicator ${name}: ${why}; isComplete goes on looking (${pending})`);
+  const error = createError !== undefined ? { CreateError: createError.slice(0, 300) } : {};
+  return { PhysicalResourceId: pending, Data: { ReplicatorName: name, LifecycleAction: 'create', ...error } };
 }
 
 /**
@@ -190,7 +204,7 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
     const existing = await replicatorToReturnTo(props, event, client, log, { arn: physicalId, tags: {} });
     if (existing !== undefined) {
       log(`${physicalId} no longer exists; ${existing.ReplicatorArn} of this resource has the requested configuration: returning to it`);
-      return inPlace(existing);
+      return inPlace(existing, true);
     }
     log(`${physicalId} no longer exists (deleted outside CloudFormation): creating a new replicator`);
     return create(event, props, client, log);
@@ -202,7 +216,8 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // Returning to a replicator this resource already has (a rollback's original) creates nothing, so replacement
   // protection does not stand in its way: a rollback must never be refused.
   const original = await originalToReturnTo(physicalId, props, event, client, log);
-  if (original !== undefined) return inPlace(original.live, original.marked ? {} : { MarkRolledBackFrom: physicalId });
+  if (original?.kind === 'own') return created(original.live);
+  if (original !== undefined) return inPlace(original.live, true, original.marked ? {} : { MarkRolledBackFrom: physicalId });
   if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
@@ -236,7 +251,7 @@ async function updatePending(
   if (existing !== undefined) {
     log(`${event.PhysicalResourceId} is a creation that failed; ${existing.ReplicatorArn} of this resource has the requested `
       + 'configuration: returning to it');
-    return inPlace(existing);
+    return inPlace(existing, true);
   }
   log(`${event.PhysicalResourceId} is a creation that failed: creating a replicator with the requested configuration`);
   return create(event, props, client, log);
@@ -276,11 +291,22 @@ async function describeUnlessGone(client: KafkaClient, arn: string, log: Logger)
   return undefined;
 }
 
-function inPlace(live: DescribeReplicatorResponse, mark: Pick<ResourceData, 'MarkRolledBackFrom'> = {}): OnEventResponse {
+/**
+ * `returnedTo`: `live` is another replicator than the one the event names (events.ts, ReturnedTo); `mark`: the
+ * rolled-back-to mark isComplete still has to write (rolled-back-mark.ts).
+ */
+function inPlace(live: DescribeReplicatorResponse, returnedTo = false, mark: Pick<ResourceData, 'MarkRolledBackFrom'> = {}): OnEventResponse {
   const arn = live.ReplicatorArn!;
   return {
     PhysicalResourceId: arn,
-    Data: { ReplicatorArn: arn, ReplicatorName: live.ReplicatorName, CurrentVersion: live.CurrentVersion, LifecycleAction: 'update', ...mark },
+    Data: {
+      ReplicatorArn: arn,
+      ReplicatorName: live.ReplicatorName,
+      CurrentVersion: live.CurrentVersion,
+      LifecycleAction: 'update',
+      ...(returnedTo ? { ReturnedTo: 'true' } : {}),
+      ...mark,
+    },
   };
 }
 
@@ -300,14 +326,22 @@ async function originalToReturnTo(
   event: ProviderEvent,
   client: KafkaClient,
   log: Logger,
-): Promise<{ live: DescribeReplicatorResponse; marked: boolean } | undefined> {
+): Promise<{ readonly kind: 'original' | 'own'; readonly live: DescribeReplicatorResponse; readonly marked: boolean } | undefined> {
   const tags = await listTagsIfVisible(client, replacementArn) ?? {};
   const original = await replicatorToReturnTo(props, event, client, log, { arn: replacementArn, tags });
   if (original === undefined) return undefined;
+  // Created by this very request (an earlier run of onEvent, or delivery, whose CreateReplicator answer was lost): the
+  // replacement itself, not an original. Marking the replicator in service rolled-back-to it would outlive an answer
+  // that never reaches CloudFormation (test/onevent-rerun-time.test.ts): it is answered as created, nothing written.
+  const itsTags = await listTagsIfVisible(client, original.ReplicatorArn!);
+  if (itsTags?.[REQUEST_TAG_KEY] === requestTagValue(event)) {
+    log(`${original.ReplicatorArn} was created by this request (its answer lost): it is the replacement of ${replacementArn}`);
+    return { kind: 'own', live: original, marked: false };
+  }
   const marked = await markOrDefer(client, replacementArn, original.ReplicatorArn!, log);
   log(`returning to ${original.ReplicatorArn}, this resource's with the requested configuration, `
     + `instead of replacing ${replacementArn}; CloudFormation deletes ${replacementArn} afterwards`);
-  return { live: original, marked };
+  return { kind: 'original', live: original, marked };
 }
 
 /**

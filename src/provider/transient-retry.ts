@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import type { Logger } from './events';
-import { mayWait } from './invocation-deadline';
+import { DEADLINE_MARGIN_MS, mayWait, timeBeforeMargin } from './invocation-deadline';
 import { errorMessage, errorName, isTransient } from './kafka-calls';
 import { sleep } from './sleep';
 
@@ -18,15 +19,25 @@ import { sleep } from './sleep';
  * repeats them: CreateReplicator under a name derived from the request (a second attempt meets ConflictException and
  * adopts its own replicator by its request tag, and an unanswered one answers a pending id, pending-creation.ts), and
  * TagResource with fixed marks (rolled-back-to, retained). No write follows the CreateReplicator that answered.
+ *
+ * A run again starts with as little as DEADLINE_MARGIN_MS (the longest ONE call may take) plus its wait, while a path
+ * makes several calls before CreateReplicator; sent with less than that margin left, CreateReplicator may create the
+ * replicator and Lambda stop the function before it answers: the framework fails the request, and CloudFormation's
+ * rollback never learns of that replicator (test/onevent-rerun-time.test.ts). Without the run again, the transient
+ * error had failed the request before anything was written; so a run again sends CreateReplicator only with the
+ * margin in hand (`runAgainShortOfTime`).
  */
 
 /** Waits before each new attempt, within the invocation's remaining time: 31 s in all at most. */
 export const ON_EVENT_RETRY_WAITS_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
 
+/** Set inside a run again of onEvent (not inside its first run). */
+const runningAgain = new AsyncLocalStorage<true>();
+
 export async function retryTransient<T>(run: () => Promise<T>, log: Logger): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await run();
+      return await (attempt === 0 ? run() : runningAgain.run(true, run));
     } catch (error) {
       const wait = ON_EVENT_RETRY_WAITS_MS[attempt];
       if (!isTransient(error) || wait === undefined || !mayWait(wait)) throw error;
@@ -34,4 +45,17 @@ export async function retryTransient<T>(run: () => Promise<T>, log: Logger): Pro
       await sleep(wait);
     }
   }
+}
+
+/**
+ * Inside a run again with less than DEADLINE_MARGIN_MS left, why CreateReplicator `name` is not sent; otherwise
+ * undefined. The caller answers a pending creation instead (pending-creation.ts): an earlier run or delivery of this
+ * request may have created the replicator already (its answer lost), and isComplete then finds it by its request tag;
+ * if none did, isComplete fails the request after the visibility grace, nothing created.
+ */
+export function runAgainShortOfTime(name: string): string | undefined {
+  if (runningAgain.getStore() !== true || timeBeforeMargin() >= 0) return undefined;
+  const left = Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000));
+  return `onEvent ran again after a transient error with ${left} s left, less than the ${DEADLINE_MARGIN_MS / 1000} s one MSK call `
+    + `may take: CreateReplicator ${name} was not sent again`;
 }
