@@ -47,9 +47,8 @@ afterAll(async () => {
 let current = 0;
 beforeEach(() => {
   current += 1;
-  jest.isolateModules(() => {
-    handler = loadBundledHandler(sim.endpoint);
-  });
+  // a fresh module per test, as a cold Lambda (loadBundledHandler isolates it)
+  handler = loadBundledHandler(sim.endpoint);
   logs = [];
   sim.resetCalls();
 });

@@ -26,9 +26,8 @@ afterAll(async () => {
   await sim.stop();
 });
 beforeEach(() => {
-  jest.isolateModules(() => {
-    handler = loadBundledHandler(sim.endpoint);
-  });
+  // a fresh module per test, as a cold Lambda (loadBundledHandler isolates it)
+  handler = loadBundledHandler(sim.endpoint);
 });
 
 const props = (options: ReplicatorOptions = {}): Properties => exampleProperties({
