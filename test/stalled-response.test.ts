@@ -75,3 +75,31 @@ test.failing('an attempt whose body stalls after its headers ends within the req
   // the stalled attempt waited out one request timeout, the retry answered at once
   expect(Date.now() - started).toBeLessThan(2 * REQUEST_TIMEOUT_MS);
 }, 30_000);
+
+// Defect (issue 18, defect 6, the call bound): a body that trickles in (a byte a second, never 5 s of silence) is not
+// bounded by an inactivity timeout either; only a deadline on the whole attempt bounds it.
+test.failing('an attempt whose body trickles in ends within the request timeout and is retried', async () => {
+  let attempts = 0;
+  const trickles: NodeJS.Timeout[] = [];
+  answer = (_req, res) => {
+    if (++attempts > 1) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(DESCRIBED);
+      return;
+    }
+    stalled.push(res);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(DESCRIBED.length) });
+    let sent = 0;
+    trickles.push(setInterval(() => { if (sent < DESCRIBED.length && !res.destroyed) res.write(DESCRIBED[sent++]); }, 1_000));
+  };
+  const client = kafkaClient();
+  const started = Date.now();
+
+  const outcome = await within(client.send(new DescribeReplicatorCommand({ ReplicatorArn: ARN })), 3 * REQUEST_TIMEOUT_MS);
+
+  client.destroy();
+  for (const t of trickles) clearInterval(t);
+  expect(outcome).not.toBe('still waiting');
+  expect(outcome).toMatchObject({ ReplicatorArn: ARN, $metadata: { attempts: 2 } });
+  expect(Date.now() - started).toBeLessThan(2 * REQUEST_TIMEOUT_MS);
+}, 30_000);
