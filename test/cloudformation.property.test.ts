@@ -227,7 +227,11 @@ const ACTIVE = new Set(['RUNNING', 'CREATING', 'UPDATING']);
 class World {
   static async start(): Promise<World> {
     const started = new World();
-    started.sim = await MskSimulator.start({ clock: () => started.now, timing: { creatingMs: 20, updatingMs: 10, deletingMs: 10 } });
+    // the Date header follows the world's clock too: against the real time, the handler's SDK (reading the world's
+    // Date.now) saw every error as correcting a clock skew of decades and retried it, NotFound of a lagging read included
+    started.sim = await MskSimulator.start({
+      clock: () => started.now, dateClock: () => started.now, timing: { creatingMs: 20, updatingMs: 10, deletingMs: 10 },
+    });
     // the stacks' statuses for the handler's DescribeStacks (the handler is loaded per sequence, pointed at it: begin)
     started.cloudFormation = await LocalCloudFormationApi.start({ region: 'us-east-1', stacks: [] });
     started.operator = new KafkaClient({

@@ -208,8 +208,8 @@ export interface MskSimulatorOptions {
   /**
    * The clock of the `Date` header on every answer, as a service's own clock stamps it (RFC 9110, 6.6.1 "Date"). The
    * SDK estimates the caller's clock skew from that header and, once the estimate exceeds 4 minutes and changes, marks
-   * the error it came with `clockSkewCorrected` and retries it (@smithy/middleware-retry, @aws-sdk/core
-   * AwsSdkSigV4Signer `errorHandler`), which drains its retry quota. A world whose handler reads a virtual clock
+   * the error it came with `clockSkewCorrected` and counts it TRANSIENT (@smithy/core submodules/retry, @aws-sdk/core
+   * AwsSdkSigV4Signer `errorHandler`): the handler's retry strategy retries such a 4xx once (retry-strategy.ts). A world whose handler reads a virtual clock
    * (world-clock.ts `VirtualClock`) passes that clock here, so the service and the caller agree on the time.
    * @default the real time (Node's http server stamps it)
    */

@@ -1,4 +1,5 @@
 import { KafkaClient } from '@aws-sdk/client-kafka';
+import { attemptDeadline } from './attempt-deadline';
 import { BoundedRetryStrategy, MAX_ATTEMPTS, MAX_RETRY_WAITS_MS } from './retry-strategy';
 
 export { MAX_ATTEMPTS } from './retry-strategy';
@@ -17,13 +18,14 @@ export { MAX_ATTEMPTS } from './retry-strategy';
  * (kafka-calls.ts), so a hung request is retried, at the latest at the next poll. The timer starts when the request is
  * created and stops when the response's headers arrive (@smithy/node-http-handler 4.14 `setRequestTimeout`, cleared in
  * `handle`'s resolve), so it covers connecting as well; since 4.4.0 an exceeded `requestTimeout` only logs a warning
- * unless `throwOnRequestTimeout` is set.
+ * unless `throwOnRequestTimeout` is set. The body after the headers is bounded by the same time from the attempt's start
+ * (attempt-deadline.ts): neither the request timeout nor any default socket timeout covers it.
  */
 export const REQUEST_TIMEOUT_MS = 5_000;
 
 /**
  * The longest one call can take, from our constants alone: MAX_ATTEMPTS attempts, each answered (throttled) or given
- * up on just as its REQUEST_TIMEOUT_MS runs out, and the longest waits of our retry strategy between them, which
+ * up on just as its REQUEST_TIMEOUT_MS runs out (headers and body: attempt-deadline.ts), and the longest waits of our retry strategy between them, which
  * ignores Retry-After: 6 x 5 s + 15.5 s = 45.5 s. Shorter than the isComplete function's 60-second timeout
  * (replicator-provider.ts) and the onEvent function's 120 seconds; onEvent keeps this much in hand before each of its
  * waits (invocation-deadline.ts). MSK's control-plane calls answer in well under a second; 5 seconds of silence is a
@@ -42,6 +44,17 @@ export function boundedCallOptions() {
   };
 }
 
+/** The one method of an SDK client's middleware stack used here (method syntax: any SDK client's stack fits). */
+interface DeserializeStack {
+  add(middleware: ReturnType<typeof attemptDeadline>, options: { step: 'deserialize'; priority: 'low'; name: string }): void;
+}
+
+/** Adds the per-attempt deadline on the whole response (attempt-deadline.ts) to a client built with boundedCallOptions. */
+export function withAttemptDeadline<C extends { middlewareStack: DeserializeStack }>(client: C): C {
+  client.middlewareStack.add(attemptDeadline(REQUEST_TIMEOUT_MS), { step: 'deserialize', priority: 'low', name: 'attemptDeadline' });
+  return client;
+}
+
 export function kafkaClient(): KafkaClient {
-  return new KafkaClient(boundedCallOptions());
+  return withAttemptDeadline(new KafkaClient(boundedCallOptions()));
 }

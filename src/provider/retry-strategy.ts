@@ -16,9 +16,10 @@ import type { KafkaClientConfig } from '@aws-sdk/client-kafka';
  * a time, a few per 30-second poll, so there is no burst for a quota to damp), ignores Retry-After, and retries what
  * the SDK classifies as THROTTLING, TRANSIENT (timeouts, dropped connections, 500/502/503/504) or SERVER_ERROR (other
  * 5xx), as the handler's own `isTransient` (kafka-calls.ts) treats all three as "try again". CLIENT_ERROR (4xx) is not
- * retried. The SDK's retry middleware (@smithy/core submodules/retry `bindRetryMiddleware`) calls
- * `acquireInitialRetryToken` once per call, `refreshRetryTokenForRetry` after each failed attempt (a throw ends the
- * call with the attempt's error) and `recordSuccess` on success; it sleeps `getRetryDelay()` ms after a refresh. The
+ * retried; a 4xx the SDK counts TRANSIENT because it corrected the clock is retried once (`clientErrorRetriedForClockSkew`).
+ * The SDK's retry middleware (@smithy/core submodules/retry `bindRetryMiddleware`) calls `acquireInitialRetryToken`
+ * once per call, `refreshRetryTokenForRetry` after each failed attempt (a throw ends the call with the attempt's error)
+ * and `recordSuccess` on success; it sleeps `getRetryDelay()` ms after a refresh. The
  * wait is taken here, inside the refresh (as the SDK's own strategy does since @smithy/core 3.41), and the token's
  * delay is 0, so the wait is neither skipped nor doubled if the middleware changes which of the two sleeps.
  */
@@ -43,6 +44,21 @@ export const MAX_RETRY_WAITS_MS = THROTTLED_RETRY_WAIT_CAPS_MS
 
 const RETRIED: ReadonlySet<RetryErrorInfo['errorType']> = new Set(['THROTTLING', 'TRANSIENT', 'SERVER_ERROR'] as const);
 
+/**
+ * A 4xx (other than 429) that the SDK counts TRANSIENT only because its response corrected the client's clock. The SDK
+ * re-estimates the offset from every error's `Date` header and marks the error `clockSkewCorrected` whenever the
+ * estimate is 4 minutes or more and differs from the one the request was signed with (@aws-sdk/core httpAuthSchemes
+ * `AwsSdkSigV4Signer.errorHandler`; @smithy/core submodules/retry `isClockSkewCorrectedError`); the estimate is taken to
+ * the millisecond against a header of one-second resolution, so under a real skew every error differs again. One retry,
+ * signed with the corrected clock, is the point of it; more would send the same refused request MAX_ATTEMPTS times
+ * (test/retry-classification.test.ts).
+ */
+function clientErrorRetriedForClockSkew(errorInfo: RetryErrorInfo): boolean {
+  const metadata = (errorInfo.error as { $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean } } | undefined)?.$metadata;
+  const status = metadata?.httpStatusCode;
+  return metadata?.clockSkewCorrected === true && status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
 function token(retries: number, waited: number): RetryToken {
   return { getRetryCount: () => retries, getRetryDelay: () => 0, $retryLog: { acquisitionDelay: waited } };
 }
@@ -58,6 +74,7 @@ export class BoundedRetryStrategy implements RetryStrategyV2 {
   public async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retries = previous.getRetryCount();
     if (!RETRIED.has(errorInfo.errorType) || retries + 1 >= MAX_ATTEMPTS) throw new Error('not retried');
+    if (retries >= 1 && clientErrorRetriedForClockSkew(errorInfo)) throw new Error('not retried');
     const caps = errorInfo.errorType === 'THROTTLING' ? THROTTLED_RETRY_WAIT_CAPS_MS : TRANSIENT_RETRY_WAIT_CAPS_MS;
     const wait = Math.floor(Math.min(Math.max(this.random(), 0), 1) * caps[retries]);
     await new Promise((resolve) => setTimeout(resolve, wait));

@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { errorMessage, errorName, isTransient } from './kafka-calls';
-import { boundedCallOptions } from './kafka-client';
+import { boundedCallOptions, withAttemptDeadline } from './kafka-client';
 
 /**
  * Reads the status of the stack a request comes from: the only way a Delete can tell CloudFormation undoing a failed
@@ -17,7 +17,7 @@ export type StackStatusReader = (stackId: string, log: (message: string) => void
 /** DescribeStacks with the stack id (a stack in progress is found by its id: API_DescribeStacks.html). */
 export const describeStackStatus: StackStatusReader = async (stackId, log) => {
   // created when needed (few requests need it), with the environment of that moment; bounded as an MSK call is
-  const client = new CloudFormationClient(boundedCallOptions());
+  const client = withAttemptDeadline(new CloudFormationClient(boundedCallOptions()));
   try {
     const response = await client.send(new DescribeStacksCommand({ StackName: stackId }));
     const status = response.Stacks?.[0]?.StackStatus;
