@@ -43,10 +43,22 @@ afterEach(() => {
 
 const props = (options: ReplicatorOptions = {}): Properties => exampleProperties({ topicReplication: { topicsToReplicate: ['orders\\..*'] }, replacementProtection: false, ...options });
 
-function newStack(options: ProviderOptions = {}): CloudFormationResource {
+function newStack(options: ProviderOptions = {}, using: Handler = handler): CloudFormationResource {
   stacks += 1;
-  return new CloudFormationResource(handler, { clock, onLog: (line) => logs.push(line), ...options },
+  return new CloudFormationResource(using, { clock, onLog: (line) => logs.push(line), ...options },
     `arn:aws:cloudformation:us-east-1:123456789012:stack/VirtualTime${stacks}/0a1b2c3d-${stacks}`);
+}
+
+/** `handler` with onEvent's RequestedAt dropped from its answers, as a handler without a ServiceTimeout guard would. */
+function withoutRequestedAt(wrapped: Handler): Handler {
+  return {
+    onEventHandler: async (event, context) => {
+      const response = await wrapped.onEventHandler(event, context);
+      const { RequestedAt: _dropped, ...data } = response.Data;
+      return { ...response, Data: data };
+    },
+    isCompleteHandler: (event) => wrapped.isCompleteHandler(event),
+  };
 }
 
 function ownedBy(resource: CloudFormationResource): ReplicatorRecord[] {
@@ -86,7 +98,9 @@ describe('the waiter runs at its synthesized scale', () => {
   });
 
   test('a ServiceTimeout shorter than the waiter: CloudFormation fails the resource without a response and records no id', async () => {
-    const resource = newStack();
+    // The emulator's side alone: the handler's own guard (service-deadline.ts, next test) needs onEvent's RequestedAt,
+    // which this handler's answers drop, as a handler without the guard would not have it.
+    const resource = newStack({}, withoutRequestedAt(handler));
     sim.holdState('*', true);
 
     const result = await resource.create({ ...props(), ServiceTimeout: '600' });
@@ -96,6 +110,21 @@ describe('the waiter runs at its synthesized scale', () => {
     // nothing recorded, so no rollback Delete is sent: the replicator is left behind (why the waiter must answer first)
     expect(resource.history.map((h) => h.phase)).toEqual(['create']);
     expect(ownedBy(resource).map((r) => r.state)).toEqual(['CREATING']);
+  });
+
+  test('the same with the handler: isComplete fails the request before the ServiceTimeout, so the replicator\'s id is recorded', async () => {
+    const resource = newStack();
+    sim.holdState('*', true);
+
+    const result = await resource.create({ ...props(), ServiceTimeout: '600' });
+
+    expect(result.serviceTimedOut).toBeUndefined();
+    expect(result.status).toBe('FAILED');
+    expect(result.reason).toMatch(/ServiceTimeout of 600 s for this request is nearly over/);
+    const [created] = ownedBy(resource);
+    expect(result.physicalResourceId).toBe(created.arn);
+    // the id recorded, CloudFormation's rollback sends its Delete to it
+    expect(resource.history.map((h) => h.phase)).toEqual(['create', 'rollback']);
   });
 });
 

@@ -16,6 +16,7 @@ import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreat
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
 import { writeDeferredMark } from './rolled-back-mark';
+import { serviceTimeRunningOut } from './service-deadline';
 import { sleep } from './sleep';
 import { describeStackStatus, StackStatusReader } from './stack-status';
 import { tagWrites } from './tag-writes';
@@ -41,6 +42,9 @@ export async function isComplete(
     throw new Error(`Timed out waiting for ${event.PhysicalResourceId} (the replicator's \`timeout\` elapsed). `
       + 'The replicator keeps its current state; the next deployment continues from it.');
   }
+  // CloudFormation's ServiceTimeout is enforced here, a poll's worth before CloudFormation would (service-deadline.ts)
+  const runningOut = serviceTimeRunningOut(event);
+  if (runningOut !== undefined) throw new Error(runningOut);
   try {
     switch (event.Data.LifecycleAction) {
       case 'create':

@@ -47,8 +47,9 @@ export class ReplicatorProvider extends Construct {
    *     (kafka-client.ts CALL_BOUND_MS, 42.5 s over the allowance each), less what the upload takes.
    *
    * The waiter counts polls, not time, so this holds only while the polls keep to the allowance on average: polls that
-   * each take longer (every MSK call slow, yet within its bound) push the framework's answer past the ServiceTimeout
-   * (an open case, test/slow-polls.test.ts).
+   * each take longer (every MSK call slow, yet within its bound) would push the framework's answer past the
+   * ServiceTimeout, so isComplete fails the request itself SERVICE_DEADLINE_RESERVE_MS before it (service-deadline.ts,
+   * test/slow-polls.test.ts).
    *
    * 55 minutes (110 polls) did not fit: 120 + 3,300 + 111 x 3 = 3,753 s. Sources: the waiter's definition in
    * aws-cdk-lib `custom-resources/lib/provider-framework/waiter-state-machine.js`; Step Functions retriers
