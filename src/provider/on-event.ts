@@ -340,8 +340,10 @@ async function originalToReturnTo(
   // Created by this very request (an earlier run of onEvent, or delivery, whose CreateReplicator answer was lost): the
   // replacement itself, not an original. Marking the replicator in service rolled-back-to it would outlive an answer
   // that never reaches CloudFormation (test/onevent-rerun-time.test.ts): it is answered as created, nothing written.
-  const itsTags = await listTagsIfVisible(client, original.ReplicatorArn!);
-  if (itsTags?.[REQUEST_TAG_KEY] === requestTagValue(event)) {
+  // with the tags `replicatorToReturnTo` read (its Tags): a tag seen once was written, and this read may lag behind the
+  // replicator's creation (test/own-replacement-tag-lag.test.ts)
+  const itsTags = { ...original.Tags, ...await listTagsIfVisible(client, original.ReplicatorArn!) };
+  if (itsTags[REQUEST_TAG_KEY] === requestTagValue(event)) {
     log(`${original.ReplicatorArn} was created by this request (its answer lost): it is the replacement of ${replacementArn}`);
     return { kind: 'own', live: original, marked: false };
   }
