@@ -53,3 +53,12 @@ describe('CloudFormation\'s ServiceTimeout, enforced by isComplete a poll before
     expect(SERVICE_DEADLINE_RESERVE_MS).toBeGreaterThanOrEqual(timeouts[0] * 1000 + 60_000);
   });
 });
+
+describe('the clock starts when the onEvent function received the request', () => {
+  test('ReceivedAt, when onEvent stamped it, counts instead of RequestedAt (stamped after onEvent\'s calls)', () => {
+    const event = polled(rawProperties({ ServiceTimeout: '3600' }));
+    const received = { ...event, Data: { ...event.Data, ReceivedAt: String(STARTED - 100_000) } };
+    expect(serviceTimeRunningOut(received, STARTED + 3_600_000 - SERVICE_DEADLINE_RESERVE_MS - 100_000)).toMatch(/is not ready after 3480 s/);
+    expect(serviceTimeRunningOut(received, STARTED + 3_600_000 - SERVICE_DEADLINE_RESERVE_MS - 100_001)).toBeUndefined();
+  });
+});

@@ -49,12 +49,15 @@ function newStack(options: ProviderOptions = {}, using: Handler = handler): Clou
     `arn:aws:cloudformation:us-east-1:123456789012:stack/VirtualTime${stacks}/0a1b2c3d-${stacks}`);
 }
 
-/** `handler` with onEvent's RequestedAt dropped from its answers, as a handler without a ServiceTimeout guard would. */
+/**
+ * `handler` with onEvent's RequestedAt and ReceivedAt dropped from its answers, as a handler without a ServiceTimeout
+ * guard would.
+ */
 function withoutRequestedAt(wrapped: Handler): Handler {
   return {
     onEventHandler: async (event, context) => {
       const response = await wrapped.onEventHandler(event, context);
-      const { RequestedAt: _dropped, ...data } = response.Data;
+      const { RequestedAt: _dropped, ReceivedAt: _alsoDropped, ...data } = response.Data;
       return { ...response, Data: data };
     },
     isCompleteHandler: (event) => wrapped.isCompleteHandler(event),
@@ -98,7 +101,7 @@ describe('the waiter runs at its synthesized scale', () => {
   });
 
   test('a ServiceTimeout shorter than the waiter: CloudFormation fails the resource without a response and records no id', async () => {
-    // The emulator's side alone: the handler's own guard (service-deadline.ts, next test) needs onEvent's RequestedAt,
+    // The emulator's side alone: the handler's own guard (service-deadline.ts, next test) needs onEvent's ReceivedAt or RequestedAt,
     // which this handler's answers drop, as a handler without the guard would not have it.
     const resource = newStack({}, withoutRequestedAt(handler));
     sim.holdState('*', true);

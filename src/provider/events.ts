@@ -25,6 +25,12 @@ export interface ResourceData {
   readonly LifecycleAction: LifecycleAction;
   /** Epoch milliseconds when onEvent started the change (a replicator just created may not be visible yet). */
   readonly RequestedAt?: string;
+  /**
+   * Epoch milliseconds when the onEvent function received the request, before any of its calls: what isComplete counts
+   * CloudFormation's ServiceTimeout from (service-deadline.ts). `RequestedAt` comes after onEvent's calls, up to its
+   * function's 120-second timeout later.
+   */
+  readonly ReceivedAt?: string;
   /** Epoch milliseconds after which isComplete gives up on this request. */
   readonly Deadline?: string;
   /** A pending creation (pending-creation.ts) whose CreateReplicator had no answer: the error it had instead. */

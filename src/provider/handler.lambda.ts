@@ -33,7 +33,9 @@ async function step<T>(run: () => Promise<T>): Promise<T> {
  * the time Lambda gives it (`context`, invocation-deadline.ts).
  */
 export async function onEventHandler(event: ProviderEvent, context?: InvocationContext): Promise<OnEventResponse> {
-  return step(() => withInvocationDeadline(context, () => retryTransient(() => onEvent(event, client, log), log)));
+  // the request's arrival, before any call: isComplete counts CloudFormation's ServiceTimeout from it (service-deadline.ts)
+  const receivedAt = Date.now();
+  return step(() => withInvocationDeadline(context, () => retryTransient(() => onEvent(event, client, log, receivedAt), log)));
 }
 
 export async function isCompleteHandler(event: IsCompleteEvent): Promise<IsCompleteResponse> {

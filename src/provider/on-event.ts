@@ -37,7 +37,11 @@ export { ownerTagValue, requestTagValue } from './ownership';
  *   physical id, so CloudFormation deletes the old one afterwards; otherwise isComplete reconciles in place.
  * - Delete: nothing here; isComplete waits for a deletable state, deletes, and waits until it is gone.
  */
-export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
+/**
+ * `receivedAt`: when the onEvent function received the request (handler.lambda.ts captures it before any run again),
+ * the nearest the handler knows to CloudFormation's start of the request's ServiceTimeout (service-deadline.ts).
+ */
+export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Logger, receivedAt = Date.now()): Promise<OnEventResponse> {
   log(`${event.RequestType} ${event.PhysicalResourceId ?? '(new resource)'}`);
   const response = await dispatch(event, client, log);
   // Only requests that wait on a replicator carry a start time (their properties were decoded already).
@@ -53,7 +57,10 @@ export async function onEvent(event: ProviderEvent, client: KafkaClient, log: Lo
   // replicator that later reaches RUNNING beside the one in service. Deletes wait for as long as the provider allows.
   const timeoutSeconds = removes ? undefined : decodeProperties(event.ResourceProperties).TimeoutSeconds;
   const deadline = timeoutSeconds !== undefined ? { Deadline: String(now + timeoutSeconds * 1000) } : {};
-  return { ...response, Data: { ...response.Data, RequestedAt: String(now), ...deadline, ...(seen ? { SeenAtStart: 'true' } : {}) } };
+  return {
+    ...response,
+    Data: { ...response.Data, RequestedAt: String(now), ReceivedAt: String(receivedAt), ...deadline, ...(seen ? { SeenAtStart: 'true' } : {}) },
+  };
 }
 
 async function dispatch(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {
@@ -333,8 +340,10 @@ async function originalToReturnTo(
   // Created by this very request (an earlier run of onEvent, or delivery, whose CreateReplicator answer was lost): the
   // replacement itself, not an original. Marking the replicator in service rolled-back-to it would outlive an answer
   // that never reaches CloudFormation (test/onevent-rerun-time.test.ts): it is answered as created, nothing written.
-  const itsTags = await listTagsIfVisible(client, original.ReplicatorArn!);
-  if (itsTags?.[REQUEST_TAG_KEY] === requestTagValue(event)) {
+  // with the tags `replicatorToReturnTo` read (its Tags): a tag seen once was written, and this read may lag behind the
+  // replicator's creation (test/own-replacement-tag-lag.test.ts)
+  const itsTags = { ...original.Tags, ...await listTagsIfVisible(client, original.ReplicatorArn!) };
+  if (itsTags[REQUEST_TAG_KEY] === requestTagValue(event)) {
     log(`${original.ReplicatorArn} was created by this request (its answer lost): it is the replacement of ${replacementArn}`);
     return { kind: 'own', live: original, marked: false };
   }

@@ -56,11 +56,13 @@ async function judge(
   if (tags === undefined) return { kind: 'no' };
   if (tags[RETAINED_TAG_KEY] !== undefined || tags[ROLLED_BACK_TAG_KEY] !== undefined) return { kind: 'no' };
   const owner = tags[OWNER_TAG_KEY];
-  if (owner === ownerTagValue(event)) return { kind: 'return', live };
+  // the tags read here travel with the replicator: a later read of them may lag (on-event.ts `originalToReturnTo`)
+  const seen = { ...live, Tags: { ...live.Tags, ...tags } };
+  if (owner === ownerTagValue(event)) return { kind: 'return', live: seen };
   // An owner tag removed, or rewritten to something no resource writes (a tag policy's placeholder, a clean-up tool's
   // marker), proves nothing either way; only another resource's well-formed owner value says it is someone else's.
   if (isOwnerValue(owner)) return { kind: 'no' };
-  return vouched ? { kind: 'return', live } : { kind: 'unproven' };
+  return vouched ? { kind: 'return', live: seen } : { kind: 'unproven' };
 }
 
 /**

@@ -20,8 +20,11 @@ export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 
 /**
  * What a poll that starts just before the deadline may still need: the isComplete function's timeout (1 minute,
- * replicator-provider.ts; a function Lambda stops ends the poll there) and the framework's response upload, with the
- * time between CloudFormation's request and onEvent's `RequestedAt`: a minute more.
+ * replicator-provider.ts; a function Lambda stops ends the poll there), the waiter's 30-second interval before the poll
+ * that fails, and the framework's response upload with the time between CloudFormation's request and the onEvent
+ * function's receipt of it (`ReceivedAt`): half a minute. The clock starts at `ReceivedAt`, not at `RequestedAt`,
+ * which onEvent stamps after its own calls (up to its function's 2-minute timeout): counted from there, slow calls in
+ * onEvent and slow polls after it carried the answer past the ServiceTimeout (test/service-deadline-onevent-time.test.ts).
  */
 export const SERVICE_DEADLINE_RESERVE_MS = 120_000;
 
@@ -33,7 +36,8 @@ export function serviceTimeoutSeconds(properties: Record<string, unknown>): numb
 
 /** The reason to fail this poll, when the request's ServiceTimeout is nearly over; undefined while time remains. */
 export function serviceTimeRunningOut(event: IsCompleteEvent, now = Date.now()): string | undefined {
-  const requestedAt = Number(event.Data.RequestedAt);
+  // an onEvent of an earlier version stamped RequestedAt only
+  const requestedAt = Number(event.Data.ReceivedAt ?? event.Data.RequestedAt);
   if (!Number.isFinite(requestedAt) || requestedAt <= 0) return undefined;
   const timeout = serviceTimeoutSeconds(event.ResourceProperties);
   const elapsed = now - requestedAt;
