@@ -34,10 +34,16 @@ describe('CloudFormation\'s ServiceTimeout, enforced by isComplete a poll before
       .toMatch(/is not ready after 3480 s, and CloudFormation's ServiceTimeout of 3600 s for this request is nearly over/);
   });
 
-  test('a shorter ServiceTimeout is nearer; a delete is "not gone"', () => {
-    const event = polled(rawProperties({ ServiceTimeout: '600' }), 'delete');
-    expect(serviceTimeRunningOut(event, STARTED + 480_000)).toMatch(/is not gone after 480 s.*ServiceTimeout of 600 s/);
+  test('a shorter ServiceTimeout is nearer', () => {
+    const event = polled(rawProperties({ ServiceTimeout: '600' }));
+    expect(serviceTimeRunningOut(event, STARTED + 480_000)).toMatch(/is not ready after 480 s.*ServiceTimeout of 600 s/);
     expect(serviceTimeRunningOut(event, STARTED + 479_999)).toBeUndefined();
+  });
+
+  test('a delete is never failed by the guard: its id is recorded, and polling on still deletes the replicator', () => {
+    const event = polled(rawProperties({ ServiceTimeout: '600' }), 'delete');
+    expect(serviceTimeRunningOut(event, STARTED + 10 * 3_600_000)).toBeUndefined();
+    expect(serviceTimeRunningOut({ ...event, Data: { ...event.Data, LifecycleAction: 'adopted-delete' } }, STARTED + 10 * 3_600_000)).toBeUndefined();
   });
 
   test('a request without RequestedAt (an earlier version\'s) is not bounded here', () => {

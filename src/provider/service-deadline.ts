@@ -36,13 +36,17 @@ export function serviceTimeoutSeconds(properties: Record<string, unknown>): numb
 
 /** The reason to fail this poll, when the request's ServiceTimeout is nearly over; undefined while time remains. */
 export function serviceTimeRunningOut(event: IsCompleteEvent, now = Date.now()): string | undefined {
+  // A Delete's physical id is already CloudFormation's: failing it early saves nothing, while polling on (past a
+  // ServiceTimeout, the waiter keeps its attempts) still deletes the replicator once it can. A cleanup Delete that
+  // failed would be ignored by CloudFormation and leave the replicator running.
+  if (String(event.Data.LifecycleAction).endsWith('delete')) return undefined;
   // an onEvent of an earlier version stamped RequestedAt only
   const requestedAt = Number(event.Data.ReceivedAt ?? event.Data.RequestedAt);
   if (!Number.isFinite(requestedAt) || requestedAt <= 0) return undefined;
   const timeout = serviceTimeoutSeconds(event.ResourceProperties);
   const elapsed = now - requestedAt;
   if (elapsed + SERVICE_DEADLINE_RESERVE_MS < timeout * 1000) return undefined;
-  return `${event.PhysicalResourceId} is not ${String(event.Data.LifecycleAction).endsWith('delete') ? 'gone' : 'ready'} after `
+  return `${event.PhysicalResourceId} is not ready after `
     + `${Math.round(elapsed / 1000)} s, and CloudFormation's ServiceTimeout of ${timeout} s for this request is nearly over `
     + '(the service answered slowly). Failing now, so that CloudFormation keeps track of the replicator and rolls back '
     + 'or retries from its current state, instead of timing the request out and forgetting it.';
