@@ -18,6 +18,7 @@ import { acknowledgeServiceExecutionRole } from './private/nag-acknowledgements'
 import { PropError } from './private/prop-error';
 import { createRecommendedAlarms } from './private/recommended-alarms';
 import { securityGroupFactory } from './private/replicator-network';
+import { reservedTagViolations } from './private/reserved-tags';
 import { tagViolations, validateReplicatorArn, validateSchemaConstraints } from './private/schema-constraints';
 import { linkSourceClusterPolicy } from './private/source-cluster-policy-link';
 import {
@@ -460,7 +461,8 @@ export interface MskReplicatorProps {
   readonly logDelivery?: ReplicatorLogDelivery;
 
   /**
-   * Tags of the replicator. `Tags.of(replicator).add()` works too. Changeable in place.
+   * Tags of the replicator. `Tags.of(replicator).add()` works too. Changeable in place. Keys starting with
+   * `cdk-msk-replicator:` (the handler's own) or `aws:` (reserved by AWS) are refused.
    *
    * @default - no tags
    */
@@ -708,8 +710,12 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     };
 
     withScope(this, () => validateSchemaConstraints(properties, props.tags ?? {}));
-    // Tags.of() adds tags after construction: their schema limits are checked on the final tags at synth.
-    this.node.addValidation({ validate: () => tagViolations(this.tags.renderTags() ?? {}) });
+    const reserved = reservedTagViolations(props.tags ?? {});
+    if (reserved.length > 0) throw validationError(this, reserved[0]);
+    // Tags.of() adds tags after construction: their schema limits and reserved keys are checked on the final tags at synth.
+    this.node.addValidation({
+      validate: () => [...tagViolations(this.tags.renderTags() ?? {}), ...reservedTagViolations(this.tags.renderTags() ?? {})],
+    });
 
     provider.handlerPolicies.register({
       serviceExecutionRoleArn: this.role.roleArn,

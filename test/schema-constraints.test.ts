@@ -388,6 +388,21 @@ describe('every constraint of the CloudFormation schema is checked at synth', ()
     expect(renderValue('orders')).toBe('"orders"');
   });
 
+  test('tag keys the handler writes itself, and aws: keys, are refused at once, naming the keys', () => {
+    expect(() => exampleStack({ tags: { 'cdk-msk-replicator:owner': 'mine', 'team': 'streaming' } }))
+      .toThrow(/`tags` may not use keys starting with "cdk-msk-replicator:": .*got "cdk-msk-replicator:owner"/);
+    expect(() => exampleStack({ tags: { 'aws:cost': 'x' } })).toThrow(/`tags` may not use keys starting with "aws:": .*got "aws:cost"/);
+    // MSK's tags are case-sensitive, and its rule names this spelling only; values are not restricted
+    expect(() => exampleStack({ tags: { 'AWS:cost': 'x', 'team': 'aws:streaming' } })).not.toThrow();
+    expect(() => exampleStack({ tags: { 'team': 'streaming', 'cdk-msk-replicator': 'a key without the colon is the user\'s' } })).not.toThrow();
+  });
+
+  test('reserved tag keys added with Tags.of() are refused at synth', () => {
+    const { stack, replicator } = exampleStack();
+    Tags.of(replicator).add('cdk-msk-replicator:deployed', 'true');
+    expect(() => rootOf(stack).synth()).toThrow(/`tags` may not use keys starting with "cdk-msk-replicator:".*"cdk-msk-replicator:deployed"/);
+  });
+
   test('tags added with Tags.of() are checked at synth too', () => {
     const { stack, replicator } = exampleStack();
     Tags.of(replicator).add('team', long(257));
