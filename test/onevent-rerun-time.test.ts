@@ -75,4 +75,27 @@ describe('onEvent run again after a transient error, short of time', () => {
     expect(world.sim.replicator(tracked)!.tags[ROLLED_BACK_TAG]).toBeUndefined();
     expect(world.active(resource).map((r) => r.arn)).toEqual([tracked]);
   }, 120_000);
+
+  // Failed before the fix: only a run again kept the one-call margin before CreateReplicator. A first run whose reads
+  // were slow sent it with 40 s left; it took 45 s, Lambda stopped the function after the replicator was created, and the
+  // rollback left that replacement running untracked beside the original.
+  test('a first run slow before CreateReplicator: no replicator is created that the rollback forgets', async () => {
+    const resource = world.newStack();
+    expect((await resource.create(world.props())).status).toBe('SUCCESS');
+    const original = resource.physicalResourceId!;
+    world.sim.resetCalls();
+    // DescribeReplicator takes 50 s, ListReplicators 30 s: 40 s left of the function's 120 s; CreateReplicator 45 s
+    world.slowNext('DescribeReplicator', 50_000);
+    world.slowNext('ListReplicators', 30_000);
+    world.slowNext('CreateReplicator', 45_000);
+
+    const result = await resource.update(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(world.logs.some((l) => /running onEvent again/.test(l))).toBe(false);
+    expect(result.status).toBe('FAILED');
+    expect(resource.physicalResourceId).toBe(original);
+    world.clock.advance(10 * MINUTE);
+    expect(world.active(resource).map((r) => r.arn)).toEqual([original]);
+    expect(world.sim.callsTo('CreateReplicator')).toEqual([]);
+  }, 120_000);
 });

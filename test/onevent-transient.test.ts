@@ -164,11 +164,15 @@ describe('a Create whose CreateReplicator answer is lost', () => {
 });
 
 describe("onEvent's waits under the function's own timeout (Lambda context)", () => {
-  test('a 10-second onEvent: a create whose answer was lost, while the lists lag, answers a pending id instead of being stopped', async () => {
-    const model = { ...replicatorProviderModel(), onEventTimeoutSeconds: 10 };
+  // A function of 50 s sends CreateReplicator with more than the one-call margin (45.5 s) left; the call takes 25 s
+  // (its answer lost, the SDK's retry meeting ConflictException), which leaves less than the 31.5 s of waits the search
+  // for the created replicator was sized for against 120 s.
+  test('a 50-second onEvent: a create whose answer was lost, while the lists lag, answers a pending id instead of being stopped', async () => {
+    const model = { ...replicatorProviderModel(), onEventTimeoutSeconds: 50 };
     const resource = newStack({ model });
     afterResponse = () => sim.beHostile(undefined);
     sim.beHostile({ seed: 7, ...CALM, lostResponseRate: 1 });
+    sim.beforeNext('CreateReplicator', () => clock.advance(25_000));
     // the lists leave the new replicator out of 5 reads: onEvent's own search would read until 15.5 s; isComplete's
     // search, one read per 30-second poll, sees it on its 5th poll, within its 2 minutes
     sim.lagListsAfterNextCreate(5);

@@ -31,13 +31,13 @@ describe('CloudFormation\'s ServiceTimeout, enforced by isComplete a poll before
   test('within the reserve: the reason names the ServiceTimeout and the time spent', () => {
     const event = polled(rawProperties({ ServiceTimeout: '3600' }));
     expect(serviceTimeRunningOut(event, STARTED + 3_600_000 - SERVICE_DEADLINE_RESERVE_MS))
-      .toMatch(/is not ready after 3480 s, and CloudFormation's ServiceTimeout of 3600 s for this request is nearly over/);
+      .toMatch(/is not ready after 3390 s, and CloudFormation's ServiceTimeout of 3600 s for this request is nearly over/);
   });
 
   test('a shorter ServiceTimeout is nearer', () => {
     const event = polled(rawProperties({ ServiceTimeout: '600' }));
-    expect(serviceTimeRunningOut(event, STARTED + 480_000)).toMatch(/is not ready after 480 s.*ServiceTimeout of 600 s/);
-    expect(serviceTimeRunningOut(event, STARTED + 479_999)).toBeUndefined();
+    expect(serviceTimeRunningOut(event, STARTED + 390_000)).toMatch(/is not ready after 390 s.*ServiceTimeout of 600 s/);
+    expect(serviceTimeRunningOut(event, STARTED + 389_999)).toBeUndefined();
   });
 
   test('a delete is never failed by the guard: its id is recorded, and polling on still deletes the replicator', () => {
@@ -64,7 +64,7 @@ describe('the clock starts when the onEvent function received the request', () =
   test('ReceivedAt, when onEvent stamped it, counts instead of RequestedAt (stamped after onEvent\'s calls)', () => {
     const event = polled(rawProperties({ ServiceTimeout: '3600' }));
     const received = { ...event, Data: { ...event.Data, ReceivedAt: String(STARTED - 100_000) } };
-    expect(serviceTimeRunningOut(received, STARTED + 3_600_000 - SERVICE_DEADLINE_RESERVE_MS - 100_000)).toMatch(/is not ready after 3480 s/);
+    expect(serviceTimeRunningOut(received, STARTED + 3_600_000 - SERVICE_DEADLINE_RESERVE_MS - 100_000)).toMatch(/is not ready after 3390 s/);
     expect(serviceTimeRunningOut(received, STARTED + 3_600_000 - SERVICE_DEADLINE_RESERVE_MS - 100_001)).toBeUndefined();
   });
 });

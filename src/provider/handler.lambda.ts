@@ -1,3 +1,4 @@
+import { withGatedCalls } from './call-gate';
 import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse, ProviderEvent } from './events';
 import { conciseError } from './failure-reason';
 import { InvocationContext, withInvocationDeadline } from './invocation-deadline';
@@ -38,6 +39,10 @@ export async function onEventHandler(event: ProviderEvent, context?: InvocationC
   return step(() => withInvocationDeadline(context, () => retryTransient(() => onEvent(event, client, log, receivedAt), log)));
 }
 
-export async function isCompleteHandler(event: IsCompleteEvent): Promise<IsCompleteResponse> {
-  return step(() => isComplete(event, client, log));
+/**
+ * isComplete, each of its calls sent only while the invocation can wait for the answer (call-gate.ts); its waits bounded
+ * like onEvent's.
+ */
+export async function isCompleteHandler(event: IsCompleteEvent, context?: InvocationContext): Promise<IsCompleteResponse> {
+  return step(() => withInvocationDeadline(context, () => withGatedCalls(() => isComplete(event, client, log))));
 }

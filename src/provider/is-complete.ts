@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-kafka';
 import { foundStateKeys } from './adoption';
 import { adoptedFate, recordAdoption, releaseStep } from './adoption-steps';
+import { isOutOfTime } from './call-gate';
 import type { IsCompleteEvent, IsCompleteResponse, Logger, ResourceData } from './events';
 import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
@@ -27,7 +28,8 @@ import { mayBelieveGone, VISIBILITY_GRACE_MS } from './visibility';
  *
  * Every call looks at the live replicator and takes the next step, so a step that failed transiently, or a
  * replicator that was busy, is simply retried at the next poll. Transient errors (throttling, 5xx, connection
- * failures) never fail the deployment here: they mean "not yet".
+ * failures) never fail the deployment here: they mean "not yet", as does a call the invocation had no time left to
+ * wait for (call-gate.ts).
  */
 export async function isComplete(
   event: IsCompleteEvent,
@@ -70,6 +72,11 @@ export async function isComplete(
   } catch (error) {
     if (isTransient(error)) {
       log(`transient ${errorName(error)} (${errorMessage(error)}): trying again at the next poll`);
+      return { IsComplete: false };
+    }
+    // a call or a wait this invocation had no time left for (call-gate.ts): the next poll goes on from here
+    if (isOutOfTime(error)) {
+      log(`${errorMessage(error)}: going on at the next poll`);
       return { IsComplete: false };
     }
     throw error;
@@ -273,7 +280,7 @@ function believeGone(arn: string, data: ResourceData, log: Logger): IsCompleteRe
 /** Waits for a deletable state (RUNNING or FAILED), deletes with the current version, waits until gone. */
 /**
  * Waits between the re-reads of a replicator whose DeleteReplicator was rejected while it looked unchanged: 7.5 s in
- * all, well inside isComplete's 60-second Lambda timeout with each read bounded by the client's request timeout.
+ * all; a wait or a read the invocation has no time left for ends the poll with "not yet" (call-gate.ts).
  */
 export const REJECTION_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 

@@ -1,5 +1,6 @@
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { attemptDeadline } from './attempt-deadline';
+import { callGate } from './call-gate';
 import { BoundedRetryStrategy, MAX_ATTEMPTS, MAX_RETRY_WAITS_MS } from './retry-strategy';
 
 export { MAX_ATTEMPTS } from './retry-strategy';
@@ -26,9 +27,9 @@ export const REQUEST_TIMEOUT_MS = 5_000;
 /**
  * The longest one call can take, from our constants alone: MAX_ATTEMPTS attempts, each answered (throttled) or given
  * up on just as its REQUEST_TIMEOUT_MS runs out (headers and body: attempt-deadline.ts), and the longest waits of our retry strategy between them, which
- * ignores Retry-After: 6 x 5 s + 15.5 s = 45.5 s. Shorter than the isComplete function's 60-second timeout
- * (replicator-provider.ts) and the onEvent function's 120 seconds; onEvent keeps this much in hand before each of its
- * waits (invocation-deadline.ts). MSK's control-plane calls answer in well under a second; 5 seconds of silence is a
+ * ignores Retry-After: 6 x 5 s + 15.5 s = 45.5 s. A third of the isComplete function's 150-second timeout, so three such
+ * calls fit one poll (replicator-provider.ts), and under the onEvent function's 120 seconds; onEvent keeps this much in
+ * hand before each of its waits (invocation-deadline.ts), isComplete before each call (call-gate.ts). MSK's control-plane calls answer in well under a second; 5 seconds of silence is a
  * hung connection, not a slow answer. test/time-budget.test.ts measures it with the real SDK against a service that
  * throttles every attempt just before the request timeout.
  */
@@ -45,16 +46,21 @@ export function boundedCallOptions() {
 }
 
 /** The one method of an SDK client's middleware stack used here (method syntax: any SDK client's stack fits). */
-interface DeserializeStack {
+interface HandlerStack {
   add(middleware: ReturnType<typeof attemptDeadline>, options: { step: 'deserialize'; priority: 'low'; name: string }): void;
+  add(middleware: ReturnType<typeof callGate>, options: { step: 'initialize'; name: string }): void;
 }
 
-/** Adds the per-attempt deadline on the whole response (attempt-deadline.ts) to a client built with boundedCallOptions. */
-export function withAttemptDeadline<C extends { middlewareStack: DeserializeStack }>(client: C): C {
+/**
+ * Adds to a client built with boundedCallOptions the per-attempt deadline on the whole response (attempt-deadline.ts)
+ * and, inside isComplete, the gate that sends a call only while the invocation can wait for its answer (call-gate.ts).
+ */
+export function withCallBounds<C extends { middlewareStack: HandlerStack }>(client: C): C {
   client.middlewareStack.add(attemptDeadline(REQUEST_TIMEOUT_MS), { step: 'deserialize', priority: 'low', name: 'attemptDeadline' });
+  client.middlewareStack.add(callGate(), { step: 'initialize', name: 'callGate' });
   return client;
 }
 
 export function kafkaClient(): KafkaClient {
-  return withAttemptDeadline(new KafkaClient(boundedCallOptions()));
+  return withCallBounds(new KafkaClient(boundedCallOptions()));
 }

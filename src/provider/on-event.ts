@@ -23,7 +23,7 @@ import { createReplicatorRequest } from './requests';
 import { markOrDefer } from './rolled-back-mark';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
-import { runAgainShortOfTime } from './transient-retry';
+import { createShortOfTime } from './transient-retry';
 import { decideUpdate } from './update-decision';
 import { seenAtDeleteStart } from './visibility';
 
@@ -106,8 +106,8 @@ async function create(
     ...(replaces !== undefined ? { [REPLACES_TAG_KEY]: replaces } : {}),
   };
   let arn: string | undefined;
-  // a run again of onEvent short of time must not create what Lambda may stop it from answering (transient-retry.ts)
-  const notSent = runAgainShortOfTime(name);
+  // onEvent short of time must not create what Lambda may stop it from answering (transient-retry.ts)
+  const notSent = createShortOfTime(name);
   if (notSent !== undefined) return pendingAnswer(event, name, notSent, log, notSent);
   try {
     log(`CreateReplicator ${name}`);

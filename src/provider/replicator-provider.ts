@@ -59,6 +59,14 @@ export class ReplicatorProvider extends Construct {
    */
   public static readonly TOTAL_TIMEOUT = Duration.minutes(50);
 
+  /**
+   * The isComplete function's timeout: room for three MSK calls that each run to the one-call bound (kafka-client.ts
+   * CALL_BOUND_MS, 45.5 s), since a poll sends a call only while that much remains (call-gate.ts). A Describe, a Delete or
+   * an Update and a tag write then fit one poll however slow the service is within its bound; with one minute, a slow
+   * Describe left no room for the Delete after it, and Lambda stopping the function fails the request at once.
+   */
+  public static readonly IS_COMPLETE_TIMEOUT = Duration.seconds(150);
+
   /** The time allowed per isComplete round trip in TOTAL_TIMEOUT's budget. */
   public static readonly POLL_ROUND_TRIP_ALLOWANCE = Duration.seconds(3);
 
@@ -136,7 +144,7 @@ export class ReplicatorProvider extends Construct {
       ...common,
       handler: 'index.isCompleteHandler',
       description: 'cdk-msk-replicator: waits for MSK replicators to reach the desired state',
-      timeout: Duration.minutes(1),
+      timeout: ReplicatorProvider.IS_COMPLETE_TIMEOUT,
       logGroup: isCompleteLogs,
       role: roleWritingTo('IsCompleteRole', isCompleteLogs),
     });

@@ -19,14 +19,14 @@ import type { IsCompleteEvent } from './events';
 export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 
 /**
- * What a poll that starts just before the deadline may still need: the isComplete function's timeout (1 minute,
- * replicator-provider.ts; a function Lambda stops ends the poll there), the waiter's 30-second interval before the poll
- * that fails, and the framework's response upload with the time between CloudFormation's request and the onEvent
- * function's receipt of it (`ReceivedAt`): half a minute. The clock starts at `ReceivedAt`, not at `RequestedAt`,
+ * What a poll that starts just before the deadline may still need: the isComplete function's timeout (150 s,
+ * replicator-provider.ts IS_COMPLETE_TIMEOUT; a function Lambda stops ends the poll there), the waiter's 30-second
+ * interval before the poll that fails, and the framework's response upload with the time between CloudFormation's
+ * request and the onEvent function's receipt of it (`ReceivedAt`): half a minute. The clock starts at `ReceivedAt`, not at `RequestedAt`,
  * which onEvent stamps after its own calls (up to its function's 2-minute timeout): counted from there, slow calls in
  * onEvent and slow polls after it carried the answer past the ServiceTimeout (test/service-deadline-onevent-time.test.ts).
  */
-export const SERVICE_DEADLINE_RESERVE_MS = 120_000;
+export const SERVICE_DEADLINE_RESERVE_MS = 210_000;
 
 /** The request's ServiceTimeout in seconds: the resource's own property, or CloudFormation's default. */
 export function serviceTimeoutSeconds(properties: Record<string, unknown>): number {

@@ -25,7 +25,7 @@ import { sleep } from './sleep';
  * replicator and Lambda stop the function before it answers: the framework fails the request, and CloudFormation's
  * rollback never learns of that replicator (test/onevent-rerun-time.test.ts). Without the run again, the transient
  * error had failed the request before anything was written; so a run again sends CreateReplicator only with the
- * margin in hand (`runAgainShortOfTime`).
+ * margin in hand (`createShortOfTime`), as does a first run whose reads before it were slow.
  */
 
 /** Waits before each new attempt, within the invocation's remaining time: 31 s in all at most. */
@@ -48,14 +48,18 @@ export async function retryTransient<T>(run: () => Promise<T>, log: Logger): Pro
 }
 
 /**
- * Inside a run again with less than DEADLINE_MARGIN_MS left, why CreateReplicator `name` is not sent; otherwise
- * undefined. The caller answers a pending creation instead (pending-creation.ts): an earlier run or delivery of this
- * request may have created the replicator already (its answer lost), and isComplete then finds it by its request tag;
- * if none did, isComplete fails the request after the visibility grace, nothing created.
+ * With less than DEADLINE_MARGIN_MS left, why CreateReplicator `name` is not sent; otherwise undefined. A first run
+ * gets there too when its reads before the create were slow (each within the one-call bound; test/onevent-rerun-time.test.ts).
+ * The caller answers a pending creation instead (pending-creation.ts): an earlier run or delivery of this request may
+ * have created the replicator already (its answer lost; Lambda retries a failed asynchronous invocation, such as the
+ * framework's onEvent, twice: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html), and
+ * isComplete then finds it by its request tag; if none did, isComplete fails the request after the visibility grace,
+ * nothing created.
  */
-export function runAgainShortOfTime(name: string): string | undefined {
-  if (runningAgain.getStore() !== true || timeBeforeMargin() >= 0) return undefined;
+export function createShortOfTime(name: string): string | undefined {
+  if (timeBeforeMargin() >= 0) return undefined;
   const left = Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000));
-  return `onEvent ran again after a transient error with ${left} s left, less than the ${DEADLINE_MARGIN_MS / 1000} s one MSK call `
-    + `may take: CreateReplicator ${name} was not sent again`;
+  const again = runningAgain.getStore() === true;
+  return `onEvent ${again ? 'ran again after a transient error with' : 'had'} ${left} s left, less than the ${DEADLINE_MARGIN_MS / 1000} s `
+    + `one MSK call may take: CreateReplicator ${name} was not sent${again ? ' again' : ''}`;
 }

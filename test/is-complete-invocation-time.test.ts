@@ -1,0 +1,85 @@
+import { ServiceError } from '../local-aws/msk-simulator/http-protocol';
+import { TargetCompressionType } from '../src';
+import { useRerunWorld } from './fixtures/rerun-world';
+import { MAX_ATTEMPTS } from '../src/provider/kafka-client';
+
+/**
+ * An isComplete poll makes several MSK calls in a row (a Describe, then a Delete or an Update, then tag writes), each
+ * bounded by the one-call bound (kafka-client.ts CALL_BOUND_MS), and more than one such call does not fit the function's
+ * timeout. Lambda then stops the function, and the Provider framework turns a stopped isComplete (a `FunctionError`)
+ * into a FAILED answer at once (aws-cdk-lib custom-resources/lib/provider-framework/runtime/framework.js,
+ * `invokeUserFunction`, in `safeHandler`), instead of polling again. For a cleanup Delete, CloudFormation ignores that
+ * failure and forgets the replicator: the original keeps running beside its replacement, tracked by no stack.
+ *
+ * One virtual clock for the waiter, the handler and the simulator; a slow call is one whose request advances the clock
+ * (`beforeNext`), as SDK attempts hung up to their request timeout would.
+ */
+
+const world = useRerunWorld();
+
+describe('isComplete keeps within its invocation', () => {
+  // Failed before the fix: the cleanup's first poll read the original in 50 s, sent DeleteReplicator, which took 15 s and
+  // failed past the SDK's retries; Lambda stopped the function at its 60 s, the framework answered FAILED, and
+  // CloudFormation, ignoring a failed cleanup, left the original running beside the replacement.
+  test('a cleanup Delete whose first poll is slow: the original is deleted, no second replicator left running', async () => {
+    const resource = world.newStack();
+    expect((await resource.create(world.props())).status).toBe('SUCCESS');
+    const original = resource.physicalResourceId!;
+    // once the update has its answer, the cleanup Delete's first poll: DescribeReplicator takes 50 s, DeleteReplicator
+    // 15 s, and then fails past the SDK's retries (transient): 65 s in all
+    let armed = false;
+    world.afterResponse = () => {
+      if (armed) return;
+      armed = true;
+      // the first read is onEvent's (visibility.ts `seenAtDeleteStart`), the second the poll's
+      world.slowNext('DescribeReplicator', 0, () => world.slowNext('DescribeReplicator', 50_000));
+      world.slowNext('DeleteReplicator', 15_000, () => {
+        world.sim.inject({ operation: 'DeleteReplicator', error: 'ServiceUnavailableException', times: MAX_ATTEMPTS - 1 });
+        throw new ServiceError('ServiceUnavailableException', 'Service unavailable');
+      });
+    };
+
+    const result = await resource.update(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(result.status).toBe('SUCCESS');
+    const replacement = resource.physicalResourceId!;
+    expect(replacement).not.toBe(original);
+    expect(resource.cleanupFailures).toEqual([]);
+    expect(world.sim.callsTo('DeleteReplicator').length).toBeGreaterThan(MAX_ATTEMPTS);
+    world.clock.advance(10 * 60_000);
+    expect(world.active(resource).map((r) => r.arn)).toEqual([replacement]);
+    expect(world.sim.replicator(original)).toBeUndefined();
+  }, 120_000);
+
+  // Failed before the fix: the first poll's Delete, sent after a 44 s read, ran past the function's 60 s timeout; the
+  // framework answered FAILED and the cleanup failed (here MSK had started the delete all the same). A poll now has room
+  // for three calls at the one-call bound: a slow Describe and a slow Delete both fit.
+  test('a cleanup whose DescribeReplicator and DeleteReplicator are both slow: the first poll deletes', async () => {
+    const resource = world.newStack();
+    expect((await resource.create(world.props())).status).toBe('SUCCESS');
+    const original = resource.physicalResourceId!;
+    const readsOfOriginal = () => world.sim.callsTo('DescribeReplicator').filter((c) => c.replicatorArn === original).length;
+    let readsBefore = -1;
+    let readsAtDelete = -1;
+    let armed = false;
+    world.afterResponse = () => {
+      if (armed) return;
+      armed = true;
+      readsBefore = readsOfOriginal();
+      // onEvent's read (visibility.ts `seenAtDeleteStart`), then the polls' reads
+      world.slowNext('DescribeReplicator', 0, () => world.slowNext('DescribeReplicator', 44_000, () => world.slowNext('DescribeReplicator', 44_000)));
+      world.slowNext('DeleteReplicator', 44_000, () => {
+        readsAtDelete = readsOfOriginal();
+      });
+    };
+
+    const result = await resource.update(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(result.status).toBe('SUCCESS');
+    expect(resource.cleanupFailures).toEqual([]);
+    // the Delete followed onEvent's read and the first poll's: in the same poll, not in a later one
+    expect(readsAtDelete - readsBefore).toBe(2);
+    world.clock.advance(10 * 60_000);
+    expect(world.sim.replicator(original)).toBeUndefined();
+  }, 120_000);
+});
