@@ -268,6 +268,31 @@ describe('the adoptExisting prop', () => {
   });
 });
 
+// Failed before the fix: the budget counted the tags after the adoption's removals, while its TagResource comes first
+// (adoption-steps.ts recordAdoption): 49 tags, with an earlier life's three marks to remove, passed through 51 and MSK
+// refused the TagResource midway, with its own message, instead of the adoption being refused before any write.
+test('an adoption whose tags fit MSK\'s 50 only after its removals is refused before any write: its TagResource comes first', async () => {
+  const many = Object.fromEntries(Array.from({ length: 44 }, (_, i) => [`cost-center-${i}`, `cc${i}`]));
+  // a replicator another stack let go under RETAIN: its ownership, request, deployed and retained marks
+  const earlierLife = {
+    'cdk-msk-replicator:owner': 'f'.repeat(32),
+    'cdk-msk-replicator:managed-by': 'EarlierStack/Replicator',
+    'cdk-msk-replicator:request': 'a'.repeat(32),
+    'cdk-msk-replicator:deployed': 'true',
+    'cdk-msk-replicator:retained': 'true',
+  };
+  const arn = await existingReplicator({}, { ...many, ...earlierLife });
+  const before = snapshot(arn);
+  sim.resetCalls();
+  const template = synth(app());
+  const { stack } = await world(template);
+  expect(await stack.deploy(template)).toBe('ROLLBACK_COMPLETE');
+  expect(stack.events.find((e) => e.status === 'FAILED')?.reason)
+    .toMatch(/it would carry 51 tags while its tags are written, more than the 50 MSK allows per replicator/);
+  expect(changes()).toEqual([]);
+  expect(snapshot(arn)).toEqual(before);
+});
+
 test('an adoption whose tags would pass MSK\'s 50 per replicator is refused before any write', async () => {
   const many = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`cost-center-${i}`, `cc${i}`]));
   const arn = await existingReplicator({}, many);

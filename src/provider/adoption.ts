@@ -194,7 +194,7 @@ export function planAdoptionWrite(
   const set = { ...change.set, ...record };
   // under RETAIN the reconciliation that follows adds the deployed mark
   const later: Record<string, string> = props.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {};
-  const budget = tagBudgetRefusal(live.ReplicatorName, liveTags, { ...set, ...later }, change.remove, Object.keys(record).length);
+  const budget = tagBudgetRefusal(live.ReplicatorName, liveTags, set, change.remove, later, Object.keys(record).length);
   if (budget !== undefined) return { refusal: budget };
   return { write: { set, remove: change.remove } };
 }
@@ -236,17 +236,28 @@ export function foundStateKeys(tags: Record<string, string>): string[] {
 }
 
 /**
- * Why the adoption's tags would not fit MSK's 50 tags per replicator, or undefined when they fit: the replicator's
- * tags after the adoption wrote everything it writes.
+ * Why the adoption's tags would not fit MSK's 50 tags per replicator, or undefined when they fit at every step: the
+ * adoption's TagResource (`set`) comes before its UntagResource (`removed`, adoption-steps.ts `recordAdoption`), and the
+ * reconciliation that follows adds `later`. MSK refuses a TagResource that would take a resource past 50 ("The maximum
+ * number of tags per resource is 50", https://docs.aws.amazon.com/msk/latest/developerguide/msk-tagging-restrictions.html;
+ * the harsher reading, local-aws/msk-simulator), so the count that matters is the largest: before the removals, or after
+ * everything (test/adoption.test.ts). Tagging first keeps an earlier life's marks until ownership is written.
  */
 export function tagBudgetRefusal(
-  name: string | undefined, liveTags: Record<string, string>, written: Record<string, string>, removed: string[], recordTags: number,
+  name: string | undefined,
+  liveTags: Record<string, string>,
+  set: Record<string, string>,
+  removed: string[],
+  later: Record<string, string>,
+  recordTags: number,
 ) {
-  const after = new Set([...Object.keys(liveTags).filter((k) => !removed.includes(k)), ...Object.keys(written)]);
-  if (after.size <= MAX_TAGS_PER_REPLICATOR) return undefined;
+  const whileWritten = new Set([...Object.keys(liveTags), ...Object.keys(set)]).size;
+  const after = new Set([...Object.keys(liveTags).filter((k) => !removed.includes(k)), ...Object.keys(set), ...Object.keys(later)]).size;
+  if (Math.max(whileWritten, after) <= MAX_TAGS_PER_REPLICATOR) return undefined;
+  const carry = whileWritten > after ? `${whileWritten} tags while its tags are written` : `${after} tags`;
   return `The replicator "${name}" cannot be adopted: with the template's tags, this resource's and the record of how it was `
     + `found (${recordTags} tags of ${MAX_TAG_VALUE_LENGTH} characters: its topics, consumer groups, log delivery and the old `
-    + `values of the tags the adoption sets), it would carry ${after.size} tags, more than the ${MAX_TAGS_PER_REPLICATOR} MSK `
+    + `values of the tags the adoption sets), it would carry ${carry}, more than the ${MAX_TAGS_PER_REPLICATOR} MSK `
     + 'allows per replicator. Nothing was changed. Remove tags from the replicator or from the template, or shorten its '
     + 'topic and consumer group lists first.';
 }
