@@ -98,4 +98,35 @@ describe('onEvent run again after a transient error, short of time', () => {
     expect(world.active(resource).map((r) => r.arn)).toEqual([original]);
     expect(world.sim.callsTo('CreateReplicator')).toEqual([]);
   }, 120_000);
+
+  // Failed before the fix: the margin was kept before CreateReplicator only. Its first attempt was processed and its
+  // answer lost, the SDK's retry met ConflictException, and the reads that look for the replicator this request created
+  // (on-event.ts `ownCreation`) ran past the function's 120 s: `Task timed out`, and after the rollback the replacement
+  // ran untracked beside the original.
+  test('a first run that met ConflictException after a lost answer, its reads slow: the replacement is tracked', async () => {
+    const resource = world.newStack();
+    expect((await resource.create(world.props())).status).toBe('SUCCESS');
+    world.sim.resetCalls();
+    // before the create: DescribeReplicator 40 s, ListReplicators 30 s: 50 s left, more than the 45.5 s margin
+    world.slowNext('DescribeReplicator', 40_000);
+    world.slowNext('ListReplicators', 30_000);
+    // CreateReplicator's first attempt is processed and its answer lost; the SDK's retry gets ConflictException; then
+    // the search's ListReplicators takes 40 s, and ListTagsForResource 40 s (each within the one-call bound)
+    world.slowNext('CreateReplicator', 0, () => {
+      world.sim.beHostile({ ...CALM, lostResponseRate: 1, seed: 7 });
+      world.sim.beforeNext('CreateReplicator', () => {
+        world.sim.beHostile(undefined);
+      });
+      world.slowNext('ListReplicators', 40_000);
+      world.slowNext('ListTagsForResource', 40_000);
+    });
+
+    const result = await resource.update(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+    expect(world.sim.callsTo('CreateReplicator').map((c) => c.errorType)).toEqual(['ConnectionReset', 'ConflictException']);
+    expect(result.status).toBe('SUCCESS');
+    expect(world.logs.some((l) => /isComplete goes on looking \(cdk-msk-replicator:pending-creation:/.test(l))).toBe(true);
+    world.clock.advance(10 * MINUTE);
+    expect(world.active(resource).map((r) => r.arn)).toEqual([resource.physicalResourceId]);
+  }, 120_000);
 });

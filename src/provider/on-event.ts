@@ -3,7 +3,7 @@ import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagRe
 import { managedByValue } from './adoption';
 import { adopt, createdByThisResource } from './adoption-steps';
 import type { Logger, OnEventResponse, ProviderEvent, ResourceData } from './events';
-import { mayWait } from './invocation-deadline';
+import { mayWait, timeBeforeMargin } from './invocation-deadline';
 import { describeReplicator, errorMessage, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
@@ -20,7 +20,6 @@ import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownershi
 import { assertAsRequested, nameTaken, parsePendingCreation, pendingCreationId, PendingCreation, resolvePendingCreation } from './pending-creation';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
-import { markOrDefer } from './rolled-back-mark';
 import { sleep } from './sleep';
 import { mergedTagReads } from './tag-reads';
 import { createShortOfTime } from './transient-retry';
@@ -164,6 +163,9 @@ export const ADOPTION_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000
  * request created running and untracked. Tags that do not name this request end the search at once. Reads that still
  * lag after ADOPTION_WAITS_MS answer 'pending': onEvent must not fail then (a failed Create's onEvent leaves nothing
  * for the rollback to delete, see pending-creation.ts), so the search goes on in isComplete, which has the time.
+ * So does a read the invocation may not outlast: each is sent only with one call's bound in hand (invocation-deadline.ts),
+ * since Lambda stopping the function here loses the replicator this request created as surely as a failure would
+ * (test/onevent-rerun-time.test.ts).
  */
 async function ownCreation(
   event: ProviderEvent,
@@ -174,8 +176,11 @@ async function ownCreation(
 ): Promise<string | 'pending'> {
   let arn: string | undefined;
   let tags: Record<string, string> | undefined;
+  const noTime = () => timeBeforeMargin() < 0;
   for (let attempt = 0; ; attempt++) {
+    if (noTime()) return 'pending';
     arn = await findReplicatorByName(client, name);
+    if (arn !== undefined && noTime()) return 'pending';
     tags = arn !== undefined ? await listTagsIfVisible(client, arn) : undefined;
     if (tags?.[REQUEST_TAG_KEY] === requestTagValue(event)) break;
     // CreateReplicator sets the tags with the replicator: tags without this request's mean another creator, while a
@@ -188,6 +193,7 @@ async function ownCreation(
       + `yet: reading again in ${ADOPTION_WAITS_MS[attempt]} ms`);
     await sleep(ADOPTION_WAITS_MS[attempt]);
   }
+  if (noTime()) return 'pending';
   assertAsRequested(name, props, await describeReplicator(client, arn!));
   log(`CreateReplicator ${name}: already created by this request, adopting ${arn}`);
   return arn!;
@@ -224,7 +230,8 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   // protection does not stand in its way: a rollback must never be refused.
   const original = await originalToReturnTo(physicalId, props, event, client, log);
   if (original?.kind === 'own') return created(original.live);
-  if (original !== undefined) return inPlace(original.live, true, original.marked ? {} : { MarkRolledBackFrom: physicalId });
+  // the rolled-back-to mark is isComplete's to write, once the return is complete (rolled-back-mark.ts)
+  if (original !== undefined) return inPlace(original.live, true, { MarkRolledBackFrom: physicalId });
   if (decision.kind === 'refuse') throw new Error(decision.reason);
   log(`replacing ${physicalId}: ${causes.join(', ')} changed; CloudFormation deletes the old replicator afterwards`);
   return create(event, props, client, log, physicalId);
@@ -323,9 +330,8 @@ function inPlace(live: DescribeReplicatorResponse, returnedTo = false, mark: Pic
  * replacement's ARN (the id it recorded from the FAILED response, or from the successful one when another resource
  * failed) with the old properties: answering with the original's ARN makes CloudFormation track it again and delete
  * the replacement in its cleanup phase, instead of creating a third replicator and forgetting the original. The
- * replacement is first tagged with the ARN returned to (ROLLED_BACK_TAG_KEY): the positive mark that makes that
- * cleanup Delete delete it even under RETAIN. A transient error on that write leaves it to isComplete (`marked`
- * false, rolled-back-mark.ts) rather than fail the rollback.
+ * replacement is then tagged with the ARN returned to (ROLLED_BACK_TAG_KEY), by isComplete once the return is complete
+ * (rolled-back-mark.ts): the positive mark that makes that cleanup Delete delete it even under RETAIN.
  */
 async function originalToReturnTo(
   replacementArn: string,
@@ -333,7 +339,7 @@ async function originalToReturnTo(
   event: ProviderEvent,
   client: KafkaClient,
   log: Logger,
-): Promise<{ readonly kind: 'original' | 'own'; readonly live: DescribeReplicatorResponse; readonly marked: boolean } | undefined> {
+): Promise<{ readonly kind: 'original' | 'own'; readonly live: DescribeReplicatorResponse } | undefined> {
   const tags = await listTagsIfVisible(client, replacementArn) ?? {};
   const original = await replicatorToReturnTo(props, event, client, log, { arn: replacementArn, tags });
   if (original === undefined) return undefined;
@@ -345,12 +351,11 @@ async function originalToReturnTo(
   const itsTags = { ...original.Tags, ...await listTagsIfVisible(client, original.ReplicatorArn!) };
   if (itsTags[REQUEST_TAG_KEY] === requestTagValue(event)) {
     log(`${original.ReplicatorArn} was created by this request (its answer lost): it is the replacement of ${replacementArn}`);
-    return { kind: 'own', live: original, marked: false };
+    return { kind: 'own', live: original };
   }
-  const marked = await markOrDefer(client, replacementArn, original.ReplicatorArn!, log);
   log(`returning to ${original.ReplicatorArn}, this resource's with the requested configuration, `
     + `instead of replacing ${replacementArn}; CloudFormation deletes ${replacementArn} afterwards`);
-  return { kind: 'original', live: original, marked };
+  return { kind: 'original', live: original };
 }
 
 /**
