@@ -1,6 +1,7 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { ServiceError } from '../local-aws/msk-simulator/http-protocol';
 import { TargetCompressionType } from '../src';
-import { useRerunWorld } from './fixtures/rerun-world';
+import { CALM, useRerunWorld } from './fixtures/rerun-world';
 import { MAX_ATTEMPTS } from '../src/provider/kafka-client';
 
 /**
@@ -81,5 +82,34 @@ describe('isComplete keeps within its invocation', () => {
     expect(readsAtDelete - readsBefore).toBe(2);
     world.clock.advance(10 * 60_000);
     expect(world.sim.replicator(original)).toBeUndefined();
+  }, 120_000);
+
+  // Failed before the fix: a poll that resolved a pending creation read the replicator (ListReplicators, then
+  // DescribeReplicator), read it again to wait for RUNNING, and under RETAIN tagged it deployed: four calls, and only
+  // three at the bound fit a poll. With every call slow, no poll ever reached the tag, and the request failed at the
+  // ServiceTimeout guard with the replicator running.
+  test('a pending creation under RETAIN, every call slow: a poll resolves it, sees it RUNNING and marks it deployed', async () => {
+    const resource = world.newStack();
+    const everySlow = (operation: 'ListReplicators' | 'DescribeReplicator' | 'TagResource') => {
+      world.slowNext(operation, 44_000, () => everySlow(operation));
+    };
+    // CreateReplicator takes 35 s and effect, its answer lost; the SDK's retry meets ConflictException; from then on
+    // every read and tag write takes 44 s, so onEvent's search answers a pending creation after its first read
+    world.slowNext('CreateReplicator', 35_000, () => {
+      world.sim.beHostile({ ...CALM, lostResponseRate: 1, seed: 7 });
+      world.sim.beforeNext('CreateReplicator', () => {
+        world.sim.beHostile(undefined);
+        everySlow('ListReplicators');
+        everySlow('DescribeReplicator');
+        everySlow('TagResource');
+      });
+    });
+
+    const result = await resource.create(world.props({ removalPolicy: RemovalPolicy.RETAIN }));
+
+    expect(world.logs.some((l) => /isComplete goes on looking \(cdk-msk-replicator:pending-creation:/.test(l))).toBe(true);
+    expect(result.reason).toBeUndefined();
+    expect(result.status).toBe('SUCCESS');
+    expect(world.sim.replicator(resource.physicalResourceId!)!.tags['cdk-msk-replicator:deployed']).toBe('true');
   }, 120_000);
 });

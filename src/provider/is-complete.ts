@@ -131,12 +131,15 @@ async function awaitCreation(event: IsCompleteEvent, client: KafkaClient, log: L
       + 'rollback deletes it; deploy again.');
   }
   assertAsRequested(pending.name, decodeProperties(event.ResourceProperties), resolved.live);
-  const result = await awaitRunning(event, resolved.arn, client, log);
+  // the Describe just read is this poll's: not read again, so that a poll with slow calls still fits (call-gate.ts)
+  const result = await awaitRunning(event, resolved.arn, client, log, resolved.live);
   return result.IsComplete ? { ...result, PhysicalResourceId: resolved.arn } : result;
 }
 
-async function awaitRunning(event: IsCompleteEvent, arn: string, client: KafkaClient, log: Logger): Promise<IsCompleteResponse> {
-  const live = await describe(client, arn, log);
+async function awaitRunning(
+  event: IsCompleteEvent, arn: string, client: KafkaClient, log: Logger, described?: DescribeReplicatorResponse,
+): Promise<IsCompleteResponse> {
+  const live = described ?? await describe(client, arn, log);
   if (live === undefined) {
     const requestedAt = Number(event.Data.RequestedAt ?? 0);
     if (Date.now() - requestedAt < VISIBILITY_GRACE_MS) {
