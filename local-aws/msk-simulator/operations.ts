@@ -387,8 +387,11 @@ const listReplicators: Handler = (raw, ctx) => {
 /**
  * MSK's tag restrictions ("Tag restrictions", https://docs.aws.amazon.com/msk/latest/developerguide/msk-tagging-restrictions.html):
  * at most 50 tags per resource, keys of 1 to 128 characters, values of at most 255 (the page's bound; the native
- * resource's schema says 256: the smaller is enforced). The message of the rejection is not documented; a
- * BadRequestException naming the parameter is what MSK answers to invalid parameters.
+ * resource's schema says 256: the smaller is enforced), and no key starting with `aws:` ("reserved for use by AWS"; in
+ * any case, the harsher reading: the page does not say whether `AWS:` is refused, other services' pages say it is,
+ * e.g. AWS Batch's "Tag restrictions", https://docs.aws.amazon.com/batch/latest/userguide/tag-restrictions.html). The
+ * message of the rejection is not documented; a BadRequestException naming the parameter is what MSK answers to
+ * invalid parameters.
  */
 export const MAX_TAGS_PER_RESOURCE = 50;
 
@@ -398,6 +401,7 @@ function checkTags(tags: Record<string, string>, path: string): void {
   }
   for (const [key, value] of Object.entries(tags)) {
     if (key.length < 1 || key.length > 128) throw badRequest(`${path}: tag key ${JSON.stringify(key)} must be 1 to 128 characters long`, path);
+    if (key.toLowerCase().startsWith('aws:')) throw badRequest(`${path}: tag key ${JSON.stringify(key)} starts with aws:, reserved for use by AWS`, path);
     if (value.length > 255) throw badRequest(`${path}: the value of tag ${JSON.stringify(key)} must be at most 255 characters long`, path);
   }
 }

@@ -593,6 +593,16 @@ describe('tags', () => {
     expect(h.sim.callsTo('UntagResource')[0].input).toEqual({ tagKeys: ['team', 'absent'] });
   });
 
+  test('refuses tag keys starting with aws:, in any case (reserved for use by AWS)', async () => {
+    h = await Harness.start();
+    const arn = await h.createRunning();
+    for (const key of ['aws:cost', 'AWS:cost']) {
+      const err = await expectError(h.client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { [key]: 'x' } })), 'BadRequestException', 400);
+      expect(err.message).toMatch(/starts with aws:, reserved for use by AWS/);
+    }
+    expect((await h.client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual({ team: 'data' });
+  });
+
   test('answers NotFoundException for unknown resources', async () => {
     h = await Harness.start();
     const missing = 'arn:aws:kafka:us-east-1:123456789012:replicator/gone/1';
