@@ -173,9 +173,10 @@ describe("onEvent's waits under the function's own timeout (Lambda context)", ()
     afterResponse = () => sim.beHostile(undefined);
     sim.beHostile({ seed: 7, ...CALM, lostResponseRate: 1 });
     sim.beforeNext('CreateReplicator', () => clock.advance(25_000));
-    // the lists leave the new replicator out of 5 reads: onEvent's own search would read until 15.5 s; isComplete's
-    // search, one read per 30-second poll, sees it on its 5th poll, within its 2 minutes
-    sim.lagListsAfterNextCreate(5);
+    // the lists leave the new replicator out of 4 reads: with 25 s left, less than one call's bound, onEvent's search
+    // sends none (on-event.ts `ownCreation`) where waits sized against 120 s read for 31.5 s; isComplete's search, one
+    // read per 30-second poll, sees it on its 5th poll, within its 2 minutes
+    sim.lagListsAfterNextCreate(4);
 
     const result = await resource.create(props());
 
