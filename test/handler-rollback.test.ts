@@ -7,7 +7,7 @@ import 'aws-sdk-client-mock-jest';
 import { describedReplicator, ORIGINAL_ARN, rawProperties, REPLACEMENT_ARN, STACK_ID, updateEvent } from './fixtures/handler-fixtures';
 import { useVirtualWaits } from './fixtures/virtual-waits';
 import type { ProviderEvent } from '../src/provider/events';
-import { OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY, ROLLED_BACK_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 
@@ -104,6 +104,17 @@ test('a retained original is not returned to: a RETAIN removal left it to its ow
   const result = await onEvent(rollback, client, log);
 
   expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+});
+
+test('an original an earlier rollback left (its rolled-back-to mark) is not returned to: its cleanup deletes it', async () => {
+  // the mark says CloudFormation returned from this replicator to another one, and the cleanup Delete that follows deletes
+  // it even under RETAIN: handing it back would make CloudFormation track a replicator about to be deleted
+  world(describedReplicator(compression('NONE')), { ...owned(), [ROLLED_BACK_TAG_KEY]: THIRD_ARN });
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  expect(result.Data.ReplicatorArn).not.toBe(ORIGINAL_ARN);
 });
 
 test('an original with another resource\'s owner tag is not returned to', async () => {
