@@ -117,6 +117,37 @@ test('an original an earlier rollback left (its rolled-back-to mark) is not retu
   expect(result.Data.ReplicatorArn).not.toBe(ORIGINAL_ARN);
 });
 
+/** Another replicator named like this resource's (its generated-name stem), found by ListReplicators. */
+const NAMED_ARN = 'arn:aws:kafka:us-east-1:123456789012:replicator/OrdersReplication-Replicator-0f0f0f0f0f0f/dddd-4444';
+
+function namedLikeThisResource(tags: Record<string, string>) {
+  kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: NAMED_ARN, ReplicatorName: 'OrdersReplication-Replicator-0f0f0f0f0f0f' }] });
+  kafka.on(DescribeReplicatorCommand, { ReplicatorArn: NAMED_ARN })
+    .resolves(describedReplicator({ ReplicatorArn: NAMED_ARN, ReplicatorName: 'OrdersReplication-Replicator-0f0f0f0f0f0f', ...compression('NONE') }));
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: NAMED_ARN }).resolves({ Tags: tags });
+}
+
+test('the original the replaces tag names no longer fits: another replicator of this resource with the rolled-back '
+  + 'configuration, found by name, is returned to', async () => {
+  world(describedReplicator(compression('LZ4')), owned());
+  namedLikeThisResource(owned());
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result).toMatchObject({ PhysicalResourceId: NAMED_ARN, Data: { ReplicatorArn: NAMED_ARN, LifecycleAction: 'update' } });
+  expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+});
+
+test('a replicator found by name with the rolled-back configuration but no owner tag: the rollback fails, creating nothing '
+  + 'beside a replicator that may be this resource\'s', async () => {
+  world('gone', owned());
+  namedLikeThisResource({ team: 'x' });
+
+  await expect(onEvent(rollback, client, log))
+    .rejects.toThrow(/OrdersReplication-Replicator-0f0f0f0f0f0f\/dddd-4444 has this resource's name and the requested configuration but not its owner tag/);
+  expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+});
+
 test('an original with another resource\'s owner tag is not returned to', async () => {
   world(describedReplicator(compression('NONE')), { [OWNER_TAG_KEY]: ownerTagValue({ ...rollback, StackId: `${STACK_ID}-other` }) });
 
