@@ -714,7 +714,10 @@ export class MskReplicator extends MskReplicatorBase implements ITaggable {
     if (reserved.length > 0) throw validationError(this, reserved[0]);
     // Tags.of() adds tags after construction: their schema limits and reserved keys are checked on the final tags at synth.
     this.node.addValidation({
-      validate: () => [...tagViolations(this.tags.renderTags() ?? {}), ...reservedTagViolations(this.tags.renderTags() ?? {})],
+      validate: () => {
+        const tags = this.tags.renderTags() ?? {};
+        return [...tagViolations(tags), ...reservedTagViolations(tags)];
+      },
     });
 
     provider.handlerPolicies.register({

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { DEADLINE_MARGIN_MS, timeBeforeMargin } from './invocation-deadline';
+import { DEADLINE_MARGIN_MS, secondsLeft, timeBeforeMargin } from './invocation-deadline';
 
 /**
  * isComplete sends an MSK or CloudFormation call only while its invocation keeps the longest one call can take in hand
@@ -30,7 +30,7 @@ export function withGatedCalls<T>(fn: () => Promise<T>): Promise<T> {
 /** The error a call not sent ends with: the poll answers "not yet" (is-complete.ts). */
 export class NoTimeForCall extends Error {
   public constructor(commandName: string) {
-    super(`This invocation has ${Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000))} s left, less than the `
+    super(`This invocation has ${secondsLeft()} s left, less than the `
       + `${DEADLINE_MARGIN_MS / 1000} s one call may take: ${commandName} was not sent`);
     this.name = 'NoTimeForCall';
   }

@@ -41,6 +41,11 @@ export function timeBeforeMargin(): number {
   return context === undefined ? Infinity : context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
 }
 
+/** Whole seconds the invocation has left, for messages. */
+export function secondsLeft(): number {
+  return Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000));
+}
+
 /** Whether the invocation can wait `ms` and still keep DEADLINE_MARGIN_MS for what follows. */
 export function mayWait(ms: number): boolean {
   return timeBeforeMargin() >= ms;
@@ -49,7 +54,7 @@ export function mayWait(ms: number): boolean {
 /** The error a wait that does not fit the invocation's remaining time ends with (never taken for transient). */
 export class OutOfTime extends Error {
   public constructor(waitMs: number) {
-    super(`This invocation has ${Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000))} s left, too little `
+    super(`This invocation has ${secondsLeft()} s left, too little `
       + `to wait ${waitMs} ms more and keep ${DEADLINE_MARGIN_MS / 1000} s for the next MSK call before Lambda stops it; `
       + 'nothing was decided. Retry the operation.');
     this.name = 'OutOfTime';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import type { Logger } from './events';
-import { DEADLINE_MARGIN_MS, mayWait, timeBeforeMargin } from './invocation-deadline';
+import { DEADLINE_MARGIN_MS, mayWait, secondsLeft, timeBeforeMargin } from './invocation-deadline';
 import { errorMessage, errorName, isTransient } from './kafka-calls';
 import { sleep } from './sleep';
 
@@ -58,7 +58,7 @@ export async function retryTransient<T>(run: () => Promise<T>, log: Logger): Pro
  */
 export function createShortOfTime(name: string): string | undefined {
   if (timeBeforeMargin() >= 0) return undefined;
-  const left = Math.max(0, Math.round((timeBeforeMargin() + DEADLINE_MARGIN_MS) / 1000));
+  const left = secondsLeft();
   const again = runningAgain.getStore() === true;
   return `onEvent ${again ? 'ran again after a transient error with' : 'had'} ${left} s left, less than the ${DEADLINE_MARGIN_MS / 1000} s `
     + `one MSK call may take: CreateReplicator ${name} was not sent${again ? ' again' : ''}`;
