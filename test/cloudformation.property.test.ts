@@ -233,7 +233,7 @@ class World {
       clock: () => started.now, dateClock: () => started.now, timing: { creatingMs: 20, updatingMs: 10, deletingMs: 10 },
     });
     // the stacks' statuses for the handler's DescribeStacks (the handler is loaded per sequence, pointed at it: begin)
-    started.cloudFormation = await LocalCloudFormationApi.start({ region: 'us-east-1', stacks: [] });
+    started.cloudFormation = await LocalCloudFormationApi.start({ region: 'us-east-1', stacks: [], dateClock: () => started.now });
     started.operator = new KafkaClient({
       region: 'us-east-1', endpoint: started.sim.endpoint, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' },
     });

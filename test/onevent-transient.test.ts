@@ -37,7 +37,7 @@ let afterResponse: (() => void) | undefined;
 
 beforeAll(async () => {
   clock = new VirtualClock();
-  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 2 * MINUTE, updatingMs: MINUTE, deletingMs: MINUTE } });
+  sim = await MskSimulator.start({ ...clock.forService(), timing: { creatingMs: 2 * MINUTE, updatingMs: MINUTE, deletingMs: MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();

@@ -46,7 +46,7 @@ let stacks = 0;
 
 beforeAll(async () => {
   clock = new VirtualClock();
-  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 2 * MINUTE, updatingMs: MINUTE, deletingMs: MINUTE } });
+  sim = await MskSimulator.start({ ...clock.forService(), timing: { creatingMs: 2 * MINUTE, updatingMs: MINUTE, deletingMs: MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();

@@ -27,7 +27,7 @@ let sim: MskSimulator;
 
 beforeAll(async () => {
   clock = new VirtualClock();
-  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 25 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 3 * MINUTE } });
+  sim = await MskSimulator.start({ ...clock.forService(), timing: { creatingMs: 25 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 3 * MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();

@@ -19,7 +19,7 @@ let handler: Handler;
 
 beforeAll(async () => {
   clock = new VirtualClock();
-  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 2 * MINUTE, updatingMs: MINUTE, deletingMs: MINUTE } });
+  sim = await MskSimulator.start({ ...clock.forService(), timing: { creatingMs: 2 * MINUTE, updatingMs: MINUTE, deletingMs: MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();

@@ -27,7 +27,7 @@ let stacks = 0;
 beforeAll(async () => {
   clock = new VirtualClock();
   // creation takes 25 minutes: longer than a 10-minute `timeout`, well within the provider's total
-  sim = await MskSimulator.start({ clock: () => clock.now(), timing: { creatingMs: 25 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 3 * MINUTE } });
+  sim = await MskSimulator.start({ ...clock.forService(), timing: { creatingMs: 25 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 3 * MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();

@@ -86,8 +86,14 @@ export class LocalCloudFormationApi {
     stacks: DeployedStackView[];
     pageSize?: number;
     authorize?: CloudFormationAuthorizer;
+    /**
+     * The clock of the `Date` header on every answer, as the MSK simulator's `dateClock`: a world whose handler reads a
+     * virtual clock passes it here, or the SDK takes the difference for clock skew and retries an error once.
+     * @default the real time (Node's http server stamps it)
+     */
+    dateClock?: () => number;
   }): Promise<LocalCloudFormationApi> {
-    const api = new LocalCloudFormationApi(options.region, options.stacks, options.pageSize ?? 100, options.authorize);
+    const api = new LocalCloudFormationApi(options.region, options.stacks, options.pageSize ?? 100, options.authorize, options.dateClock);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
   }
@@ -101,6 +107,7 @@ export class LocalCloudFormationApi {
     private readonly stacks: DeployedStackView[],
     private readonly pageSize: number,
     private readonly authorize?: CloudFormationAuthorizer,
+    private readonly dateClock?: () => number,
   ) {
     for (const stack of stacks) this.checkRegion(stack);
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -232,7 +239,8 @@ export class LocalCloudFormationApi {
   }
 
   private send(res: ServerResponse, status: number, body: string): void {
-    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+    const date = this.dateClock !== undefined ? { date: new Date(this.dateClock()).toUTCString() } : {};
+    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID(), ...date });
     res.end(body);
   }
 }

@@ -43,6 +43,17 @@ export class VirtualClock implements WorldClock {
     return realNow() + this.skipped;
   }
 
+  /**
+   * The MSK simulator's clocks in this world (`MskSimulator.start({ ...clock.forService(), timing })`): its state
+   * transitions and the `Date` header of its answers follow the time the handler reads. AWS stamps its own time, which a
+   * caller with a synchronized clock agrees with; a `Date` header left on the real time would be minutes or hours behind
+   * the handler's virtual `Date.now()`, and the SDK would take it for clock skew and retry an error it came with once
+   * (simulator `dateClock`): a NotFound of a lagging read, say, hidden from the handler, as AWS would not.
+   */
+  public forService(): { readonly clock: () => number; readonly dateClock: () => number } {
+    return { clock: () => this.now(), dateClock: () => this.now() };
+  }
+
   /** Moves the world's time forward without waiting. */
   public advance(ms: number): void {
     this.skipped += ms;
