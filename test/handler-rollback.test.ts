@@ -148,6 +148,32 @@ test('a replicator found by name with the rolled-back configuration but no owner
   expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
 });
 
+// A tag read may lag behind a replicator's creation and answer NotFound while DescribeReplicator already sees it (the
+// simulator's `lagListsAfterNextCreate`): judged "not ours" (mutant ownership.ts line 56 survived), the original was
+// left running beside a third replicator.
+test('an original whose tag read answers NotFound while DescribeReplicator sees it: judged on the tags DescribeReplicator '
+  + 'answered, and returned to', async () => {
+  world(describedReplicator({ ...compression('NONE'), Tags: owned() }), owned());
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN })
+    .rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result).toMatchObject({ PhysicalResourceId: ORIGINAL_ARN, Data: { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'update' } });
+  expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+});
+
+test('an original whose tags cannot be read at all (NotFound, and DescribeReplicator answers none): the rollback fails, '
+  + 'creating nothing beside a replicator that may be this resource\'s', async () => {
+  world(describedReplicator({ ...compression('NONE'), Tags: undefined }), owned());
+  kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN })
+    .rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+
+  await expect(onEvent(rollback, client, log)).rejects.toThrow(
+    /orders-dr\/aaaa-1111 has this resource's name and the requested configuration but its tags cannot be read/);
+  expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+});
+
 test('an original with another resource\'s owner tag is not returned to', async () => {
   world(describedReplicator(compression('NONE')), { [OWNER_TAG_KEY]: ownerTagValue({ ...rollback, StackId: `${STACK_ID}-other` }) });
 

@@ -31,8 +31,10 @@ export function requestTagValue(event: ProviderEvent): string {
 /** What a replicator found for an Update is to this resource. */
 type Verdict =
   | { readonly kind: 'return'; readonly live: DescribeReplicatorResponse }
-  /** It has the requested configuration and the resource's name but carries no owner tag: it may be ours. */
-  | { readonly kind: 'unproven' }
+  /**
+   * It has the requested configuration and the resource's name, but nothing tells whose it is (`why`): it may be ours.
+   */
+  | { readonly kind: 'unproven'; readonly why: string }
   | { readonly kind: 'no' };
 
 /**
@@ -52,8 +54,13 @@ async function judge(
   const live = await describeReplicator(client, arn);
   if (live === undefined || live.ReplicatorState === 'DELETING') return { kind: 'no' };
   if (immutableDifferences(props, live).length > 0) return { kind: 'no' };
-  const tags = await listTagsIfVisible(client, arn);
-  if (tags === undefined) return { kind: 'no' };
+  // DescribeReplicator has just seen it: a NotFound from the tag read may lag behind its creation (MSK documents no
+  // read-after-write consistency for ListTagsForResource; the simulator's `lagListsAfterNextCreate`) and proves
+  // nothing. The tags DescribeReplicator answered with stand in; with none, nothing tells whose it is.
+  const tags = await listTagsIfVisible(client, arn) ?? live.Tags;
+  if (tags === undefined) {
+    return { kind: 'unproven', why: 'its tags cannot be read (ListTagsForResource answers NotFound while DescribeReplicator sees it)' };
+  }
   if (tags[RETAINED_TAG_KEY] !== undefined || tags[ROLLED_BACK_TAG_KEY] !== undefined) return { kind: 'no' };
   const owner = tags[OWNER_TAG_KEY];
   // the tags read here travel with the replicator: a later read of them may lag (on-event.ts `originalToReturnTo`)
@@ -62,7 +69,7 @@ async function judge(
   // An owner tag removed, or rewritten to something no resource writes (a tag policy's placeholder, a clean-up tool's
   // marker), proves nothing either way; only another resource's well-formed owner value says it is someone else's.
   if (isOwnerValue(owner)) return { kind: 'no' };
-  return vouched ? { kind: 'return', live: seen } : { kind: 'unproven' };
+  return vouched ? { kind: 'return', live: seen } : { kind: 'unproven', why: `not its owner tag (${OWNER_TAG_KEY} missing or edited; by a tag policy or a clean-up tool?)` };
 }
 
 /**
@@ -76,8 +83,9 @@ async function judge(
  *    the original's own tags;
  * 2. otherwise among the replicators named like this resource's (its fixed name, or its generated-name stem), by
  *    owner tag and configuration: this finds it when the replacement is already gone.
- * A replicator that has the name and configuration but no owner tag at all cannot be told from someone else's: the
- * Update fails rather than create a second replicator beside one that may be ours, or adopt one that may not be.
+ * A replicator that has the name and configuration but no owner tag at all, or whose tags cannot be read, cannot be
+ * told from someone else's: the Update fails rather than create a second replicator beside one that may be ours, or
+ * adopt one that may not be.
  */
 export async function replicatorToReturnTo(
   props: ReplicatorProperties,
@@ -87,25 +95,27 @@ export async function replicatorToReturnTo(
   current: { readonly arn: string; readonly tags: Record<string, string> },
 ): Promise<DescribeReplicatorResponse | undefined> {
   const replaced = current.tags[REPLACES_TAG_KEY];
+  const unproven: Array<{ readonly arn: string; readonly why: string }> = [];
   if (isReplicatorArn(replaced)) {
     const verdict = await judge(replaced, props, event, client, true);
     if (verdict.kind === 'return') return verdict.live;
+    if (verdict.kind === 'unproven') unproven.push({ arn: replaced, why: verdict.why });
   }
   const nameFilter = props.ReplicatorName ?? generatedNameStem(props.ReplicatorNamePrefix!);
   log(`ListReplicators ${nameFilter}`);
-  const unproven: string[] = [];
   for (const arn of await listReplicatorArns(client, nameFilter)) {
     if (arn === current.arn || arn === replaced) continue;
     if (props.ReplicatorName !== undefined && !arn.includes(`:replicator/${props.ReplicatorName}/`)) continue;
     const verdict = await judge(arn, props, event, client, false);
     if (verdict.kind === 'return') return verdict.live;
-    if (verdict.kind === 'unproven') unproven.push(arn);
+    if (verdict.kind === 'unproven') unproven.push({ arn, why: verdict.why });
   }
   if (unproven.length > 0) {
-    throw new Error(`Replicator ${unproven[0]} has this resource's name and the requested configuration but not its owner tag `
-      + `(${OWNER_TAG_KEY} missing or edited; by a tag policy or a clean-up tool?), so it cannot be told from someone else's, and `
-      + 'creating another would leave two replicators writing the same topics. If it is this resource\'s, tag it '
-      + `${OWNER_TAG_KEY}=${ownerTagValue(event)} and retry (continue the rollback); otherwise delete it or change the template.`);
+    const [first] = unproven;
+    throw new Error(`Replicator ${first.arn} has this resource's name and the requested configuration but ${first.why}, so it `
+      + 'cannot be told from someone else\'s, and creating another would leave two replicators writing the same topics. If it '
+      + `is this resource's, make sure it is tagged ${OWNER_TAG_KEY}=${ownerTagValue(event)} and retry (continue the rollback); `
+      + 'otherwise delete it or change the template.');
   }
   return undefined;
 }
