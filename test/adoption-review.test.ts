@@ -87,7 +87,10 @@ test('cdk destroy of an adopted replicator, when its stack\'s status cannot be r
   // denies every call. Guessing could roll back the replicator the stack ran, or delete one that existed before it:
   // the Delete fails and changes nothing. (A transient error is retried at each poll instead: kafka-calls.ts.)
   const denying = await LocalCloudFormationApi.start({
-    region: REGION, stacks: [stack], authorize: () => ({ allowed: false, principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/handler/scp` }),
+    region: REGION,
+    stacks: [stack],
+    authorize: () => ({ allowed: false, principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/handler/scp` }),
+    dateClock: () => clock.now(),
   });
   process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = denying.endpoint;
   const before = { ...sim.replicator(arn)! };

@@ -99,11 +99,35 @@ describe('Delete under RETAIN: errors other than "the replicator is gone" fail t
     // a NotFound may lag behind a create: retaining (or forgetting) on it could leave a replicator that never
     // deployed running untracked
     kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DescribeReplicatorCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
 
     const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
 
     expect(result.Data.LifecycleAction).toBe('delete');
     expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 5);
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  // Failed before the fix: NotFound on every tag read was taken for "gone", and the deployed replicator, which RETAIN
+  // keeps, was deleted. A tag read may lag while DescribeReplicator shows the replicator (tag-reads.ts `tagsUnlessGone`).
+  test('NotFound on every tag read while DescribeReplicator shows it, deployed: its Tags decide, and it is retained', async () => {
+    kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: deployedTags }));
+    kafka.on(TagResourceCommand).resolves({});
+
+    const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
+
+    expect(result.Data.LifecycleAction).toBe('retain');
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+  });
+
+  test('NotFound on every tag read while DescribeReplicator shows it without a deployed tag: deleted despite RETAIN', async () => {
+    kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [REQUEST_TAG_KEY]: 'abc' } }));
+
+    const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
+
+    expect(result.Data.LifecycleAction).toBe('delete');
     expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
@@ -134,5 +158,22 @@ describe('Delete under RETAIN of a replacement that deployed', () => {
 
     expect(result.Data.LifecycleAction).toBe('retain');
     expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: REPLACEMENT_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+  });
+});
+
+describe('Delete of an adopted replicator whose tag reads answer NotFound', () => {
+  // Failed before the fix: NotFound on every tag read was taken for "a replicator this resource created", so the
+  // rollback of an adoption deleted (or, under RETAIN, kept as the stack's) a replicator that existed before the stack,
+  // instead of giving it back as it was found (adoption-steps.ts `createdByThisResource`).
+  test('DescribeReplicator shows it without a request tag: it goes to the adopted replicator\'s path, not deleted', async () => {
+    const adopted = rawProperties({ AdoptExisting: 'true', ReplicatorName: 'orders-dr', ReplicatorNamePrefix: undefined });
+    kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    const ours = { [OWNER_TAG_KEY]: ownerTagValue(deleteEvent(adopted, ORIGINAL_ARN)) };
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: ours }));
+
+    const result = await onEvent(deleteEvent(adopted, ORIGINAL_ARN), client, log);
+
+    expect(result.Data.LifecycleAction).toBe('adopted-delete');
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
   });
 });

@@ -174,6 +174,62 @@ test('an original whose tags cannot be read at all (NotFound, and DescribeReplic
   expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
 });
 
+describe('an original whose tag reads answer NotFound: the Tags DescribeReplicator answers are judged like any others', () => {
+  const notFound = () => new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } });
+
+  test('another resource\'s owner tag: not returned to', async () => {
+    const another = { [OWNER_TAG_KEY]: ownerTagValue({ ...rollback, StackId: `${STACK_ID}-other` }) };
+    world(describedReplicator({ ...compression('NONE'), Tags: another }), owned());
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).rejects(notFound());
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  });
+
+  test('a rolled-back-to mark: not returned to', async () => {
+    world(describedReplicator({ ...compression('NONE'), Tags: { ...owned(), [ROLLED_BACK_TAG_KEY]: THIRD_ARN } }), owned());
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).rejects(notFound());
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  });
+
+  test('the tag reads are repeated before DescribeReplicator decides, and a later read that finds the tags decides', async () => {
+    // a DescribeReplicator answer without Tags, alone, could not tell whose the original is: the rollback would fail
+    world(describedReplicator({ ...compression('NONE'), Tags: undefined }), owned());
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).rejectsOnce(notFound()).resolves({ Tags: owned() });
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).toBe(ORIGINAL_ARN);
+  });
+
+  test('gone by the time DescribeReplicator is asked again: not returned to', async () => {
+    world(describedReplicator(compression('NONE')), owned());
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN })
+      .resolvesOnce(describedReplicator({ ...compression('NONE'), Tags: owned() })).rejects(notFound());
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).rejects(notFound());
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  });
+
+  test('found by name, its Describe Tags without owner tag: the rollback fails, creating nothing', async () => {
+    world('gone', owned());
+    namedLikeThisResource({});
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: NAMED_ARN }).resolves(describedReplicator({
+      ReplicatorArn: NAMED_ARN, ReplicatorName: 'OrdersReplication-Replicator-0f0f0f0f0f0f', ...compression('NONE'), Tags: { team: 'x' },
+    }));
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: NAMED_ARN }).rejects(notFound());
+
+    await expect(onEvent(rollback, client, log)).rejects.toThrow(/dddd-4444 has this resource's name and the requested configuration but not its owner tag/);
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+});
+
 test('an original with another resource\'s owner tag is not returned to', async () => {
   world(describedReplicator(compression('NONE')), { [OWNER_TAG_KEY]: ownerTagValue({ ...rollback, StackId: `${STACK_ID}-other` }) });
 

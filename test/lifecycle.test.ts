@@ -14,7 +14,8 @@ let sim: MskSimulator;
 let handler: Handler;
 
 beforeAll(async () => {
-  sim = await MskSimulator.start({ timing: { creatingMs: 60, updatingMs: 40, deletingMs: 40 } });
+  // the Date header follows the handler's clock: Date.now() is the virtual clock's inside an invocation of a test below
+  sim = await MskSimulator.start({ timing: { creatingMs: 60, updatingMs: 40, deletingMs: 40 }, dateClock: () => Date.now() });
   handler = loadBundledHandler(sim.endpoint);
 });
 afterAll(async () => sim.stop());

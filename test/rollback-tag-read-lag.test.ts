@@ -32,3 +32,24 @@ test('a rollback whose read of the original\'s tags answers NotFound returns to 
   world.clock.advance(10 * 60_000);
   expect(world.active(resource).map((r) => r.arn)).toEqual([original]);
 }, 120_000);
+
+// Failed before the fix: onEvent returned to the original, and isComplete's reconciliation read its tags once more,
+// strictly: NotFound failed the rollback (UPDATE_ROLLBACK_FAILED), the replacement left running beside the original.
+test('a tag read of the original that lags through the rollback\'s onEvent and isComplete: back on the original', async () => {
+  const resource = world.newStack();
+  world.sim.lagListsAfterNextCreate(10);
+  expect((await resource.create(world.props())).status).toBe('SUCCESS');
+  const original = resource.physicalResourceId!;
+
+  const update = await resource.updateThenRollBack(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
+
+  expect(update.status).toBe('SUCCESS');
+  expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(resource.physicalResourceId).toBe(original);
+  world.clock.advance(10 * 60_000);
+  expect(world.active(resource).map((r) => r.arn)).toEqual([original]);
+  // every read of the original's tags lagged
+  const tagReads = world.sim.calls.filter((c) => c.operation === 'ListTagsForResource' && c.replicatorArn === original);
+  expect(tagReads.length).toBeGreaterThanOrEqual(7);
+  expect(tagReads.every((c) => c.status === 404)).toBe(true);
+}, 120_000);

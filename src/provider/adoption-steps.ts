@@ -19,7 +19,7 @@ import { ownerTagValue } from './ownership';
 import { decodeProperties, ReplicatorProperties } from './properties';
 import { sleep } from './sleep';
 import type { StackStatusReader } from './stack-status';
-import { mergedTagReads } from './tag-reads';
+import { mergedTagReads, tagsUnlessGone } from './tag-reads';
 
 /**
  * The handler's side of adoption (adoption.ts holds the decisions):
@@ -56,7 +56,9 @@ export async function adopt(event: ProviderEvent, props: ReplicatorProperties, c
       + 'create the replicator.');
   }
   const arn = live.ReplicatorArn!;
-  const tags = await mergedTagReads(client, arn, []) ?? {};
+  // a NotFound of the tag read may lag behind what DescribeReplicator just showed (tag-reads.ts): its Tags stand in, so
+  // that another resource's owner tag still refuses the adoption
+  const tags = await mergedTagReads(client, arn, []) ?? live.Tags ?? {};
   const refusal = adoptionRefusal(props, live, tags, ownerTagValue(event)) ?? foreignRecordRefusal(name, tags, ownerTagValue(event));
   if (refusal !== undefined) throw new Error(refusal);
   log(`adopting ${arn} (${live.ReplicatorState}): it matches the template in everything that cannot change in place`);
@@ -80,7 +82,9 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
     log(`${arn} is ${live.ReplicatorState}: adopting it once it settles`);
     return { IsComplete: false };
   }
-  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? {};
+  // the Tags DescribeReplicator answered stand in for tag reads that all lag (NotFound): another resource's owner tag
+  // still refuses, and is never overwritten
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags ?? {};
   if (tags[OWNER_TAG_KEY] === ownerTagValue(event) && decodeFoundState(tags) !== undefined) return undefined;
   const plan = planAdoptionWrite(props, live, tags, ownerTagValue(event), managedByValue(event.StackId, event.LogicalResourceId));
   if ('refusal' in plan) throw new Error(plan.refusal);
@@ -101,8 +105,11 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
  * writes the request tag, and an adoption removes an earlier life's; a record of how it was found marks the adopted one.
  */
 export async function createdByThisResource(event: ProviderEvent, arn: string, client: KafkaClient): Promise<boolean> {
-  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
-  if (tags === undefined) return true;
+  // gone only when DescribeReplicator agrees with the tag reads (tag-reads.ts): a NotFound of every tag read, taken for
+  // "gone", sent an adopted replicator down the path that deletes it, instead of giving it back
+  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS));
+  if (view.kind === 'gone') return true;
+  const tags = view.tags ?? {};
   let record: FoundState | undefined;
   try {
     record = decodeFoundState(tags);
@@ -126,7 +133,9 @@ export type AdoptedFate = 'delete' | 'release' | 'done';
  */
 export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<AdoptedFate> {
   const arn = event.PhysicalResourceId;
-  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS);
+  // undefined only when DescribeReplicator agrees with the tag reads that it is gone (tag-reads.ts)
+  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS));
+  const tags = view.kind === 'gone' ? undefined : view.tags ?? {};
   // another resource's replicator (its adoption refused here, or someone else's since): neither deleted nor given back
   const owner = tags?.[OWNER_TAG_KEY];
   if (owner !== ownerTagValue(event) && isOwnerValue(owner)) {
@@ -171,7 +180,8 @@ export async function releaseStep(event: IsCompleteEvent, client: KafkaClient, l
     return { IsComplete: true };
   }
   if (live.ReplicatorState === 'CREATING' || live.ReplicatorState === 'UPDATING') return { IsComplete: false };
-  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? {};
+  // the Tags DescribeReplicator answered stand in for tag reads that all lag (NotFound): they hold the record to give back
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags ?? {};
   const found = decodeFoundState(tags);
   if (found === undefined || found.owner !== ownerTagValue(event)) {
     log(`${arn} carries no record of an adoption by this resource: it was never written to, nothing to give back`);

@@ -10,7 +10,7 @@ import { adoptedFate, recordAdoption, releaseStep } from './adoption-steps';
 import { isOutOfTime } from './call-gate';
 import type { IsCompleteEvent, IsCompleteResponse, Logger, ResourceData } from './events';
 import { sendInPlaceUpdate } from './in-place-update';
-import { describeReplicator, errorMessage, errorName, isTransient, listTags } from './kafka-calls';
+import { describeReplicator, errorMessage, errorName, isTransient, listTagsIfVisible } from './kafka-calls';
 import { DEPLOYED_TAG_KEY, immutableDrift, OWNER_TAG_KEY, planInPlaceUpdate } from './lifecycle';
 import { ownerTagValue } from './ownership';
 import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreation } from './pending-creation';
@@ -219,7 +219,9 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
     [OWNER_TAG_KEY]: ownerTagValue(event),
     ...(desired.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {}),
   };
-  const liveTags = await listTags(client, arn);
+  // A NotFound of the tag read, for a replicator DescribeReplicator has just seen, may lag behind its creation (the
+  // simulator's `lagListsAfterNextCreate`; test/rollback-tag-read-lag.test.ts): the Tags that DescribeReplicator answered stand in
+  const liveTags = await listTagsIfVisible(client, arn) ?? live.Tags ?? {};
   // tag-writes.ts: what this resource may have written is undone from the event, since the read may lag behind it. An
   // adoption (a Create: no previous template) wrote the template's tags with its record of how it found the replicator
   // (adoption-steps.ts `recordAdoption`, from this event), so they are the ones the replicator may carry.

@@ -21,7 +21,7 @@ import { assertAsRequested, nameTaken, parsePendingCreation, pendingCreationId, 
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
-import { mergedTagReads } from './tag-reads';
+import { mergedTagReads, tagsUnlessGone } from './tag-reads';
 import { createShortOfTime } from './transient-retry';
 import { decideUpdate } from './update-decision';
 import { seenAtDeleteStart } from './visibility';
@@ -228,7 +228,7 @@ async function update(event: ProviderEvent, client: KafkaClient, log: Logger): P
   const causes = decision.causes;
   // Returning to a replicator this resource already has (a rollback's original) creates nothing, so replacement
   // protection does not stand in its way: a rollback must never be refused.
-  const original = await originalToReturnTo(physicalId, props, event, client, log);
+  const original = await originalToReturnTo(physicalId, live.Tags, props, event, client, log);
   if (original?.kind === 'own') return created(original.live);
   // the rolled-back-to mark is isComplete's to write, once the return is complete (rolled-back-mark.ts)
   if (original !== undefined) return inPlace(original.live, true, { MarkRolledBackFrom: physicalId });
@@ -335,12 +335,15 @@ function inPlace(live: DescribeReplicatorResponse, returnedTo = false, mark: Pic
  */
 async function originalToReturnTo(
   replacementArn: string,
+  describedTags: Record<string, string> | undefined,
   props: ReplicatorProperties,
   event: ProviderEvent,
   client: KafkaClient,
   log: Logger,
 ): Promise<{ readonly kind: 'original' | 'own'; readonly live: DescribeReplicatorResponse } | undefined> {
-  const tags = await listTagsIfVisible(client, replacementArn) ?? {};
+  // the replacement was created last, so its tag read is the likeliest to lag (NotFound): the Tags of its
+  // DescribeReplicator answer (`describedTags`) stand in, with the replaces tag that names the original
+  const tags = await listTagsIfVisible(client, replacementArn) ?? describedTags ?? {};
   const original = await replicatorToReturnTo(props, event, client, log, { arn: replacementArn, tags });
   if (original === undefined) return undefined;
   // Created by this very request (an earlier run of onEvent, or delivery, whose CreateReplicator answer was lost): the
@@ -365,9 +368,11 @@ async function originalToReturnTo(
  * the replicator and deleting it, in either direction. A tag seen once was written: the merge keeps it.
  */
 async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise<Record<string, string> | undefined> {
-  const tags = await mergedTagReads(client, arn, ABSENCE_REREAD_WAITS_MS);
+  // a NotFound of every tag read is believed only when DescribeReplicator answers NotFound too (tag-reads.ts): taken for
+  // "gone", it deleted a deployed replicator the RETAIN removal policy keeps
+  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ABSENCE_REREAD_WAITS_MS));
   log(`ListTagsForResource ${arn}: read ${ABSENCE_REREAD_WAITS_MS.length + 1} times (a tag read may lag behind a write)`);
-  return tags;
+  return view.kind === 'gone' ? undefined : view.tags ?? {};
 }
 
 async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {

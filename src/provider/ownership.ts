@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
 import type { Logger, ProviderEvent } from './events';
-import { describeReplicator, isReplicatorArn, listReplicatorArns, listTagsIfVisible } from './kafka-calls';
+import { describeReplicator, isReplicatorArn, listReplicatorArns } from './kafka-calls';
 import {
   generatedNameStem,
   immutableDifferences,
@@ -12,6 +12,7 @@ import {
   ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
 import type { ReplicatorProperties } from './properties';
+import { firstTagRead, TAG_REREAD_WAITS_MS, tagsUnlessGone } from './tag-reads';
 
 /**
  * Which replicators belong to which CloudFormation resource and request, read from the tags the handler sets
@@ -54,10 +55,12 @@ async function judge(
   const live = await describeReplicator(client, arn);
   if (live === undefined || live.ReplicatorState === 'DELETING') return { kind: 'no' };
   if (immutableDifferences(props, live).length > 0) return { kind: 'no' };
-  // DescribeReplicator has just seen it: a NotFound from the tag read may lag behind its creation (MSK documents no
-  // read-after-write consistency for ListTagsForResource; the simulator's `lagListsAfterNextCreate`) and proves
-  // nothing. The tags DescribeReplicator answered with stand in; with none, nothing tells whose it is.
-  const tags = await listTagsIfVisible(client, arn) ?? live.Tags;
+  // DescribeReplicator has just seen it: a NotFound from the tag read may lag behind its creation, or be true (deleted
+  // since, and that Describe lagging). Read again, then DescribeReplicator decides, with the Tags it answers
+  // (tag-reads.ts `tagsUnlessGone`); with none, nothing tells whose it is.
+  const view = await tagsUnlessGone(client, arn, firstTagRead(client, arn, TAG_REREAD_WAITS_MS));
+  if (view.kind === 'gone' || view.live?.ReplicatorState === 'DELETING') return { kind: 'no' };
+  const tags = view.tags;
   if (tags === undefined) {
     return { kind: 'unproven', why: 'its tags cannot be read (ListTagsForResource answers NotFound while DescribeReplicator sees it)' };
   }

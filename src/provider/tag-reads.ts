@@ -1,5 +1,5 @@
-import type { KafkaClient } from '@aws-sdk/client-kafka';
-import { listTagsIfVisible } from './kafka-calls';
+import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
+import { describeReplicator, listTagsIfVisible } from './kafka-calls';
 import { sleep } from './sleep';
 
 /**
@@ -20,4 +20,45 @@ export async function mergedTagReads(client: KafkaClient, arn: string, waitsMs: 
     Object.assign(merged, tags);
   }
   return seen ? merged : undefined;
+}
+
+/**
+ * The first of several tag reads that finds the replicator, with a wait of `waitsMs` before each re-read: a NotFound may
+ * lag behind the replicator's creation. Undefined when none found it.
+ */
+export async function firstTagRead(client: KafkaClient, arn: string, waitsMs: readonly number[]): Promise<Record<string, string> | undefined> {
+  for (const wait of [0, ...waitsMs]) {
+    if (wait > 0) await sleep(wait);
+    const tags = await listTagsIfVisible(client, arn);
+    if (tags !== undefined) return tags;
+  }
+  return undefined;
+}
+
+/** Waits before each re-read of tags that answered NotFound: 7.5 s in all (as on-event.ts ABSENCE_REREAD_WAITS_MS). */
+export const TAG_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
+
+/** What the reads of `tagsUnlessGone` found. */
+export type TagView =
+  /** DescribeReplicator answered NotFound too, after every tag read did. */
+  | { readonly kind: 'gone' }
+  /**
+   * The replicator's tags; undefined when no tag read found it and DescribeReplicator answered no Tags member. `live`:
+   * that DescribeReplicator's answer, when it was made.
+   */
+  | { readonly kind: 'seen'; readonly tags: Record<string, string> | undefined; readonly live?: DescribeReplicatorResponse };
+
+/**
+ * A replicator's tags for a decision that must not take a NotFound of ListTagsForResource for "gone": those `read` found
+ * (`mergedTagReads`, `firstTagRead`); when it found none, DescribeReplicator decides. A tag read may lag behind the
+ * replicator's creation while DescribeReplicator already shows it (MSK documents no read-after-write consistency for
+ * either; the simulator's `lagListsAfterNextCreate`), and taking that NotFound for "gone" deleted a replicator kept by
+ * RETAIN, or judged one of this resource's someone else's. DescribeReplicator's answer carries the replicator's Tags
+ * (DescribeReplicatorResponse.Tags in the API model).
+ */
+export async function tagsUnlessGone(client: KafkaClient, arn: string, read: Promise<Record<string, string> | undefined>): Promise<TagView> {
+  const tags = await read;
+  if (tags !== undefined) return { kind: 'seen', tags };
+  const live = await describeReplicator(client, arn);
+  return live === undefined ? { kind: 'gone' } : { kind: 'seen', tags: live.Tags, live };
 }
