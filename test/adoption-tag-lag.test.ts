@@ -7,7 +7,7 @@ import 'aws-sdk-client-mock-jest';
 import { completeEvent, createEvent, deleteEvent, describedReplicator, ORIGINAL_ARN, rawProperties } from './fixtures/handler-fixtures';
 import { useVirtualWaits } from './fixtures/virtual-waits';
 import { encodeFoundState, foundConfiguration } from '../src/provider/adoption';
-import { adopt, adoptedFate, releaseStep } from '../src/provider/adoption-steps';
+import { adopt, adoptedFate, recordAdoption, releaseStep } from '../src/provider/adoption-steps';
 import { OWNER_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { ownerTagValue } from '../src/provider/ownership';
 import { decodeProperties } from '../src/provider/properties';
@@ -44,6 +44,15 @@ test('adoption: another resource\'s owner tag, shown only by DescribeReplicator,
   kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: { [OWNER_TAG_KEY]: another } }));
 
   await expect(adopt(createEvent(adopting()), decodeProperties(adopting()), client, log)).rejects.toThrow(/already managed by another MskReplicator/);
+});
+
+test('the adoption\'s record: another resource\'s owner tag, shown only by DescribeReplicator, refuses it, and is not overwritten', async () => {
+  const another = ownerTagValue({ ...createEvent(adopting()), StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/other/1' });
+  kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: { [OWNER_TAG_KEY]: another } }));
+  const event = completeEvent(createEvent(adopting()), { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'adopt' });
+
+  await expect(recordAdoption(event, client, log)).rejects.toThrow(/already managed by another MskReplicator/);
+  expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
 });
 
 test('Delete of an adopted replicator under RETAIN while the stack is deleted: retained, not deleted', async () => {
