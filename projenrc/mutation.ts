@@ -27,6 +27,7 @@ const UNIT_SUITES = [
   'test/planner.property.test.ts',
   'test/planner-examples.test.ts',
   'test/rolled-back-mark.test.ts',
+  'test/adoption-tag-lag.test.ts',
 ];
 
 /**
@@ -50,6 +51,12 @@ const LOCAL_WORLD_SUITES = [
   'test/iam-lifecycle.test.ts',
   'test/onevent-transient.test.ts',
   'test/rollback-mark.test.ts',
+  'test/rollback-mark-on-completion.test.ts',
+  'test/rollback-return-tags.test.ts',
+  'test/rollback-tag-read-lag.test.ts',
+  'test/own-replacement-tag-lag.test.ts',
+  'test/onevent-rerun-time.test.ts',
+  'test/is-complete-invocation-time.test.ts',
 ];
 
 /**
