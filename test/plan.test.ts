@@ -14,6 +14,7 @@ import { loadBundledHandler } from '../local-aws/cloudformation/provider-framewo
 import { DeployedStackView, LocalCloudFormationApi } from '../local-aws/cloudformation/query-api';
 import { CfnTemplate, CloudFormationStack } from '../local-aws/cloudformation/stack';
 import { MskSimulator } from '../local-aws/msk-simulator';
+import { notFound } from '../local-aws/msk-simulator/http-protocol';
 import {
   ConsumerGroupOffsetSyncMode, MskReplicator, ReplicatorCluster, StartingPosition, TargetCompressionType, TopicNameConfiguration,
 } from '../src';
@@ -148,6 +149,20 @@ describe('verdicts, each checked against the deployment that follows', () => {
     expect(r.details).toEqual(['tags.cost: undefined -> "dr"', 'tags.team: "a" -> "b"']);
     expect(run.status).toBe('UPDATE_COMPLETE');
     expect(run.writes).toEqual(['TagResource']);
+  });
+
+  // Failed before the fix: the plan took a NotFound of the tag read for "no tags" and planned the template's tags as
+  // added, where the handler judges on the Tags of DescribeReplicator's answer (src/provider/tag-reads.ts)
+  test('a tag change whose tag read answers NotFound (lagging): the plan reads the tags DescribeReplicator shows, as the handler', async () => {
+    const { stack } = await deployed({ tags: { team: 'a' } });
+    sim.beforeNext('ListTagsForResource', () => {
+      throw notFound('The resource does not exist', 'resourceArn');
+    });
+    const run = await planThenDeploy(stack, synth({ tags: { team: 'b' } }));
+    const r = only(run.plan);
+    expect(r.verdict).toBe<PlanVerdict>('tags');
+    expect(r.details).toEqual(['tags.team: "a" -> "b"']);
+    expect(run.status).toBe('UPDATE_COMPLETE');
   });
 
   test('a topic list change: in place, with the topics added and removed; the deployment updates in place', async () => {

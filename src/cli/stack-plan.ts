@@ -225,7 +225,9 @@ async function planAdoption(logicalId: string, props: ReplicatorProperties, kafk
       drift: [],
     };
   }
-  const liveTags = await listTags(kafka, arn!).catch(goneAsUndefined) ?? {};
+  // as the handler reads them: a NotFound of the tag read, for a replicator DescribeReplicator shows, may lag behind a
+  // write, and the Tags of its answer stand in (src/provider/tag-reads.ts)
+  const liveTags = await listTags(kafka, arn!).catch(goneAsUndefined) ?? live.Tags ?? {};
   // the handler's own decision: the resource does not exist yet, so no owner tag can be its own (a value no resource
   // writes stands in for its owner value, of the same length so the record's size is the same)
   const decision = planAdoptionWrite(props, live, liveTags, '-'.repeat(32), `${stackName}/${logicalId}`);
@@ -283,7 +285,9 @@ async function planUpdate(update: ProviderEvent, oldRaw: Json, newRaw: Json, kaf
   if (!isReplicatorArn(physicalId)) return planCreate(logicalId, newRaw, kafka, 'its creation failed earlier');
   const props = decode(newRaw);
   if (typeof props === 'string') return { logicalId, verdict: 'refuse', summary: 'refused: invalid properties', reason: props, details: [], drift: [] };
-  const [live, liveTags] = await Promise.all([describeReplicator(kafka, physicalId), listTags(kafka, physicalId).catch(goneAsUndefined)]);
+  const [live, tagsRead] = await Promise.all([describeReplicator(kafka, physicalId), listTags(kafka, physicalId).catch(goneAsUndefined)]);
+  // as the handler reads them: the Tags of DescribeReplicator's answer stand in for a tag read that lags (NotFound)
+  const liveTags = tagsRead ?? live?.Tags;
   if (live === undefined) {
     if (sameValue(oldRaw, newRaw)) {
       return {
