@@ -9,7 +9,7 @@ import {
 } from './fixtures/handler-fixtures';
 import { useVirtualWaits } from './fixtures/virtual-waits';
 import { isComplete } from '../src/provider/is-complete';
-import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY, ROLLED_BACK_TAG_KEY } from '../src/provider/lifecycle';
 import { onEvent } from '../src/provider/on-event';
 import { ownerTagValue } from '../src/provider/ownership';
 
@@ -119,6 +119,29 @@ describe('Delete under RETAIN: errors other than "the replicator is gone" fail t
 
     expect(result.Data.LifecycleAction).toBe('retain');
     expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+  });
+
+  // A DescribeReplicator answer may lag behind a write as well (hostile.ts staleRead): the first one, from before the
+  // rollback marked this replacement rolled back from, would retain it beside the original the rollback returned to.
+  test('NotFound on every tag read, DescribeReplicator read again: a rolled-back-to mark one answer shows deletes it despite RETAIN', async () => {
+    kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DescribeReplicatorCommand)
+      .resolvesOnce(describedReplicator({ Tags: deployedTags }))
+      .resolves(describedReplicator({ Tags: { ...deployedTags, [ROLLED_BACK_TAG_KEY]: REPLACEMENT_ARN } }));
+
+    const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
+
+    expect(result.Data.LifecycleAction).toBe('delete');
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('NotFound on every tag read and no Tags in any DescribeReplicator answer: the Delete fails, changing nothing', async () => {
+    kafka.on(ListTagsForResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: undefined }));
+
+    await expect(onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log)).rejects.toThrow(/neither ListTagsForResource .* nor DescribeReplicator/);
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
   });
 
   test('NotFound on every tag read while DescribeReplicator shows it without a deployed tag: deleted despite RETAIN', async () => {

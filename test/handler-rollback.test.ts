@@ -206,6 +206,31 @@ describe('an original whose tag reads answer NotFound: the Tags DescribeReplicat
     expect(result.PhysicalResourceId).toBe(ORIGINAL_ARN);
   });
 
+  test('a retained mark only the first DescribeReplicator showed (the tag read found later lags behind it): not returned to', async () => {
+    world(describedReplicator({ ...compression('NONE'), Tags: { ...owned(), [RETAINED_TAG_KEY]: 'true' } }), owned());
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
+  });
+
+  test('the replacement\'s own tag read answers NotFound: the replaces tag its DescribeReplicator shows still names the '
+    + 'original, whose owner tag someone removed', async () => {
+    world(describedReplicator(compression('NONE')), {});
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: REPLACEMENT_ARN }).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: REPLACEMENT_ARN }).resolves(describedReplicator({
+      ReplicatorArn: REPLACEMENT_ARN,
+      ReplicatorName: 'orders-dr-2',
+      ...compression('GZIP'),
+      Tags: { [OWNER_TAG_KEY]: ownerTagValue(rollback), [REPLACES_TAG_KEY]: ORIGINAL_ARN },
+    }));
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).toBe(ORIGINAL_ARN);
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
   test('gone by the time DescribeReplicator is asked again: not returned to', async () => {
     world(describedReplicator(compression('NONE')), owned());
     kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN })

@@ -1,5 +1,6 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { TargetCompressionType } from '../src';
-import { useRerunWorld } from './fixtures/rerun-world';
+import { OWNER_TAG, useRerunWorld } from './fixtures/rerun-world';
 
 /**
  * CloudFormation's rollback of a completed replacement returns to the original (ownership.ts `replicatorToReturnTo`),
@@ -52,4 +53,39 @@ test('a tag read of the original that lags through the rollback\'s onEvent and i
   const tagReads = world.sim.calls.filter((c) => c.operation === 'ListTagsForResource' && c.replicatorArn === original);
   expect(tagReads.length).toBeGreaterThanOrEqual(7);
   expect(tagReads.every((c) => c.status === 404)).toBe(true);
+}, 120_000);
+
+// Failed before the fix: under RETAIN, the cleanup Delete of the replacement the rollback returned from found every tag
+// read NotFound and trusted one DescribeReplicator answer, which lagged behind the rolled-back-to mark (the simulator's
+// `lagNextRead`): it retained the replacement, running beside the original. DescribeReplicator is now read again and its
+// Tags merged (tag-reads.ts `tagsUnlessGone`).
+test('RETAIN: the cleanup of a rolled-back replacement whose tag reads lag and one DescribeReplicator answer predates the mark', async () => {
+  const resource = world.newStack();
+  const retain = { removalPolicy: RemovalPolicy.RETAIN };
+  expect((await resource.create(world.props(retain))).status).toBe('SUCCESS');
+  const original = resource.physicalResourceId!;
+  // the replacement's list reads lag, counted in reads: through its creation, the rollback and the cleanup
+  world.sim.lagListsAfterNextCreate(40);
+  let replacement: string | undefined;
+  let responses = 0;
+  world.afterResponse = () => {
+    responses += 1;
+    // the rollback has answered: the mark is on the replacement, and the next DescribeReplicator of it lags behind it
+    if (responses === 2) {
+      replacement = resource.physicalResourceId;
+      world.sim.lagNextRead(replacement!, 'DescribeReplicator');
+    }
+  };
+
+  await resource.updateThenRollBack(world.props({ ...retain, targetCompressionType: TargetCompressionType.LZ4 }));
+
+  expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(resource.physicalResourceId).toBe(original);
+  expect(replacement).not.toBe(original);
+  world.clock.advance(10 * 60_000);
+  // retained or not, a replicator still running writes the same topics: the replacement must be gone
+  const running = world.sim.replicators()
+    .filter((r) => r.tags[OWNER_TAG] === world.ownerOf(resource) && ['RUNNING', 'CREATING', 'UPDATING'].includes(r.state));
+  expect(running.map((r) => r.arn)).toEqual([original]);
+  expect(world.sim.replicator(replacement!)).toBeUndefined();
 }, 120_000);

@@ -84,7 +84,11 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
   }
   // the Tags DescribeReplicator answered stand in for tag reads that all lag (NotFound): another resource's owner tag
   // still refuses, and is never overwritten
-  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags ?? {};
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags;
+  if (tags === undefined) {
+    log(`${arn}: neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags yet: adopting it at the next poll`);
+    return { IsComplete: false };
+  }
   if (tags[OWNER_TAG_KEY] === ownerTagValue(event) && decodeFoundState(tags) !== undefined) return undefined;
   const plan = planAdoptionWrite(props, live, tags, ownerTagValue(event), managedByValue(event.StackId, event.LogicalResourceId));
   if ('refusal' in plan) throw new Error(plan.refusal);
@@ -107,9 +111,14 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
 export async function createdByThisResource(event: ProviderEvent, arn: string, client: KafkaClient): Promise<boolean> {
   // gone only when DescribeReplicator agrees with the tag reads (tag-reads.ts): a NotFound of every tag read, taken for
   // "gone", sent an adopted replicator down the path that deletes it, instead of giving it back
-  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS));
+  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS), ADOPTION_REREAD_WAITS_MS);
   if (view.kind === 'gone') return true;
-  const tags = view.tags ?? {};
+  if (view.tags === undefined) {
+    throw new Error(`Replicator ${arn} exists, but neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows `
+      + 'its tags, which tell an adopted replicator (given back as found) from one this resource created; nothing was '
+      + 'changed. Retry the operation.');
+  }
+  const tags = view.tags;
   let record: FoundState | undefined;
   try {
     record = decodeFoundState(tags);
@@ -123,7 +132,7 @@ export async function createdByThisResource(event: ProviderEvent, arn: string, c
 }
 
 /** What the Delete of an adopted replicator does, once the stack's status is known. */
-export type AdoptedFate = 'delete' | 'release' | 'done';
+export type AdoptedFate = 'delete' | 'release' | 'done' | 'wait';
 
 /**
  * isComplete `adopted-delete`: a Delete while CloudFormation rolls the adoption back (or when the stack's status
@@ -134,8 +143,12 @@ export type AdoptedFate = 'delete' | 'release' | 'done';
 export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, log: Logger, stacks: StackStatusReader): Promise<AdoptedFate> {
   const arn = event.PhysicalResourceId;
   // undefined only when DescribeReplicator agrees with the tag reads that it is gone (tag-reads.ts)
-  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS));
-  const tags = view.kind === 'gone' ? undefined : view.tags ?? {};
+  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS), ADOPTION_REREAD_WAITS_MS);
+  if (view.kind === 'seen' && view.tags === undefined) {
+    log(`${arn}: neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags yet: looking again at the next poll`);
+    return 'wait';
+  }
+  const tags = view.kind === 'gone' ? undefined : view.tags;
   // another resource's replicator (its adoption refused here, or someone else's since): neither deleted nor given back
   const owner = tags?.[OWNER_TAG_KEY];
   if (owner !== ownerTagValue(event) && isOwnerValue(owner)) {
@@ -181,7 +194,11 @@ export async function releaseStep(event: IsCompleteEvent, client: KafkaClient, l
   }
   if (live.ReplicatorState === 'CREATING' || live.ReplicatorState === 'UPDATING') return { IsComplete: false };
   // the Tags DescribeReplicator answered stand in for tag reads that all lag (NotFound): they hold the record to give back
-  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags ?? {};
+  const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags;
+  if (tags === undefined) {
+    log(`${arn}: neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags yet: giving it back at the next poll`);
+    return { IsComplete: false };
+  }
   const found = decodeFoundState(tags);
   if (found === undefined || found.owner !== ownerTagValue(event)) {
     log(`${arn} carries no record of an adoption by this resource: it was never written to, nothing to give back`);

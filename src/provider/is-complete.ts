@@ -62,6 +62,7 @@ export async function isComplete(
       case 'adopted-delete': {
         const fate = await adoptedFate(event, client, log, stacks);
         if (fate === 'delete') return await deleteStep(event.PhysicalResourceId, event.Data, client, log);
+        if (fate === 'wait') return { IsComplete: false };
         return fate === 'release' ? await releaseStep(event, client, log) : { IsComplete: true };
       }
       case 'delete':
@@ -220,8 +221,11 @@ async function reconcile(event: IsCompleteEvent, client: KafkaClient, log: Logge
     ...(desired.DeletionBehaviour === 'retain' ? { [DEPLOYED_TAG_KEY]: 'true' } : {}),
   };
   // A NotFound of the tag read, for a replicator DescribeReplicator has just seen, may lag behind its creation (the
-  // simulator's `lagListsAfterNextCreate`; test/rollback-tag-read-lag.test.ts): the Tags that DescribeReplicator answered stand in
-  const liveTags = await listTagsIfVisible(client, arn) ?? live.Tags ?? {};
+  // simulator's `lagListsAfterNextCreate`; test/rollback-tag-read-lag.test.ts): the Tags that DescribeReplicator answered
+  // stand in, without the handler's own (owner, deployed), which are then written whatever that answer shows: it may lag
+  // behind a write as well
+  const tagsRead = await listTagsIfVisible(client, arn);
+  const liveTags = tagsRead ?? Object.fromEntries(Object.entries(live.Tags ?? {}).filter(([key]) => !(key in handlerTags)));
   // tag-writes.ts: what this resource may have written is undone from the event, since the read may lag behind it. An
   // adoption (a Create: no previous template) wrote the template's tags with its record of how it found the replicator
   // (adoption-steps.ts `recordAdoption`, from this event), so they are the ones the replicator may carry.

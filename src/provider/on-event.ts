@@ -370,9 +370,15 @@ async function originalToReturnTo(
 async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise<Record<string, string> | undefined> {
   // a NotFound of every tag read is believed only when DescribeReplicator answers NotFound too (tag-reads.ts): taken for
   // "gone", it deleted a deployed replicator the RETAIN removal policy keeps
-  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ABSENCE_REREAD_WAITS_MS));
+  const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ABSENCE_REREAD_WAITS_MS), ABSENCE_REREAD_WAITS_MS);
   log(`ListTagsForResource ${arn}: read ${ABSENCE_REREAD_WAITS_MS.length + 1} times (a tag read may lag behind a write)`);
-  return view.kind === 'gone' ? undefined : view.tags ?? {};
+  if (view.kind === 'gone') return undefined;
+  if (view.tags === undefined) {
+    // neither retaining (it may never have deployed) nor deleting (it may be the deployed replicator RETAIN keeps)
+    throw new Error(`Replicator ${arn} exists, but neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows `
+      + 'its tags, which decide whether the RETAIN removal policy keeps it; nothing was changed. Retry the operation.');
+  }
+  return view.tags;
 }
 
 async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): Promise<OnEventResponse> {

@@ -58,16 +58,17 @@ async function judge(
   // DescribeReplicator has just seen it: a NotFound from the tag read may lag behind its creation, or be true (deleted
   // since, and that Describe lagging). Read again, then DescribeReplicator decides, with the Tags it answers
   // (tag-reads.ts `tagsUnlessGone`); with none, nothing tells whose it is.
-  const view = await tagsUnlessGone(client, arn, firstTagRead(client, arn, TAG_REREAD_WAITS_MS));
+  const view = await tagsUnlessGone(client, arn, firstTagRead(client, arn, TAG_REREAD_WAITS_MS), []);
   if (view.kind === 'gone' || view.live?.ReplicatorState === 'DELETING') return { kind: 'no' };
   const tags = view.tags;
   if (tags === undefined) {
     return { kind: 'unproven', why: 'its tags cannot be read (ListTagsForResource answers NotFound while DescribeReplicator sees it)' };
   }
-  if (tags[RETAINED_TAG_KEY] !== undefined || tags[ROLLED_BACK_TAG_KEY] !== undefined) return { kind: 'no' };
-  const owner = tags[OWNER_TAG_KEY];
   // the tags read here travel with the replicator: a later read of them may lag (on-event.ts `originalToReturnTo`)
   const seen = { ...live, Tags: { ...live.Tags, ...tags } };
+  // a mark seen by any read was written, the first DescribeReplicator's included (a later read may lag behind it)
+  if (seen.Tags[RETAINED_TAG_KEY] !== undefined || seen.Tags[ROLLED_BACK_TAG_KEY] !== undefined) return { kind: 'no' };
+  const owner = tags[OWNER_TAG_KEY];
   if (owner === ownerTagValue(event)) return { kind: 'return', live: seen };
   // An owner tag removed, or rewritten to something no resource writes (a tag policy's placeholder, a clean-up tool's
   // marker), proves nothing either way; only another resource's well-formed owner value says it is someone else's.

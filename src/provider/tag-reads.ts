@@ -1,4 +1,5 @@
 import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
+import { mayWait } from './invocation-deadline';
 import { describeReplicator, listTagsIfVisible } from './kafka-calls';
 import { sleep } from './sleep';
 
@@ -24,11 +25,15 @@ export async function mergedTagReads(client: KafkaClient, arn: string, waitsMs: 
 
 /**
  * The first of several tag reads that finds the replicator, with a wait of `waitsMs` before each re-read: a NotFound may
- * lag behind the replicator's creation. Undefined when none found it.
+ * lag behind the replicator's creation. Undefined when none found it, or when the invocation's time allows no more
+ * waits (`mayWait`): the caller has an answer short of them (`tagsUnlessGone`).
  */
 export async function firstTagRead(client: KafkaClient, arn: string, waitsMs: readonly number[]): Promise<Record<string, string> | undefined> {
   for (const wait of [0, ...waitsMs]) {
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) {
+      if (!mayWait(wait)) return undefined;
+      await sleep(wait);
+    }
     const tags = await listTagsIfVisible(client, arn);
     if (tags !== undefined) return tags;
   }
@@ -40,11 +45,11 @@ export const TAG_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
 
 /** What the reads of `tagsUnlessGone` found. */
 export type TagView =
-  /** DescribeReplicator answered NotFound too, after every tag read did. */
+  /** Every DescribeReplicator answered NotFound too, after every tag read did. */
   | { readonly kind: 'gone' }
   /**
-   * The replicator's tags; undefined when no tag read found it and DescribeReplicator answered no Tags member. `live`:
-   * that DescribeReplicator's answer, when it was made.
+   * The replicator's tags; undefined when no tag read found it and no DescribeReplicator answer had a Tags member.
+   * `live`: the last DescribeReplicator answer that found it, when DescribeReplicator was asked.
    */
   | { readonly kind: 'seen'; readonly tags: Record<string, string> | undefined; readonly live?: DescribeReplicatorResponse };
 
@@ -54,11 +59,26 @@ export type TagView =
  * replicator's creation while DescribeReplicator already shows it (MSK documents no read-after-write consistency for
  * either; the simulator's `lagListsAfterNextCreate`), and taking that NotFound for "gone" deleted a replicator kept by
  * RETAIN, or judged one of this resource's someone else's. DescribeReplicator's answer carries the replicator's Tags
- * (DescribeReplicatorResponse.Tags in the API model).
+ * (DescribeReplicatorResponse.Tags in the API model); it may lag behind a write too (the simulator's `lagNextRead`,
+ * hostile.ts `staleRead`), so it is read once, then again after each of `describeWaitsMs`, and the Tags of every
+ * answer are merged (a tag seen once was written): gone only when every answer is NotFound.
  */
-export async function tagsUnlessGone(client: KafkaClient, arn: string, read: Promise<Record<string, string> | undefined>): Promise<TagView> {
+export async function tagsUnlessGone(
+  client: KafkaClient,
+  arn: string,
+  read: Promise<Record<string, string> | undefined>,
+  describeWaitsMs: readonly number[],
+): Promise<TagView> {
   const tags = await read;
   if (tags !== undefined) return { kind: 'seen', tags };
-  const live = await describeReplicator(client, arn);
-  return live === undefined ? { kind: 'gone' } : { kind: 'seen', tags: live.Tags, live };
+  let merged: Record<string, string> | undefined;
+  let last: DescribeReplicatorResponse | undefined;
+  for (const wait of [0, ...describeWaitsMs]) {
+    if (wait > 0) await sleep(wait);
+    const live = await describeReplicator(client, arn);
+    if (live === undefined) continue;
+    last = live;
+    if (live.Tags !== undefined) merged = { ...merged, ...live.Tags };
+  }
+  return last === undefined ? { kind: 'gone' } : { kind: 'seen', tags: merged, live: last };
 }
