@@ -93,10 +93,23 @@ describe('isComplete', () => {
     expect(markWrites()).toHaveLength(2);
   });
 
-  test('a replacement already gone: complete', async () => {
+  test('a replacement already gone (TagResource and DescribeReplicator answer NotFound): complete', async () => {
     const event = deferred();
     kafka.on(TagResourceCommand, { ResourceArn: REPLACEMENT_ARN }).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: REPLACEMENT_ARN })
+      .rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
     expect(await isComplete(event, client, log)).toMatchObject({ IsComplete: true });
+  });
+
+  // Failed before the fix: a NotFound of TagResource was taken for "gone" and the mark skipped, though the replacement
+  // existed (a write by ARN may lag behind its creation too); the cleanup Delete under RETAIN would then retain it.
+  test('TagResource answers NotFound while DescribeReplicator shows the replacement: not complete, the next poll writes the mark', async () => {
+    const event = deferred();
+    kafka.on(TagResourceCommand, { ResourceArn: REPLACEMENT_ARN })
+      .rejectsOnce(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } })).resolves({});
+    expect(await isComplete(event, client, log)).toEqual({ IsComplete: false });
+    expect(await isComplete(event, client, log)).toMatchObject({ IsComplete: true });
+    expect(markWrites()).toHaveLength(2);
   });
 
   test('any other error on the mark fails the rollback', async () => {

@@ -54,7 +54,7 @@ export async function isComplete(
       case 'update': {
         const reconciled = await reconcile(event, client, log);
         // a rollback's mark onEvent could not write (rolled-back-mark.ts): written before the rollback completes
-        if (reconciled.IsComplete) await writeDeferredMark(event, client, log);
+        if (reconciled.IsComplete && !await writeDeferredMark(event, client, log)) return { IsComplete: false };
         return reconciled;
       }
       case 'adopt':

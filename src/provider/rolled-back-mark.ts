@@ -1,6 +1,6 @@
 import { KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, Logger } from './events';
-import { isGone } from './kafka-calls';
+import { describeReplicator, isGone } from './kafka-calls';
 import { ROLLED_BACK_TAG_KEY } from './lifecycle';
 
 /**
@@ -22,19 +22,32 @@ import { ROLLED_BACK_TAG_KEY } from './lifecycle';
  * place before that Delete reads it.
  */
 
-/** Writes the mark on `replacementArn`; a replacement already gone needs none. Other errors are thrown. */
-async function writeRolledBackMark(client: KafkaClient, replacementArn: string, originalArn: string, log: Logger): Promise<void> {
+/**
+ * Writes the mark on `replacementArn`: true once it is written, or the replacement is gone and needs none. A NotFound
+ * from TagResource may lag behind the replacement's creation (the simulator hides a replicator just created from every
+ * call by ARN, `hideNextCreation`): it is believed only when DescribeReplicator agrees; otherwise false, to write it at
+ * the next poll. Skipping it would make the cleanup Delete retain the replacement under RETAIN, beside the original.
+ * Other errors are thrown.
+ */
+async function writeRolledBackMark(client: KafkaClient, replacementArn: string, originalArn: string, log: Logger): Promise<boolean> {
   log(`TagResource ${replacementArn} keys=${ROLLED_BACK_TAG_KEY}`);
   try {
     await client.send(new TagResourceCommand({ ResourceArn: replacementArn, Tags: { [ROLLED_BACK_TAG_KEY]: originalArn } }));
+    return true;
   } catch (error) {
     if (!isGone(error)) throw error;
   }
+  if (await describeReplicator(client, replacementArn) === undefined) return true;
+  log(`TagResource ${replacementArn}: NotFound while DescribeReplicator shows it; writing the mark at the next poll`);
+  return false;
 }
 
-/** isComplete's write of the mark onEvent handed over, once the return to the original is otherwise complete. */
-export async function writeDeferredMark(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<void> {
+/**
+ * isComplete's write of the mark onEvent handed over, once the return to the original is otherwise complete: false
+ * while it could not be written yet (the rollback is then not complete).
+ */
+export async function writeDeferredMark(event: IsCompleteEvent, client: KafkaClient, log: Logger): Promise<boolean> {
   const replacementArn = event.Data.MarkRolledBackFrom;
-  if (replacementArn === undefined) return;
-  await writeRolledBackMark(client, replacementArn, event.PhysicalResourceId, log);
+  if (replacementArn === undefined) return true;
+  return writeRolledBackMark(client, replacementArn, event.PhysicalResourceId, log);
 }
