@@ -138,6 +138,17 @@ test('the original the replaces tag names no longer fits: another replicator of 
   expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
 });
 
+test('a replicator found by name in another configuration is judged not this one: the rollback creates, it does not refuse', async () => {
+  world('gone', owned());
+  namedLikeThisResource(owned());
+  kafka.on(DescribeReplicatorCommand, { ReplicatorArn: NAMED_ARN })
+    .resolves(describedReplicator({ ReplicatorArn: NAMED_ARN, ReplicatorName: 'OrdersReplication-Replicator-0f0f0f0f0f0f', ...compression('LZ4') }));
+
+  const result = await onEvent(rollback, client, log);
+
+  expect(result.PhysicalResourceId).toBe(THIRD_ARN);
+});
+
 test('a replicator found by name with the rolled-back configuration but no owner tag: the rollback fails, creating nothing '
   + 'beside a replicator that may be this resource\'s', async () => {
   world('gone', owned());
@@ -229,6 +240,18 @@ describe('an original whose tag reads answer NotFound: the Tags DescribeReplicat
 
     expect(result.PhysicalResourceId).toBe(ORIGINAL_ARN);
     expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  test('DELETING by the time DescribeReplicator is asked again: not returned to', async () => {
+    world(describedReplicator(compression('NONE')), owned());
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN })
+      .resolvesOnce(describedReplicator({ ...compression('NONE'), Tags: owned() }))
+      .resolves(describedReplicator({ ...compression('NONE'), Tags: owned(), ReplicatorState: 'DELETING' }));
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN }).rejects(notFound());
+
+    const result = await onEvent(rollback, client, log);
+
+    expect(result.PhysicalResourceId).not.toBe(ORIGINAL_ARN);
   });
 
   test('gone by the time DescribeReplicator is asked again: not returned to', async () => {
