@@ -13,46 +13,49 @@ import { OWNER_TAG, useRerunWorld } from './fixtures/rerun-world';
 
 const world = useRerunWorld();
 
-// Failed before the fix: the original, whose tag read answered NotFound, was judged not this resource's; the rollback
-// created a third replicator and the original kept running beside it, untracked.
-test('a rollback whose read of the original\'s tags answers NotFound returns to the original, creating nothing', async () => {
+/**
+ * A stack whose original's list reads lag for `reads` reads (from its creation on), through an update that replaces it
+ * and the rollback of that update. Returns the original, the update's result and the original's tag reads.
+ */
+async function rollBackWithOriginalTagsLagging(reads: number) {
   const resource = world.newStack();
-  // the original's list reads lag: the update's search for a replicator to return to, then the rollback's judge of it
-  world.sim.lagListsAfterNextCreate(2);
+  world.sim.lagListsAfterNextCreate(reads);
   expect((await resource.create(world.props())).status).toBe('SUCCESS');
   const original = resource.physicalResourceId!;
-
   const update = await resource.updateThenRollBack(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
-
   const tagReads = world.sim.calls.filter((c) => c.operation === 'ListTagsForResource' && c.replicatorArn === original);
-  expect(tagReads.map((c) => c.status).slice(0, 2)).toEqual([404, 404]);
+  return { resource, original, update, tagReads };
+}
+
+/** The rollback returned to the original, which is the only replicator of the resource left running. */
+function expectBackOnOriginal({ resource, original, update }: Awaited<ReturnType<typeof rollBackWithOriginalTagsLagging>>): void {
   expect(update.status).toBe('SUCCESS');
   expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
   expect(resource.physicalResourceId).toBe(original);
-  expect(world.sim.callsTo('CreateReplicator')).toHaveLength(2);
   world.clock.advance(10 * 60_000);
   expect(world.active(resource).map((r) => r.arn)).toEqual([original]);
+}
+
+// Failed before the fix: the original, whose tag read answered NotFound, was judged not this resource's; the rollback
+// created a third replicator and the original kept running beside it, untracked.
+test('a rollback whose read of the original\'s tags answers NotFound returns to the original, creating nothing', async () => {
+  // the original's list reads lag: the update's search for a replicator to return to, then the rollback's judge of it
+  const run = await rollBackWithOriginalTagsLagging(2);
+
+  expect(run.tagReads.map((c) => c.status).slice(0, 2)).toEqual([404, 404]);
+  expect(world.sim.callsTo('CreateReplicator')).toHaveLength(2);
+  expectBackOnOriginal(run);
 }, 120_000);
 
 // Failed before the fix: onEvent returned to the original, and isComplete's reconciliation read its tags once more,
 // strictly: NotFound failed the rollback (UPDATE_ROLLBACK_FAILED), the replacement left running beside the original.
 test('a tag read of the original that lags through the rollback\'s onEvent and isComplete: back on the original', async () => {
-  const resource = world.newStack();
-  world.sim.lagListsAfterNextCreate(10);
-  expect((await resource.create(world.props())).status).toBe('SUCCESS');
-  const original = resource.physicalResourceId!;
+  const run = await rollBackWithOriginalTagsLagging(10);
 
-  const update = await resource.updateThenRollBack(world.props({ targetCompressionType: TargetCompressionType.LZ4 }));
-
-  expect(update.status).toBe('SUCCESS');
-  expect(resource.status).toBe('UPDATE_ROLLBACK_COMPLETE');
-  expect(resource.physicalResourceId).toBe(original);
-  world.clock.advance(10 * 60_000);
-  expect(world.active(resource).map((r) => r.arn)).toEqual([original]);
+  expectBackOnOriginal(run);
   // every read of the original's tags lagged
-  const tagReads = world.sim.calls.filter((c) => c.operation === 'ListTagsForResource' && c.replicatorArn === original);
-  expect(tagReads.length).toBeGreaterThanOrEqual(7);
-  expect(tagReads.every((c) => c.status === 404)).toBe(true);
+  expect(run.tagReads.length).toBeGreaterThanOrEqual(7);
+  expect(run.tagReads.every((c) => c.status === 404)).toBe(true);
 }, 120_000);
 
 // Failed before the fix: under RETAIN, the cleanup Delete of the replacement the rollback returned from found every tag

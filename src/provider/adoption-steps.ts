@@ -19,7 +19,7 @@ import { ownerTagValue } from './ownership';
 import { decodeProperties, ReplicatorProperties } from './properties';
 import { sleep } from './sleep';
 import type { StackStatusReader } from './stack-status';
-import { mergedTagReads, tagsUnlessGone } from './tag-reads';
+import { mergedTagReads, NO_TAGS_SEEN, tagsUnlessGone } from './tag-reads';
 
 /**
  * The handler's side of adoption (adoption.ts holds the decisions):
@@ -86,7 +86,7 @@ export async function recordAdoption(event: IsCompleteEvent, client: KafkaClient
   // still refuses, and is never overwritten
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags;
   if (tags === undefined) {
-    log(`${arn}: neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags yet: adopting it at the next poll`);
+    log(`${arn}: ${NO_TAGS_SEEN} yet: adopting it at the next poll`);
     return { IsComplete: false };
   }
   if (tags[OWNER_TAG_KEY] === ownerTagValue(event) && decodeFoundState(tags) !== undefined) return undefined;
@@ -114,9 +114,8 @@ export async function createdByThisResource(event: ProviderEvent, arn: string, c
   const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS), ADOPTION_REREAD_WAITS_MS);
   if (view.kind === 'gone') return true;
   if (view.tags === undefined) {
-    throw new Error(`Replicator ${arn} exists, but neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows `
-      + 'its tags, which tell an adopted replicator (given back as found) from one this resource created; nothing was '
-      + 'changed. Retry the operation.');
+    throw new Error(`Replicator ${arn} exists, but ${NO_TAGS_SEEN}, which tell an adopted replicator (given back as found) `
+      + 'from one this resource created; nothing was changed. Retry the operation.');
   }
   const tags = view.tags;
   let record: FoundState | undefined;
@@ -145,7 +144,7 @@ export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, l
   // undefined only when DescribeReplicator agrees with the tag reads that it is gone (tag-reads.ts)
   const view = await tagsUnlessGone(client, arn, mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS), ADOPTION_REREAD_WAITS_MS);
   if (view.kind === 'seen' && view.tags === undefined) {
-    log(`${arn}: neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags yet: looking again at the next poll`);
+    log(`${arn}: ${NO_TAGS_SEEN} yet: looking again at the next poll`);
     return 'wait';
   }
   const tags = view.kind === 'gone' ? undefined : view.tags;
@@ -196,7 +195,7 @@ export async function releaseStep(event: IsCompleteEvent, client: KafkaClient, l
   // the Tags DescribeReplicator answered stand in for tag reads that all lag (NotFound): they hold the record to give back
   const tags = await mergedTagReads(client, arn, ADOPTION_REREAD_WAITS_MS) ?? live.Tags;
   if (tags === undefined) {
-    log(`${arn}: neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags yet: giving it back at the next poll`);
+    log(`${arn}: ${NO_TAGS_SEEN} yet: giving it back at the next poll`);
     return { IsComplete: false };
   }
   const found = decodeFoundState(tags);

@@ -21,7 +21,7 @@ import { assertAsRequested, nameTaken, parsePendingCreation, pendingCreationId, 
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
 import { sleep } from './sleep';
-import { mergedTagReads, tagsUnlessGone } from './tag-reads';
+import { ABSENCE_REREAD_WAITS_MS, mergedTagReads, NO_TAGS_SEEN, tagsUnlessGone } from './tag-reads';
 import { createShortOfTime } from './transient-retry';
 import { decideUpdate } from './update-decision';
 import { seenAtDeleteStart } from './visibility';
@@ -281,12 +281,6 @@ async function resolveWithWaits(client: KafkaClient, pending: PendingCreation, l
   }
 }
 
-/**
- * Waits before each re-read of a replicator CloudFormation tracks that DescribeReplicator says does not exist: 7.5 s in
- * all. A wait the invocation's remaining time does not allow fails onEvent (sleep.ts, OutOfTime) rather than believe
- * the NotFound early.
- */
-export const ABSENCE_REREAD_WAITS_MS = [500, 1000, 2000, 4000];
 
 /**
  * The tracked replicator, or undefined once it is believed gone. A NotFound may lag behind an earlier write (MSK
@@ -375,8 +369,8 @@ async function markersOf(client: KafkaClient, arn: string, log: Logger): Promise
   if (view.kind === 'gone') return undefined;
   if (view.tags === undefined) {
     // neither retaining (it may never have deployed) nor deleting (it may be the deployed replicator RETAIN keeps)
-    throw new Error(`Replicator ${arn} exists, but neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows `
-      + 'its tags, which decide whether the RETAIN removal policy keeps it; nothing was changed. Retry the operation.');
+    throw new Error(`Replicator ${arn} exists, but ${NO_TAGS_SEEN}, which decide whether the RETAIN removal policy keeps it; `
+      + 'nothing was changed. Retry the operation.');
   }
   return view.tags;
 }

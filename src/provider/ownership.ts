@@ -12,7 +12,7 @@ import {
   ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
 import type { ReplicatorProperties } from './properties';
-import { firstTagRead, TAG_REREAD_WAITS_MS, tagsUnlessGone } from './tag-reads';
+import { ABSENCE_REREAD_WAITS_MS, firstTagRead, tagsUnlessGone } from './tag-reads';
 
 /**
  * Which replicators belong to which CloudFormation resource and request, read from the tags the handler sets
@@ -58,7 +58,7 @@ async function judge(
   // DescribeReplicator has just seen it: a NotFound from the tag read may lag behind its creation, or be true (deleted
   // since, and that Describe lagging). Read again, then DescribeReplicator decides, with the Tags it answers
   // (tag-reads.ts `tagsUnlessGone`); with none, nothing tells whose it is.
-  const view = await tagsUnlessGone(client, arn, firstTagRead(client, arn, TAG_REREAD_WAITS_MS), []);
+  const view = await tagsUnlessGone(client, arn, firstTagRead(client, arn, ABSENCE_REREAD_WAITS_MS), []);
   if (view.kind === 'gone' || view.live?.ReplicatorState === 'DELETING') return { kind: 'no' };
   const tags = view.tags;
   if (tags === undefined) {

@@ -40,8 +40,15 @@ export async function firstTagRead(client: KafkaClient, arn: string, waitsMs: re
   return undefined;
 }
 
-/** Waits before each re-read of tags that answered NotFound: 7.5 s in all (as on-event.ts ABSENCE_REREAD_WAITS_MS). */
-export const TAG_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
+/**
+ * Waits before each re-read of a NotFound that must not be believed at once (a replicator CloudFormation tracks, its
+ * tags): 7.5 s in all. A wait the invocation's remaining time does not allow fails onEvent (sleep.ts, OutOfTime) rather
+ * than believe the NotFound early, unless the caller has an answer short of it (`firstTagRead`).
+ */
+export const ABSENCE_REREAD_WAITS_MS: readonly number[] = [500, 1000, 2000, 4000];
+
+/** Why a decision that rests on tags is not taken: no read shows them (`tagsUnlessGone` answered no tags). */
+export const NO_TAGS_SEEN = 'neither ListTagsForResource (NotFound) nor DescribeReplicator (no Tags) shows its tags';
 
 /** What the reads of `tagsUnlessGone` found. */
 export type TagView =
