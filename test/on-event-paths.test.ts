@@ -1,0 +1,373 @@
+import {
+  ConflictException, CreateReplicatorCommand, DescribeReplicatorCommand, KafkaClient, ListReplicatorsCommand, ListTagsForResourceCommand,
+  NotFoundException, ServiceUnavailableException, TagResourceCommand,
+} from '@aws-sdk/client-kafka';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  createEvent, deleteEvent, describedReplicator, ORIGINAL_ARN, rawProperties, REPLACEMENT_ARN, updateEvent,
+} from './fixtures/handler-fixtures';
+import { useVirtualWaits } from './fixtures/virtual-waits';
+import type { ProviderEvent } from '../src/provider/events';
+import { DEADLINE_MARGIN_MS, withInvocationDeadline } from '../src/provider/invocation-deadline';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY } from '../src/provider/lifecycle';
+import { ADOPTION_WAITS_MS, generatedName, onEvent } from '../src/provider/on-event';
+import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
+import { pendingCreationId } from '../src/provider/pending-creation';
+
+/**
+ * onEvent's paths that only the local-world suites reached before: a CreateReplicator whose answer is lost or that
+ * meets its own name (the search for the replicator this request created, its waits and the pending answer), an
+ * Update of a replicator gone or of a pending creation, a Delete of a pending creation, and the data onEvent hands
+ * isComplete. A mocked client (one attempt per call: the SDK's own retries are not under test) on a virtual clock,
+ * so that a mutation run over the unit suites sees them (docs/mutation.md).
+ */
+
+const kafka = mockClient(KafkaClient);
+const clock = useVirtualWaits();
+const client = new KafkaClient({ region: 'us-east-1', maxAttempts: 1 });
+let logs: string[];
+const log = (message: string) => logs.push(message);
+const notFound = () => new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } });
+const conflict = () => new ConflictException({ message: 'A replicator with this name already exists', $metadata: { httpStatusCode: 409 } });
+const unavailable = (message = 'try later') => new ServiceUnavailableException({ message, $metadata: { httpStatusCode: 503 } });
+
+/** The sum of ADOPTION_WAITS_MS: how long onEvent looks for the replicator its create made. */
+const ALL_ADOPTION_WAITS_MS = ADOPTION_WAITS_MS.reduce((a, b) => a + b, 0);
+
+/** onEvent inside an invocation with `leftMs` before Lambda stops it, counted on the virtual clock. */
+function withTimeLeft<T>(leftMs: number, fn: () => Promise<T>): Promise<T> {
+  const end = clock.now() + leftMs;
+  return withInvocationDeadline({ getRemainingTimeInMillis: () => end - clock.now() }, fn);
+}
+
+beforeEach(() => {
+  kafka.reset();
+  logs = [];
+});
+
+describe('Create', () => {
+  const event = () => createEvent(rawProperties());
+  const name = () => generatedName('OrdersReplication-Replicator', event());
+  const pendingId = () => pendingCreationId({ name: name(), request: requestTagValue(event()) });
+  const newArn = () => `arn:aws:kafka:us-east-1:123456789012:replicator/${name()}/dddd-4444`;
+  const listed = () => kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: newArn(), ReplicatorName: name() }] });
+
+  test('CreateReplicator without an answer (5xx): a pending id, carrying the error for isComplete\'s message, cut to 300 characters', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(unavailable('x'.repeat(400)));
+
+    const result = await onEvent(event(), client, log);
+
+    expect(result.PhysicalResourceId).toBe(pendingId());
+    expect(result.Data).toMatchObject({ ReplicatorName: name(), LifecycleAction: 'create' });
+    expect(result.Data.CreateError).toBe(`ServiceUnavailableException: ${'x'.repeat(400)}`.slice(0, 300));
+    expect(result.Data.ReplicatorArn).toBeUndefined();
+    expect(kafka).not.toHaveReceivedCommand(ListReplicatorsCommand);
+  });
+
+  test('CreateReplicator answers no ARN: the create fails rather than track nothing', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({});
+
+    await expect(onEvent(event(), client, log)).rejects.toThrow(`CreateReplicator returned no replicator ARN for ${name()}`);
+  });
+
+  test('ConflictException, and the name\'s replicator carries this request\'s tag: adopted as this request\'s creation', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    listed();
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: requestTagValue(event()) } });
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorArn: newArn(), ReplicatorName: name() }));
+
+    const result = await onEvent(event(), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: newArn(), Data: { ReplicatorArn: newArn(), ReplicatorName: name(), LifecycleAction: 'create' } });
+    expect(logs).toContain(`CreateReplicator ${name()}: already created by this request, adopting ${newArn()}`);
+  });
+
+  test('ConflictException, the tags lagging (NotFound, then none) before they name this request: read again, then adopted', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    listed();
+    kafka.on(ListTagsForResourceCommand).rejectsOnce(notFound()).resolvesOnce({ Tags: {} })
+      .resolves({ Tags: { [REQUEST_TAG_KEY]: requestTagValue(event()) } });
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorArn: newArn(), ReplicatorName: name() }));
+    const start = clock.now();
+
+    expect((await onEvent(event(), client, log)).PhysicalResourceId).toBe(newArn());
+    expect(kafka).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 3);
+    expect(clock.now() - start).toBe(ADOPTION_WAITS_MS[0] + ADOPTION_WAITS_MS[1]);
+  });
+
+  test('ConflictException, the name\'s replicator tagged by another request of this resource: fails, saying an earlier deployment left it', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    listed();
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: 'f'.repeat(32), [OWNER_TAG_KEY]: ownerTagValue(event()) } });
+
+    await expect(onEvent(event(), client, log)).rejects.toThrow(/left by an earlier deployment of this resource/);
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 1);
+  });
+
+  test('ConflictException, the name\'s replicator tagged by someone else: fails at once', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    listed();
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'payments' } });
+
+    await expect(onEvent(event(), client, log)).rejects.toThrow(/was not created by this resource/);
+  });
+
+  test('ConflictException, and ListReplicators never shows the name: read again over all the waits, then a pending id', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+    const start = clock.now();
+
+    const result = await onEvent(event(), client, log);
+
+    expect(result.PhysicalResourceId).toBe(pendingId());
+    expect(result.Data.CreateError).toBeUndefined();
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, ADOPTION_WAITS_MS.length + 1);
+    expect(clock.now() - start).toBe(ALL_ADOPTION_WAITS_MS);
+    expect(logs).toContain(`CreateReplicator ${name()}: the name exists but ListReplicators does not show it yet: reading again in 500 ms`);
+  });
+
+  test('ConflictException with little time left: the search stops at the first wait that does not fit, with a pending id', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS + 1_000, () => onEvent(event(), client, log));
+
+    expect(result.PhysicalResourceId).toBe(pendingId());
+    // 500 ms fits, then 1,000 ms no longer does
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 2);
+  });
+
+  test('ConflictException, the name listed but the invocation already short of time: a pending id before any tag read', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    listed();
+    kafka.on(ListReplicatorsCommand).callsFake(async () => {
+      clock.advance(2_000);
+      return { Replicators: [{ ReplicatorArn: newArn(), ReplicatorName: name() }] };
+    });
+
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS + 1_000, () => onEvent(event(), client, log));
+
+    expect(result.PhysicalResourceId).toBe(pendingId());
+    expect(kafka).not.toHaveReceivedCommand(ListTagsForResourceCommand);
+  });
+
+  test('short of time before CreateReplicator: not sent, a pending id that says why', async () => {
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS - 1, () => onEvent(event(), client, log));
+
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+    expect(result.PhysicalResourceId).toBe(pendingId());
+    expect(result.Data.CreateError).toMatch(/CreateReplicator .* was not sent/);
+  });
+
+  test('`timeout` sets a deadline from the create\'s start; the start and the receipt are stamped', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: newArn() });
+    const receivedAt = clock.now() - 5_000;
+
+    const result = await onEvent(createEvent(rawProperties({ TimeoutSeconds: '600' })), client, log, receivedAt);
+
+    expect(result.Data).toMatchObject({
+      RequestedAt: String(clock.now()), ReceivedAt: String(receivedAt), Deadline: String(clock.now() + 600_000),
+    });
+    expect(result.Data.SeenAtStart).toBeUndefined();
+  });
+});
+
+describe('Update', () => {
+  const props = rawProperties();
+  const ours = (event: ProviderEvent) => ({ [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: 'e'.repeat(32) });
+  const otherArn = 'arn:aws:kafka:us-east-1:123456789012:replicator/OrdersReplication-Replicator-fedcba987654/eeee-5555';
+
+  test('a physical id that is not a replicator ARN (its creation failed): a replicator is created', async () => {
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: REPLACEMENT_ARN });
+
+    const result = await onEvent(updateEvent(props, props, 'req-create-failed'), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'create' } });
+  });
+
+  test('the tracked replicator found on a re-read after a NotFound: updated in place, nothing created', async () => {
+    kafka.on(DescribeReplicatorCommand).rejectsOnce(notFound()).resolves(describedReplicator());
+
+    const result = await onEvent(updateEvent(props, props, ORIGINAL_ARN), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'update' } });
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+    expect(logs).toContain(`${ORIGINAL_ARN} not found: reading it again in 500 ms (a read may lag behind a write)`);
+  });
+
+  test('the tracked replicator gone on every read over 7.5 s, and no other of this resource: a new one is created', async () => {
+    kafka.on(DescribeReplicatorCommand).rejects(notFound());
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: REPLACEMENT_ARN });
+    const start = clock.now();
+
+    const result = await onEvent(updateEvent(props, props, ORIGINAL_ARN), client, log);
+
+    expect(kafka).toHaveReceivedCommandTimes(DescribeReplicatorCommand, 5);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(7_500);
+    expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'create' } });
+  });
+
+  test('the tracked replicator gone, another of this resource with the requested configuration: returned to, nothing created', async () => {
+    const event = updateEvent(props, props, ORIGINAL_ARN);
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN }).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: otherArn })
+      .resolves(describedReplicator({ ReplicatorArn: otherArn, ReplicatorName: 'OrdersReplication-Replicator-fedcba987654' }));
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: otherArn }).resolves({ Tags: ours(event) });
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: otherArn, ReplicatorName: 'OrdersReplication-Replicator-fedcba987654' }] });
+
+    const result = await onEvent(event, client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: otherArn, Data: { ReplicatorArn: otherArn, LifecycleAction: 'update', ReturnedTo: 'true' } });
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  test('a fixed name: a replicator whose name only starts with it is not even read', async () => {
+    const fixed = rawProperties({ ReplicatorName: 'orders-dr', ReplicatorNamePrefix: undefined });
+    const longer = 'arn:aws:kafka:us-east-1:123456789012:replicator/orders-dr-2/ffff-6666';
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN }).rejects(notFound());
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: longer, ReplicatorName: 'orders-dr-2' }] });
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: REPLACEMENT_ARN });
+
+    await onEvent(updateEvent(fixed, fixed, ORIGINAL_ARN), client, log);
+
+    expect(kafka).not.toHaveReceivedCommandWith(DescribeReplicatorCommand, { ReplicatorArn: longer });
+    expect(kafka).toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  describe('sent to a pending creation (the rollback of a create whose answer was lost)', () => {
+    const fixed = rawProperties({ ReplicatorName: 'orders-dr', ReplicatorNamePrefix: undefined });
+    const failedCreate = createEvent(fixed, 'req-failed-create');
+    const pendingId = pendingCreationId({ name: 'orders-dr', request: requestTagValue(failedCreate) });
+    const rollbackTo = (physicalId: string) => updateEvent(fixed, fixed, physicalId);
+
+    test('nothing listed over the waits, and no replicator of this resource: one is created', async () => {
+      kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+      kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: REPLACEMENT_ARN });
+
+      const result = await onEvent(rollbackTo(pendingId), client, log);
+
+      expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'create' } });
+      // the pending creation's resolution (1 + 6 reads) and the search for a replicator to return to (1)
+      expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, ADOPTION_WAITS_MS.length + 2);
+    });
+
+    test('the name\'s replicator is ours, but no tag read tells whether the failed creation made it: the rollback fails, nothing created', async () => {
+      const event = rollbackTo(pendingId);
+      kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'orders-dr' }] });
+      kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } }));
+      kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
+
+      await expect(onEvent(event, client, log)).rejects.toThrow(`${ORIGINAL_ARN} may be the replicator the failed creation ${pendingId} made`);
+      expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+    });
+
+    test('the name\'s replicator is ours and an earlier request made it: returned to', async () => {
+      const event = rollbackTo(pendingId);
+      const tags = { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: 'e'.repeat(32) };
+      kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'orders-dr' }] });
+      kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: tags }));
+      kafka.on(ListTagsForResourceCommand).resolves({ Tags: tags });
+
+      const result = await onEvent(event, client, log);
+
+      expect(result).toMatchObject({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'update', ReturnedTo: 'true' } });
+    });
+
+    test('resolved to the failed creation\'s own replicator: it is never returned to; another of this resource is', async () => {
+      const generated = createEvent(props, 'req-failed-create');
+      const failedName = 'OrdersReplication-Replicator-0123456789ab';
+      const pendingGenerated = pendingCreationId({ name: failedName, request: requestTagValue(generated) });
+      const event = updateEvent(props, props, pendingGenerated);
+      const failedOnes = { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(generated) };
+      kafka.on(ListReplicatorsCommand, { ReplicatorNameFilter: failedName })
+        .resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: failedName }] });
+      kafka.on(ListReplicatorsCommand).resolves({
+        Replicators: [
+          { ReplicatorArn: ORIGINAL_ARN, ReplicatorName: failedName },
+          { ReplicatorArn: otherArn, ReplicatorName: 'OrdersReplication-Replicator-fedcba987654' },
+        ],
+      });
+      kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN }).resolves(describedReplicator({ Tags: failedOnes }));
+      kafka.on(DescribeReplicatorCommand, { ReplicatorArn: otherArn })
+        .resolves(describedReplicator({ ReplicatorArn: otherArn, ReplicatorName: 'OrdersReplication-Replicator-fedcba987654' }));
+      kafka.on(ListTagsForResourceCommand, { ResourceArn: otherArn }).resolves({ Tags: ours(event) });
+
+      const result = await onEvent(event, client, log);
+
+      expect(result).toMatchObject({ PhysicalResourceId: otherArn, Data: { LifecycleAction: 'update', ReturnedTo: 'true' } });
+    });
+  });
+});
+
+describe('Delete', () => {
+  const request = requestTagValue(createEvent(rawProperties()));
+  const pendingId = pendingCreationId({ name: 'OrdersReplication-Replicator-0123456789ab', request });
+  const listed = () => kafka.on(ListReplicatorsCommand).resolves({
+    Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'OrdersReplication-Replicator-0123456789ab' }],
+  });
+
+  test('of a pending creation resolved to this request\'s replicator: that replicator is deleted', async () => {
+    listed();
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [REQUEST_TAG_KEY]: request } }));
+
+    const result = await onEvent(deleteEvent(rawProperties(), pendingId), client, log);
+
+    expect(result).toMatchObject({
+      PhysicalResourceId: pendingId,
+      Data: { ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'OrdersReplication-Replicator-0123456789ab', LifecycleAction: 'delete', SeenAtStart: 'true' },
+    });
+  });
+
+  test('of a pending creation whose name another request holds: nothing to delete', async () => {
+    listed();
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [REQUEST_TAG_KEY]: 'f'.repeat(32) } }));
+
+    const result = await onEvent(deleteEvent(rawProperties(), pendingId), client, log);
+
+    expect(result).toEqual({ PhysicalResourceId: pendingId, Data: { LifecycleAction: 'none' } });
+  });
+
+  test('of a pending creation not listed over the waits: isComplete goes on looking, with no ARN yet', async () => {
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+    const start = clock.now();
+
+    const result = await onEvent(deleteEvent(rawProperties(), pendingId), client, log);
+
+    expect(result.Data).toMatchObject({ ReplicatorName: 'OrdersReplication-Replicator-0123456789ab', LifecycleAction: 'delete' });
+    expect(result.Data.ReplicatorArn).toBeUndefined();
+    expect(result.Data.SeenAtStart).toBeUndefined();
+    expect(clock.now() - start).toBe(ALL_ADOPTION_WAITS_MS);
+    expect(logs).toContain(`${pendingId}: not resolved yet; isComplete goes on looking`);
+  });
+
+  test('of a pending creation with little time left: the search stops at the first wait that does not fit', async () => {
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS + 1_000, () => onEvent(deleteEvent(rawProperties(), pendingId), client, log));
+
+    expect(result.Data.LifecycleAction).toBe('delete');
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 2);
+  });
+
+  test('a Delete never carries a deadline, even with `timeout` set; a replicator seen at its start is marked so', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+
+    const result = await onEvent(deleteEvent(rawProperties({ TimeoutSeconds: '600' }), ORIGINAL_ARN), client, log);
+
+    expect(result.Data).toMatchObject({ LifecycleAction: 'delete', SeenAtStart: 'true', RequestedAt: String(clock.now()) });
+    expect(result.Data.Deadline).toBeUndefined();
+  });
+
+  test('under RETAIN, the replicator gone when the retained mark is written: nothing to retain, nothing to wait for', async () => {
+    const retain = rawProperties({ DeletionBehaviour: 'retain' });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: 'o', [REQUEST_TAG_KEY]: request, [DEPLOYED_TAG_KEY]: 'true' } });
+    kafka.on(TagResourceCommand).rejects(notFound());
+
+    const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
+
+    expect(result).toEqual({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'none' } });
+    expect(logs).toContain(`${ORIGINAL_ARN} no longer exists: nothing to retain`);
+  });
+});
