@@ -2,13 +2,16 @@ import type { DescribeReplicatorResponse, LogDelivery } from '@aws-sdk/client-ka
 import { describedReplicator, properties } from './fixtures/handler-fixtures';
 import {
   DEPLOYED_TAG_KEY,
+  HANDLER_TAG_KEYS,
   immutableDifferences,
+  MANAGED_BY_TAG_KEY,
   OWNER_TAG_KEY,
   planInPlaceUpdate,
   replacementCauses,
   REPLACES_TAG_KEY,
   REQUEST_TAG_KEY,
   RETAINED_TAG_KEY,
+  ROLLED_BACK_TAG_KEY,
 } from '../src/provider/lifecycle';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import type { LogDeliverySpec } from '../src/provider/properties';
@@ -151,13 +154,21 @@ describe('the tag contract with replicators made by earlier versions of the hand
   // before: a retried create would no longer adopt its own, a rollback would no longer find the original, a RETAIN
   // delete would no longer know what deployed. These values are what released versions wrote.
   test('the keys', () => {
-    expect([OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY]).toEqual([
+    expect([OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY, MANAGED_BY_TAG_KEY]).toEqual([
       'cdk-msk-replicator:owner',
       'cdk-msk-replicator:request',
       'cdk-msk-replicator:replaces',
       'cdk-msk-replicator:retained',
       'cdk-msk-replicator:deployed',
+      'cdk-msk-replicator:rolled-back-to',
+      'cdk-msk-replicator:managed-by',
     ]);
+  });
+
+  test('every key of the handler is its own: a template change never removes one', () => {
+    expect([...HANDLER_TAG_KEYS].sort()).toEqual([
+      DEPLOYED_TAG_KEY, MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY, ROLLED_BACK_TAG_KEY,
+    ].sort());
   });
 
   test('the owner and request values of a known resource and request', () => {

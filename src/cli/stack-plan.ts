@@ -1,12 +1,13 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
 import { DeployedStack, readDeployedStack, REPLICATOR_TYPE } from './deployed-stack';
+import { planTags } from './plan-tags';
 import { holdsKnownAfterDeploy, Json, resolveTemplateValue, TemplateContext } from './template-values';
 import { planAdoptionWrite } from '../provider/adoption';
 import { DriftItem, driftReport } from '../provider/drift';
 import type { ProviderEvent } from '../provider/events';
 import { describeReplicator, findReplicatorByName, isGone, isReplicatorArn, listTags } from '../provider/kafka-calls';
-import { describeUpdate, HANDLER_TAG_KEYS, immutableDifferences, liveClusterSpec, planInPlaceUpdate, planTags, sameValue } from '../provider/lifecycle';
+import { describeUpdate, generatedNameStem, HANDLER_TAG_KEYS, immutableDifferences, liveClusterSpec, planInPlaceUpdate, sameValue } from '../provider/lifecycle';
 import { replicatorToReturnTo } from '../provider/ownership';
 import { ClusterSpec, decodePreviousProperties, decodeProperties, PropertiesError, ReplicatorProperties } from '../provider/properties';
 import { decideUpdate } from '../provider/update-decision';
@@ -164,7 +165,7 @@ function decode(raw: Json): ReplicatorProperties | string {
 }
 
 function newNameOf(props: ReplicatorProperties): string {
-  return props.ReplicatorName ?? `${props.ReplicatorNamePrefix}-<suffix generated at deploy>`;
+  return props.ReplicatorName ?? `${generatedNameStem(props.ReplicatorNamePrefix!)}<suffix generated at deploy>`;
 }
 
 /** What a new replicator copies, and what that means for the consumers of the target. */

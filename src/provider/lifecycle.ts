@@ -128,7 +128,9 @@ function liveHas(field: ImmutableField, props: ReplicatorProperties, live: Descr
   const have = field.live(live);
   if (have === undefined) return false;
   if (field.prop === 'replicatorName' && props.ReplicatorName === undefined) {
-    return typeof have === 'string' && have.startsWith(`${props.ReplicatorNamePrefix}-`);
+    // the stem the name was generated from (on-event.ts `generatedName`), not the prefix: a prefix ending in a dash
+    // loses it in the stem, and one too long is cut
+    return typeof have === 'string' && have.startsWith(generatedNameStem(props.ReplicatorNamePrefix!));
   }
   return sameValue(field.read(props), have);
 }
@@ -305,22 +307,3 @@ export const MANAGED_BY_TAG_KEY = 'cdk-msk-replicator:managed-by';
 export const HANDLER_TAG_KEYS: readonly string[] = [
   OWNER_TAG_KEY, REQUEST_TAG_KEY, REPLACES_TAG_KEY, RETAINED_TAG_KEY, DEPLOYED_TAG_KEY, ROLLED_BACK_TAG_KEY, MANAGED_BY_TAG_KEY,
 ];
-
-/**
- * Tag changes that bring the live tags to the desired ones. Only keys this resource manages are removed:
- * keys in the previous properties that are gone from the new ones. Tags someone else added are kept.
- */
-export function planTags(
-  desired: Record<string, string>,
-  previouslyManaged: Record<string, string> | undefined,
-  live: Record<string, string>,
-): { toAdd: Record<string, string>; toRemove: string[] } {
-  const toAdd: Record<string, string> = {};
-  for (const [key, value] of Object.entries(desired)) {
-    if (live[key] !== value) toAdd[key] = value;
-  }
-  const toRemove = Object.keys(previouslyManaged ?? {})
-    .filter((key) => !(key in desired) && key in live && !HANDLER_TAG_KEYS.includes(key))
-    .sort();
-  return { toAdd, toRemove };
-}
