@@ -1,11 +1,11 @@
 import type { DescribeReplicatorResponse, KafkaClusterDescription, LogDelivery } from '@aws-sdk/client-kafka';
 import * as fc from 'fast-check';
+import { planTags } from '../src/cli/plan-tags';
 import {
   immutableDifferences,
   immutableDrift,
   OWNER_TAG_KEY,
   planInPlaceUpdate,
-  planTags,
   replacementBlocker,
   replacementCauses,
 } from '../src/provider/lifecycle';
