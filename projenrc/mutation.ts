@@ -28,6 +28,10 @@ const UNIT_SUITES = [
   'test/planner-examples.test.ts',
   'test/rolled-back-mark.test.ts',
   'test/adoption-tag-lag.test.ts',
+  'test/is-complete-paths.test.ts',
+  'test/on-event-paths.test.ts',
+  'test/planner-fields.test.ts',
+  'test/properties-decode.test.ts',
 ];
 
 /**
