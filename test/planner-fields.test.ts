@@ -64,6 +64,30 @@ describe('each field that cannot change in place is compared and named', () => {
   });
 });
 
+describe('a replication info that omits a part', () => {
+  const without = (change: object) => describedReplicator(withInfo(change));
+
+  test('no topic or consumer group replication: the fields in them are not drift', () => {
+    expect(immutableDifferences(properties(), without({ TopicReplication: undefined, ConsumerGroupReplication: undefined }))).toEqual([]);
+    const noTypes = { ...info().TopicReplication, StartingPosition: undefined, TopicNameConfiguration: undefined };
+    expect(immutableDifferences(properties(), without({ TopicReplication: noTypes }))).toEqual([]);
+  });
+
+  test('no replication info at all: the update sends every part', () => {
+    const request = planInPlaceUpdate(properties(), describedReplicator({ ReplicationInfoList: undefined }));
+    expect(request && describeUpdate(request)).toEqual(['TopicReplication', 'ConsumerGroupReplication']);
+  });
+});
+
+describe('the causes of a replacement, from the templates alone (no live replicator read)', () => {
+  test('every changed field that cannot change in place, a generated name\'s prefix among them', () => {
+    const before = properties({ ReplicatorNamePrefix: 'orders' });
+    const after = properties({ ReplicatorNamePrefix: 'payments', TargetCompressionType: 'GZIP' });
+    expect(replacementCauses(before, after)).toEqual(['replicatorName', 'targetCompressionType']);
+    expect(replacementCauses(before, before)).toEqual([]);
+  });
+});
+
 describe('a generated name', () => {
   test('the stem: the prefix cut to leave room for the suffix, without trailing dashes, then one dash', () => {
     expect(generatedNameStem('orders')).toBe('orders-');
@@ -133,6 +157,14 @@ describe('a cluster as DescribeReplicator reports it', () => {
       TlsEncryption: undefined,
       RootCaCertificate: undefined,
     });
+  });
+
+  test.each<[string, KafkaClusterDescription['ClientAuthentication'], Partial<ClusterSpec>]>([
+    ['SASL/SCRAM alone', { SaslScram: { Mechanism: 'SHA512', SecretArn: 'arn:secret:scram' } },
+      { SaslScramMechanism: 'SHA512', SaslScramSecretArn: 'arn:secret:scram', MtlsSecretArn: undefined }],
+    ['mTLS alone', { MTLS: { SecretArn: 'arn:secret:mtls' } }, { SaslScramMechanism: undefined, SaslScramSecretArn: undefined, MtlsSecretArn: 'arn:secret:mtls' }],
+  ])('%s: the other mechanism is absent, not an error', (_name, auth, expected) => {
+    expect(liveClusterSpec(live({ ...secured(), ClientAuthentication: auth }), 'Source')).toMatchObject(expected);
   });
 
   test('the target is the cluster of the target alias, not the first one', () => {

@@ -208,6 +208,29 @@ describe('wrong properties are refused, naming the property and the rule', () =>
     expect((thrown as Error).message).toBe(`${prefix}${message}`);
   });
 
+  // every key's message names the object it belongs to: a wrong value is found where the template sets it
+  type WrongValue = [string, string, (wrong: unknown) => Record<string, unknown>];
+  test.each<WrongValue>([
+    ['ResourceProperties', 'ReplicatorNamePrefix', (wrong) => rawProperties({ ReplicatorNamePrefix: wrong })],
+    ['ResourceProperties', 'Description', (wrong) => rawProperties({ Description: wrong })],
+    ['ResourceProperties', 'TargetCompressionType', (wrong) => rawProperties({ TargetCompressionType: wrong })],
+    ['ResourceProperties', 'WaitForRunning', (wrong) => rawProperties({ WaitForRunning: wrong })],
+    ['ResourceProperties', 'ReconcileNonce', (wrong) => rawProperties({ ReconcileNonce: wrong })],
+    ['ResourceProperties', 'ReplacementProtection', (wrong) => rawProperties({ ReplacementProtection: wrong })],
+    ['ResourceProperties', 'AdoptExisting', (wrong) => rawProperties({ AdoptExisting: wrong })],
+    ...['TopicsToReplicate', 'TopicsToExclude', 'CopyTopicConfigurations', 'CopyAccessControlListsForTopics', 'DetectAndCopyNewTopics',
+      'StartingPosition', 'TopicNameConfiguration'].map((key) => ['TopicReplication', key,
+      (wrong: unknown) => rawProperties({ TopicReplication: { ...topics, [key]: wrong } })] as WrongValue),
+    ...['ConsumerGroupsToReplicate', 'ConsumerGroupsToExclude', 'SynchroniseConsumerGroupOffsets', 'DetectAndCopyNewConsumerGroups',
+      'OffsetSyncMode'].map((key) => ['ConsumerGroupReplication', key, (wrong: unknown) => rawProperties({
+      ConsumerGroupReplication: { ...rawProperties().ConsumerGroupReplication as object, [key]: wrong },
+    })] as WrongValue),
+    ...['FirehoseDeliveryStream', 'S3Bucket', 'S3Prefix'].map((key) => ['LogDelivery', key,
+      (wrong: unknown) => rawProperties({ LogDelivery: { [key]: wrong } })] as WrongValue),
+  ])('%s.%s: a value of the wrong type is refused under its own name', (path, key, withWrong) => {
+    expect(() => decodeProperties(withWrong({ wrong: true }))).toThrow(new RegExp(`^Invalid Custom::MskReplicator properties: ${path}\\.${key} must be `));
+  });
+
   test('a positive timeout that is not whole is read as given', () => {
     expect(decodeProperties(rawProperties({ TimeoutSeconds: '0.5' })).TimeoutSeconds).toBe(0.5);
   });
