@@ -211,6 +211,10 @@ describe('the deep equality of the comparisons', () => {
     [null, {}, false],
     [{}, null, false],
     [1, '1', false],
+    [1, {}, false],
+    [{}, 1, false],
+    [{ length: 1, 0: 'a' }, ['a'], false],
+    [['a'], { length: 1, 0: 'a' }, false],
     ['x', 'x', true],
   ])('sameValue(%j, %j) is %s', (a, b, expected) => {
     expect(sameValue(a, b)).toBe(expected);
