@@ -120,6 +120,8 @@ describe('a create whose CreateReplicator had no usable answer (a pending physic
     kafka.on(ListTagsForResourceCommand).rejects(notFound());
 
     expect(await isComplete(pendingEvent(), client, log)).toEqual({ IsComplete: false });
+    // listed: its tags were looked for, where an unlisted name ends the look at ListReplicators
+    expect(kafka).toHaveReceivedCommandWith(ListTagsForResourceCommand, { ResourceArn: ORIGINAL_ARN });
     expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
   });
 });
@@ -272,7 +274,7 @@ describe('an update', () => {
     expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { Tags: ownTags() });
   });
 
-  test('the record of how an adopted replicator was found is removed by a later update, not by the adoption', async () => {
+  test('the record of how an adopted replicator was found is removed by a later update', async () => {
     kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { ...ownTags(), [`${FOUND_AS_TAG_PREFIX}0`]: 'x' } });
 

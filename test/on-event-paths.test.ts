@@ -140,7 +140,6 @@ describe('Create', () => {
 
   test('ConflictException, the name listed but the invocation already short of time: a pending id before any tag read', async () => {
     kafka.on(CreateReplicatorCommand).rejects(conflict());
-    listed();
     kafka.on(ListReplicatorsCommand).callsFake(async () => {
       clock.advance(2_000);
       return { Replicators: [{ ReplicatorArn: newArn(), ReplicatorName: name() }] };
@@ -205,7 +204,9 @@ describe('Update', () => {
     const result = await onEvent(updateEvent(props, props, ORIGINAL_ARN), client, log);
 
     expect(kafka).toHaveReceivedCommandTimes(DescribeReplicatorCommand, 5);
-    expect(clock.now() - start).toBeGreaterThanOrEqual(7_500);
+    expect(clock.now() - start).toBe(7_500);
+    // the search for another replicator of this resource ran before the create
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 1);
     expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'create' } });
   });
 
@@ -253,11 +254,24 @@ describe('Update', () => {
       expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, ADOPTION_WAITS_MS.length + 2);
     });
 
-    test('the name\'s replicator is ours, but no tag read tells whether the failed creation made it: the rollback fails, nothing created', async () => {
+    test('the name\'s replicator is this resource\'s but carries no request tag: it may be the failed creation\'s; the rollback fails, nothing created', async () => {
       const event = rollbackTo(pendingId);
       kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'orders-dr' }] });
       kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } }));
       kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
+
+      await expect(onEvent(event, client, log)).rejects.toThrow(`${ORIGINAL_ARN} may be the replicator the failed creation ${pendingId} made`);
+      expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+    });
+
+    test('the lists lagging through the resolution, then the failed creation\'s own replicator found by name: the rollback fails, nothing created', async () => {
+      const event = rollbackTo(pendingId);
+      const tags = { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(failedCreate) };
+      const lists = kafka.on(ListReplicatorsCommand);
+      for (let read = 0; read <= ADOPTION_WAITS_MS.length; read++) lists.resolvesOnce({ Replicators: [] });
+      lists.resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'orders-dr' }] });
+      kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: tags }));
+      kafka.on(ListTagsForResourceCommand).resolves({ Tags: tags });
 
       await expect(onEvent(event, client, log)).rejects.toThrow(`${ORIGINAL_ARN} may be the replicator the failed creation ${pendingId} made`);
       expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
@@ -281,14 +295,15 @@ describe('Update', () => {
       const pendingGenerated = pendingCreationId({ name: failedName, request: requestTagValue(generated) });
       const event = updateEvent(props, props, pendingGenerated);
       const failedOnes = { [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: requestTagValue(generated) };
-      kafka.on(ListReplicatorsCommand, { ReplicatorNameFilter: failedName })
-        .resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: failedName }] });
+      // the wider behaviour first: aws-sdk-client-mock lets the later, narrower one answer its own input
       kafka.on(ListReplicatorsCommand).resolves({
         Replicators: [
           { ReplicatorArn: ORIGINAL_ARN, ReplicatorName: failedName },
           { ReplicatorArn: otherArn, ReplicatorName: 'OrdersReplication-Replicator-fedcba987654' },
         ],
       });
+      kafka.on(ListReplicatorsCommand, { ReplicatorNameFilter: failedName })
+        .resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: failedName }] });
       kafka.on(DescribeReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN }).resolves(describedReplicator({ Tags: failedOnes }));
       kafka.on(DescribeReplicatorCommand, { ReplicatorArn: otherArn })
         .resolves(describedReplicator({ ReplicatorArn: otherArn, ReplicatorName: 'OrdersReplication-Replicator-fedcba987654' }));

@@ -165,7 +165,7 @@ describe('the tag contract with replicators made by earlier versions of the hand
     ]);
   });
 
-  test('every key of the handler is its own: a template change never removes one', () => {
+  test('the handler\'s own keys, which a template change never removes (tag-writes.ts), are exactly these', () => {
     expect([...HANDLER_TAG_KEYS].sort()).toEqual([
       DEPLOYED_TAG_KEY, MANAGED_BY_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY, ROLLED_BACK_TAG_KEY,
     ].sort());
