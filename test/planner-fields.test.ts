@@ -1,9 +1,11 @@
 import type { DescribeReplicatorResponse, KafkaClusterDescription } from '@aws-sdk/client-kafka';
 import { describedReplicator, properties, ROLE_ARN, SOURCE_ARN, TARGET_ARN } from './fixtures/handler-fixtures';
+import type { ProviderEvent } from '../src/provider/events';
 import {
-  asSet, describeUpdate, GENERATED_SUFFIX_LENGTH, generatedNameStem, immutableDifferences, immutableDrift, isOwnerValue, liveClusterSpec,
-  planInPlaceUpdate, replacementBlocker, replacementCauses, sameValue,
+  asSet, describeUpdate, GENERATED_SUFFIX_LENGTH, generatedNameStem, immutableDifferences, immutableDrift, isGeneratedFrom, isOwnerValue,
+  liveClusterSpec, planInPlaceUpdate, replacementBlocker, replacementCauses, sameValue,
 } from '../src/provider/lifecycle';
+import { generatedName } from '../src/provider/on-event';
 import type { ClusterSpec, ReplicatorProperties } from '../src/provider/properties';
 
 /**
@@ -106,6 +108,27 @@ describe('a generated name', () => {
   test('a prefix ending in a dash: the name generated from its stem is its own', () => {
     const props = properties({ ReplicatorNamePrefix: 'orders-' });
     expect(immutableDifferences(props, describedReplicator({ ReplicatorName: 'orders-0123456789ab' }))).toEqual([]);
+  });
+
+  test('a name generated from a longer prefix that shares the stem is not the generated name', () => {
+    // `orders-eu-0123456789ab` starts with `orders-`, the stem of `orders`, but no name generated from `orders` has
+    // anything but 12 hexadecimal digits after the stem (on-event.ts `generatedName`)
+    const props = properties({ ReplicatorNamePrefix: 'orders' });
+    expect(immutableDifferences(props, describedReplicator({ ReplicatorName: 'orders-eu-0123456789ab' })).map((d) => d.prop)).toEqual(['replicatorName']);
+    expect(immutableDifferences(props, describedReplicator({ ReplicatorName: 'orders-0123456789abc' })).map((d) => d.prop)).toEqual(['replicatorName']);
+    expect(immutableDifferences(props, describedReplicator({ ReplicatorName: 'orders-0123456789a' })).map((d) => d.prop)).toEqual(['replicatorName']);
+    expect(immutableDifferences(props, describedReplicator({ ReplicatorName: 'orders-0123456789AB' })).map((d) => d.prop)).toEqual(['replicatorName']);
+    expect(immutableDifferences(props, describedReplicator({ ReplicatorName: 'orders-' })).map((d) => d.prop)).toEqual(['replicatorName']);
+  });
+
+  test('every name generated from a prefix is recognised as generated from it, and from no shorter prefix it starts with', () => {
+    for (const prefix of ['orders', 'orders-', 'orders--', 'orders-eu', 'x'.repeat(200)]) {
+      const name = generatedName(prefix, { StackId: 'stack', LogicalResourceId: 'Replicator', RequestId: prefix } as ProviderEvent);
+      expect(isGeneratedFrom(prefix, name)).toBe(true);
+      expect(name.length).toBeLessThanOrEqual(128);
+    }
+    const eu = generatedName('orders-eu', { StackId: 'stack', LogicalResourceId: 'Replicator', RequestId: 'r' } as ProviderEvent);
+    expect(isGeneratedFrom('orders', eu)).toBe(false);
   });
 
   test('a fixed name is compared whole', () => {

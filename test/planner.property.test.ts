@@ -335,12 +335,15 @@ function fieldDiffers(prop: string, a: Props, b: Props): boolean {
 /**
  * Whether the live replicator already carries the name form of `p`: the planner's documented exception (a
  * replicator that already has the new value needs no replacement), which for a generated name means the live
- * name starts with the new prefix and a dash.
+ * name is the new prefix, a dash and 12 lowercase hexadecimal digits (the generated prefixes here never end in a
+ * dash and are short, so the prefix and a dash are the stem). A name generated from a longer prefix that starts
+ * with this one (`a-b-0123456789ab` against the prefix `a`) is not.
  */
 function liveAlreadyNamedFor(p: Props, live: DescribeReplicatorResponse): boolean {
-  return p.ReplicatorName !== undefined
-    ? live.ReplicatorName === p.ReplicatorName
-    : live.ReplicatorName!.startsWith(`${p.ReplicatorNamePrefix}-`);
+  if (p.ReplicatorName !== undefined) return live.ReplicatorName === p.ReplicatorName;
+  const name = live.ReplicatorName!;
+  const prefix = `${p.ReplicatorNamePrefix}-`;
+  return name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length));
 }
 
 /** Changes to the fields UpdateReplicationInfo can apply; each generated change takes a random subset. */

@@ -52,6 +52,18 @@ export function generatedNameStem(prefix: string): string {
 /** Hexadecimal digits of the per-request suffix of a generated name. */
 export const GENERATED_SUFFIX_LENGTH = 12;
 
+/**
+ * Whether `name` was generated from `prefix` (on-event.ts `generatedName`): the stem, then exactly the suffix's
+ * lowercase hexadecimal digits. Starting with the stem is not enough: `orders-eu-0123456789ab`, generated from the
+ * prefix `orders-eu`, starts with `orders-`, the stem of `orders`.
+ */
+export function isGeneratedFrom(prefix: string, name: string): boolean {
+  const stem = generatedNameStem(prefix);
+  return name.length === stem.length + GENERATED_SUFFIX_LENGTH
+    && name.startsWith(stem)
+    && /^[0-9a-f]+$/.test(name.slice(stem.length));
+}
+
 /** A field whose change requires a new replicator, named as the construct's prop. */
 interface ImmutableField {
   readonly prop: string;
@@ -128,9 +140,9 @@ function liveHas(field: ImmutableField, props: ReplicatorProperties, live: Descr
   const have = field.live(live);
   if (have === undefined) return false;
   if (field.prop === 'replicatorName' && props.ReplicatorName === undefined) {
-    // the stem the name was generated from (on-event.ts `generatedName`), not the prefix: a prefix ending in a dash
-    // loses it in the stem, and one too long is cut
-    return typeof have === 'string' && have.startsWith(generatedNameStem(props.ReplicatorNamePrefix!));
+    // the stem the name was generated from, not the prefix: a prefix ending in a dash loses it in the stem, and one
+    // too long is cut
+    return typeof have === 'string' && isGeneratedFrom(props.ReplicatorNamePrefix!, have);
   }
   return sameValue(field.read(props), have);
 }
