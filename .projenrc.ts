@@ -146,7 +146,8 @@ for (const pattern of ['/demo/', '/docs/', '/test/', '/local-aws/', '/examples/'
 // construct library itself.
 for (const handlerFile of ['provider/handler.lambda', 'provider/lambda-credentials', 'provider/is-complete', 'provider/on-event', 'provider/kafka-calls',
   'provider/kafka-client', 'provider/update-decision', 'cli/drift.cli', 'cli/deployed-stack', 'cli/aws-errors', 'cli/drift-command', 'cli/main.cli',
-  'cli/plan-command', 'cli/stack-plan', 'provider/adoption-steps', 'provider/in-place-update', 'provider/stack-status', 'provider/rolled-back-mark']) {
+  'cli/plan-command', 'cli/stack-plan', 'provider/adoption-steps', 'provider/in-place-update', 'provider/stack-status', 'provider/rolled-back-mark',
+  'provider/mark-write']) {
   project.eslint?.allowDevDeps(`src/${handlerFile}.ts`);
 }
 

@@ -61,6 +61,7 @@ const LOCAL_WORLD_SUITES = [
   'test/own-replacement-tag-lag.test.ts',
   'test/onevent-rerun-time.test.ts',
   'test/is-complete-invocation-time.test.ts',
+  'test/retained-mark.test.ts',
 ];
 
 /**

@@ -70,6 +70,20 @@ test('Delete of an adopted replicator under RETAIN while the stack is deleted: r
   expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
 });
 
+test('Delete of an adopted replicator under RETAIN: TagResource NotFound while DescribeReplicator shows it: the poll waits to write the mark', async () => {
+  // taken for "gone", the replicator RETAIN keeps would run on without the retained mark (retained-mark.ts)
+  kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [OWNER_TAG_KEY]: ours() } }));
+  kafka.on(TagResourceCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+  const event = completeEvent(deleteEvent(adopting({ DeletionBehaviour: 'retain' }), ORIGINAL_ARN), {
+    ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'adopted-delete',
+  });
+
+  await expect(adoptedFate(event, client, log, async () => 'DELETE_IN_PROGRESS')).resolves.toBe('wait');
+  expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+  expect(kafka).not.toHaveReceivedCommand(UntagResourceCommand);
+  expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+});
+
 test('the give-back of an adoption rolled back: the record DescribeReplicator shows is given back, not skipped', async () => {
   // the replicator as found replicated other topics; the adoption changed them to the template's
   const asFound = describedReplicator();

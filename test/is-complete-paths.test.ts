@@ -11,7 +11,7 @@ import { useVirtualWaits } from './fixtures/virtual-waits';
 import { FOUND_AS_TAG_PREFIX } from '../src/provider/adoption';
 import type { ResourceData } from '../src/provider/events';
 import { isComplete, REJECTION_REREAD_WAITS_MS, VISIBILITY_GRACE_MS } from '../src/provider/is-complete';
-import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY } from '../src/provider/lifecycle';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import { pendingCreationId } from '../src/provider/pending-creation';
 
@@ -293,6 +293,55 @@ describe('an update', () => {
     kafka.resetHistory();
     await isComplete(updateData(rawProperties(), { ReturnedTo: 'true' }, rolledBack), client, log);
     expect(kafka).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+});
+
+describe('a Delete under RETAIN whose retained mark onEvent could not write (TagResource NotFound, DescribeReplicator showing it)', () => {
+  const retainData = (data: Partial<ResourceData> = {}) => completeEvent(
+    deleteEvent(rawProperties({ DeletionBehaviour: 'retain' }), ORIGINAL_ARN),
+    { LifecycleAction: 'retain', MarkRetained: 'true', RequestedAt: String(clock.now()), ReceivedAt: String(clock.now()), ...data },
+  );
+  const markWritten = () => expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+
+  test('the mark written: complete, the replicator left running', async () => {
+    kafka.on(TagResourceCommand).resolves({});
+
+    expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: true });
+    markWritten();
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+  });
+
+  test('TagResource NotFound again while DescribeReplicator shows it: not complete, written at a later poll', async () => {
+    kafka.on(TagResourceCommand).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+
+    expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: false });
+    markWritten();
+  });
+
+  test('TagResource NotFound and DescribeReplicator NotFound: gone, nothing to retain, complete', async () => {
+    kafka.on(TagResourceCommand).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand).rejects(notFound());
+
+    expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: true });
+  });
+
+  test('TagResource denied: the error is raised, not taken for "gone"', async () => {
+    kafka.on(TagResourceCommand).rejects(new ForbiddenException({ message: 'denied', $metadata: { httpStatusCode: 403 } }));
+
+    await expect(isComplete(retainData(), client, log)).rejects.toThrow('denied');
+  });
+
+  test('a retained replicator whose mark onEvent wrote: complete without a call', async () => {
+    expect(await isComplete(retainData({ MarkRetained: undefined }), client, log)).toEqual({ IsComplete: true });
+    expect(kafka.calls()).toHaveLength(0);
+  });
+
+  test('CloudFormation\'s ServiceTimeout nearly over: a Delete is not failed for it (the mark is still written)', async () => {
+    kafka.on(TagResourceCommand).resolves({});
+
+    expect(await isComplete(retainData({ ReceivedAt: String(clock.now() - 3500_000) }), client, log)).toEqual({ IsComplete: true });
+    markWritten();
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { useVirtualWaits } from './fixtures/virtual-waits';
 import type { ProviderEvent } from '../src/provider/events';
 import { DEADLINE_MARGIN_MS, withInvocationDeadline } from '../src/provider/invocation-deadline';
-import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY } from '../src/provider/lifecycle';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { ADOPTION_WAITS_MS, generatedName, onEvent } from '../src/provider/on-event';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import { pendingCreationId } from '../src/provider/pending-creation';
@@ -379,10 +379,25 @@ describe('Delete', () => {
     const retain = rawProperties({ DeletionBehaviour: 'retain' });
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: 'o', [REQUEST_TAG_KEY]: request, [DEPLOYED_TAG_KEY]: 'true' } });
     kafka.on(TagResourceCommand).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand).rejects(notFound());
 
     const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
 
     expect(result).toEqual({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'none' } });
     expect(logs).toContain(`${ORIGINAL_ARN} no longer exists: nothing to retain`);
+  });
+
+  test('under RETAIN, TagResource answers NotFound while DescribeReplicator shows the replicator: retained, the mark left to isComplete', async () => {
+    // a NotFound that may lag (rolled-back-mark.ts) is believed only when DescribeReplicator agrees: taken for "gone",
+    // the replicator RETAIN keeps ran on without the mark that keeps a later rollback of the resource from returning to it
+    const retain = rawProperties({ DeletionBehaviour: 'retain' });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: 'o', [REQUEST_TAG_KEY]: request, [DEPLOYED_TAG_KEY]: 'true' } });
+    kafka.on(TagResourceCommand).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+
+    const result = await onEvent(deleteEvent(retain, ORIGINAL_ARN), client, log);
+
+    expect(result).toEqual({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'retain', MarkRetained: 'true' } });
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
   });
 });

@@ -44,6 +44,9 @@ describe('CloudFormation\'s ServiceTimeout, enforced by isComplete a poll before
     const event = polled(rawProperties({ ServiceTimeout: '600' }), 'delete');
     expect(serviceTimeRunningOut(event, STARTED + 10 * 3_600_000)).toBeUndefined();
     expect(serviceTimeRunningOut({ ...event, Data: { ...event.Data, LifecycleAction: 'adopted-delete' } }, STARTED + 10 * 3_600_000)).toBeUndefined();
+    // a replicator RETAIN keeps, whose retained mark is still to be written (retained-mark.ts)
+    expect(serviceTimeRunningOut({ ...event, Data: { ...event.Data, LifecycleAction: 'retain', MarkRetained: 'true' } }, STARTED + 10 * 3_600_000))
+      .toBeUndefined();
   });
 
   test('a request without RequestedAt (an earlier version\'s) is not bounded here', () => {

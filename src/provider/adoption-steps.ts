@@ -15,8 +15,10 @@ import type { IsCompleteEvent, IsCompleteResponse, Logger, OnEventResponse, Prov
 import { sendInPlaceUpdate } from './in-place-update';
 import { describeReplicator, findReplicatorByName, isGone } from './kafka-calls';
 import { isOwnerValue, OWNER_TAG_KEY, planInPlaceUpdate, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from './lifecycle';
+import { writeMark } from './mark-write';
 import { ownerTagValue } from './ownership';
 import { decodeProperties, ReplicatorProperties } from './properties';
+import { RETAINED_MARK } from './retained-mark';
 import { sleep } from './sleep';
 import type { StackStatusReader } from './stack-status';
 import { mergedTagReads, NO_TAGS_SEEN, tagsUnlessGone } from './tag-reads';
@@ -163,9 +165,14 @@ export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, l
   }
   if (tags === undefined) return 'delete';
   if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return 'delete';
+  // a NotFound DescribeReplicator does not confirm is written again at the next poll (retained-mark.ts)
+  const mark = await writeMark(client, arn, { ...RETAINED_MARK }, log);
+  if (mark === 'not-yet') return 'wait';
+  if (mark === 'gone') {
+    log(`${arn} no longer exists: nothing to retain`);
+    return 'done';
+  }
   try {
-    log(`TagResource ${arn} keys=${RETAINED_TAG_KEY}`);
-    await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { [RETAINED_TAG_KEY]: 'true' } }));
     // the record of how it was found is of no use once the stack lets the replicator go
     const record = foundStateKeys(tags);
     if (record.length > 0) {

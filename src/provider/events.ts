@@ -43,6 +43,11 @@ export interface ResourceData {
    */
   readonly MarkRolledBackFrom?: string;
   /**
+   * A Delete under RETAIN: 'true' when onEvent could not write the retained mark yet (TagResource NotFound while
+   * DescribeReplicator shows the replicator), written by isComplete before it completes (retained-mark.ts).
+   */
+  readonly MarkRetained?: string;
+  /**
    * An Update: 'true' when onEvent answered another replicator of this resource than the one the event names (a
    * rollback's return to the original, on-event.ts): the OldResourceProperties' tags were never written to it.
    */

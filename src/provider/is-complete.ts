@@ -16,6 +16,7 @@ import { ownerTagValue } from './ownership';
 import { assertAsRequested, nameTaken, parsePendingCreation, resolvePendingCreation } from './pending-creation';
 import type { ReplicatorProperties } from './properties';
 import { decodePreviousProperties, decodeProperties } from './properties';
+import { writeDeferredRetainedMark } from './retained-mark';
 import { writeDeferredMark } from './rolled-back-mark';
 import { serviceTimeRunningOut } from './service-deadline';
 import { sleep } from './sleep';
@@ -67,6 +68,9 @@ export async function isComplete(
       }
       case 'delete':
         return await deleteStep(event.PhysicalResourceId, event.Data, client, log);
+      case 'retain':
+        // the retained mark onEvent could not write yet (retained-mark.ts)
+        return { IsComplete: await writeDeferredRetainedMark(event, client, log) };
       default:
         return { IsComplete: true };
     }

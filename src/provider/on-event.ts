@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
-import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
+import { CreateReplicatorCommand, DescribeReplicatorResponse, KafkaClient } from '@aws-sdk/client-kafka';
 import { managedByValue } from './adoption';
 import { adopt, createdByThisResource } from './adoption-steps';
 import type { Logger, OnEventResponse, ProviderEvent, ResourceData } from './events';
 import { mayWait, timeBeforeMargin } from './invocation-deadline';
-import { describeReplicator, errorMessage, errorName, findReplicatorByName, isGone, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
+import { describeReplicator, errorMessage, errorName, findReplicatorByName, isReplicatorArn, isTransient, listTagsIfVisible } from './kafka-calls';
 import {
   DEPLOYED_TAG_KEY,
   GENERATED_SUFFIX_LENGTH,
@@ -13,13 +13,14 @@ import {
   OWNER_TAG_KEY,
   REPLACES_TAG_KEY,
   REQUEST_TAG_KEY,
-  RETAINED_TAG_KEY,
   ROLLED_BACK_TAG_KEY,
 } from './lifecycle';
+import { writeMark } from './mark-write';
 import { ownerTagValue, replicatorToReturnTo, requestTagValue } from './ownership';
 import { assertAsRequested, nameTaken, parsePendingCreation, pendingCreationId, PendingCreation, resolvePendingCreation } from './pending-creation';
 import { decodePreviousProperties, decodeProperties, ReplicatorProperties } from './properties';
 import { createReplicatorRequest } from './requests';
+import { RETAINED_MARK } from './retained-mark';
 import { sleep } from './sleep';
 import { ABSENCE_REREAD_WAITS_MS, mergedTagReads, NO_TAGS_SEEN, tagsUnlessGone } from './tag-reads';
 import { createShortOfTime } from './transient-retry';
@@ -391,32 +392,30 @@ async function remove(event: ProviderEvent, client: KafkaClient, log: Logger): P
     return { PhysicalResourceId: physicalId, Data: { ReplicatorArn: physicalId, LifecycleAction: 'adopted-delete' } };
   }
   if (props.DeletionBehaviour !== 'retain') return deletion;
-  try {
-    const tags = await markersOf(client, physicalId, log);
-    if (tags === undefined) {
-      // Not found by any read: gone, or not yet visible. Nothing proves it deployed, so it is not retained: the Delete
-      // goes on, and DeleteReplicator itself confirms whether there is anything to delete (isComplete).
-      log(`${physicalId} not found: deleting it if it exists (nothing shows it ever deployed)`);
-      return deletion;
-    }
-    if (tags[REQUEST_TAG_KEY] !== undefined && tags[DEPLOYED_TAG_KEY] === undefined) {
-      log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
-      return deletion;
-    }
-    if (tags[ROLLED_BACK_TAG_KEY] !== undefined) {
-      log(`${physicalId} was rolled back from (CloudFormation returned to ${tags[ROLLED_BACK_TAG_KEY]}): deleted despite the `
-        + 'RETAIN removal policy');
-      return deletion;
-    }
-    log(`TagResource ${physicalId} keys=${RETAINED_TAG_KEY}`);
-    await client.send(new TagResourceCommand({ ResourceArn: physicalId, Tags: { [RETAINED_TAG_KEY]: 'true' } }));
-  } catch (error) {
-    if (!isGone(error)) throw error;
+  const tags = await markersOf(client, physicalId, log);
+  if (tags === undefined) {
+    // Not found by any read: gone, or not yet visible. Nothing proves it deployed, so it is not retained: the Delete
+    // goes on, and DeleteReplicator itself confirms whether there is anything to delete (isComplete).
+    log(`${physicalId} not found: deleting it if it exists (nothing shows it ever deployed)`);
+    return deletion;
+  }
+  if (tags[REQUEST_TAG_KEY] !== undefined && tags[DEPLOYED_TAG_KEY] === undefined) {
+    log(`${physicalId} never completed a deployment (its creation failed or timed out): deleted despite the RETAIN removal policy`);
+    return deletion;
+  }
+  if (tags[ROLLED_BACK_TAG_KEY] !== undefined) {
+    log(`${physicalId} was rolled back from (CloudFormation returned to ${tags[ROLLED_BACK_TAG_KEY]}): deleted despite the `
+      + 'RETAIN removal policy');
+    return deletion;
+  }
+  const mark = await writeMark(client, physicalId, { ...RETAINED_MARK }, log);
+  if (mark === 'gone') {
     log(`${physicalId} no longer exists: nothing to retain`);
     return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'none' } };
   }
   log(`removal policy RETAIN: ${physicalId} is left running and is no longer managed by this stack`);
-  return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain' } };
+  // a mark not written yet is isComplete's to write (retained-mark.ts)
+  return { PhysicalResourceId: physicalId, Data: { LifecycleAction: 'retain', ...mark === 'not-yet' ? { MarkRetained: 'true' } : {} } };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { KafkaClient, TagResourceCommand } from '@aws-sdk/client-kafka';
+import { KafkaClient } from '@aws-sdk/client-kafka';
 import type { IsCompleteEvent, Logger } from './events';
-import { describeReplicator, isGone } from './kafka-calls';
 import { ROLLED_BACK_TAG_KEY } from './lifecycle';
+import { writeMark } from './mark-write';
 
 /**
  * The rolled-back-to mark: a rollback that returns to the original tags the replacement it leaves with the original's
@@ -23,23 +23,12 @@ import { ROLLED_BACK_TAG_KEY } from './lifecycle';
  */
 
 /**
- * Writes the mark on `replacementArn`: true once it is written, or the replacement is gone and needs none. A NotFound
- * from TagResource may lag behind the replacement's creation (the simulator hides a replicator just created from every
- * call by ARN, `hideNextCreation`): it is believed only when DescribeReplicator agrees; otherwise false, to write it at
- * the next poll. Skipping it would make the cleanup Delete retain the replacement under RETAIN, beside the original.
- * Other errors are thrown.
+ * Writes the mark on `replacementArn`: true once it is written, or the replacement is gone and needs none; false while
+ * TagResource answers NotFound and DescribeReplicator still shows it (mark-write.ts), to write it at the next poll.
+ * Skipping it would make the cleanup Delete retain the replacement under RETAIN, beside the original.
  */
 async function writeRolledBackMark(client: KafkaClient, replacementArn: string, originalArn: string, log: Logger): Promise<boolean> {
-  log(`TagResource ${replacementArn} keys=${ROLLED_BACK_TAG_KEY}`);
-  try {
-    await client.send(new TagResourceCommand({ ResourceArn: replacementArn, Tags: { [ROLLED_BACK_TAG_KEY]: originalArn } }));
-    return true;
-  } catch (error) {
-    if (!isGone(error)) throw error;
-  }
-  if (await describeReplicator(client, replacementArn) === undefined) return true;
-  log(`TagResource ${replacementArn}: NotFound while DescribeReplicator shows it; writing the mark at the next poll`);
-  return false;
+  return await writeMark(client, replacementArn, { [ROLLED_BACK_TAG_KEY]: originalArn }, log) !== 'not-yet';
 }
 
 /**

@@ -37,9 +37,9 @@ export function serviceTimeoutSeconds(properties: Record<string, unknown>): numb
 /** The reason to fail this poll, when the request's ServiceTimeout is nearly over; undefined while time remains. */
 export function serviceTimeRunningOut(event: IsCompleteEvent, now = Date.now()): string | undefined {
   // A Delete's physical id is already CloudFormation's: failing it early saves nothing, while polling on (past a
-  // ServiceTimeout, the waiter keeps its attempts) still deletes the replicator once it can. A cleanup Delete that
-  // failed would be ignored by CloudFormation and leave the replicator running.
-  if (String(event.Data.LifecycleAction).endsWith('delete')) return undefined;
+  // ServiceTimeout, the waiter keeps its attempts) still deletes the replicator once it can, or writes the retained mark
+  // (retained-mark.ts). A cleanup Delete that failed would be ignored by CloudFormation and leave the replicator running.
+  if (event.RequestType === 'Delete') return undefined;
   // an onEvent of an earlier version stamped RequestedAt only
   const requestedAt = Number(event.Data.ReceivedAt ?? event.Data.RequestedAt);
   if (!Number.isFinite(requestedAt) || requestedAt <= 0) return undefined;
