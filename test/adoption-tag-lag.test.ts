@@ -84,6 +84,19 @@ test('Delete of an adopted replicator under RETAIN: TagResource NotFound while D
   expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
 });
 
+test('Delete of an adopted replicator under RETAIN that no read shows: never deleted; marked, and its record removed at a later poll', async () => {
+  // DeleteReplicator would delete it if it exists after all; TagResource finds it here, so it exists
+  kafka.on(DescribeReplicatorCommand).rejects(new NotFoundException({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+  kafka.on(TagResourceCommand).resolves({});
+  const event = completeEvent(deleteEvent(adopting({ DeletionBehaviour: 'retain' }), ORIGINAL_ARN), {
+    ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'adopted-delete',
+  });
+
+  await expect(adoptedFate(event, client, log, async () => 'DELETE_IN_PROGRESS')).resolves.toBe('wait');
+  expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+  expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+});
+
 test('the give-back of an adoption rolled back: the record DescribeReplicator shows is given back, not skipped', async () => {
   // the replicator as found replicated other topics; the adoption changed them to the template's
   const asFound = describedReplicator();

@@ -8,12 +8,13 @@ import {
   completeEvent, createEvent, deleteEvent, describedReplicator, ORIGINAL_ARN, rawProperties, REPLACEMENT_ARN, updateEvent,
 } from './fixtures/handler-fixtures';
 import { useVirtualWaits } from './fixtures/virtual-waits';
-import { FOUND_AS_TAG_PREFIX } from '../src/provider/adoption';
+import { encodeFoundState, FOUND_AS_TAG_PREFIX, foundConfiguration } from '../src/provider/adoption';
 import type { ResourceData } from '../src/provider/events';
 import { isComplete, REJECTION_REREAD_WAITS_MS, VISIBILITY_GRACE_MS } from '../src/provider/is-complete';
 import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import { pendingCreationId } from '../src/provider/pending-creation';
+import { ABSENCE_REREAD_WAITS_MS } from '../src/provider/tag-reads';
 
 /**
  * isComplete's paths that only the local-world suites reached before (a pending creation, a replicator not visible
@@ -296,10 +297,146 @@ describe('an update', () => {
   });
 });
 
+describe('an adoption through isComplete (survivors of the mutation run: the adopt and adopted-delete actions)', () => {
+  const adopting = (overrides: Record<string, unknown> = {}) => rawProperties({
+    AdoptExisting: 'true', ReplicatorName: 'orders-dr', ReplicatorNamePrefix: undefined, Tags: { team: 'payments' }, ...overrides,
+  });
+  const ours = () => ownerTagValue(createEvent(adopting()));
+  const found = () => describedReplicator({ ReplicatorName: 'orders-dr' });
+  const record = () => encodeFoundState({ ...foundConfiguration(found()), tags: { [OWNER_TAG_KEY]: null }, owner: ours() });
+  const adoptData = (data: Partial<ResourceData> = {}) =>
+    completeEvent(createEvent(adopting()), { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'adopt', ...data });
+  const adoptedDelete = (props = adopting(), data: Partial<ResourceData> = {}) =>
+    completeEvent(deleteEvent(props, ORIGINAL_ARN), { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'adopted-delete', ...data });
+
+  test('the record in place: the reconciliation writes nothing the adoption wrote, and keeps the record', async () => {
+    // the adoption wrote the template's tags with its record (recordAdoption): they are what the replicator carries,
+    // so nothing is written again, and the record stays for a rollback of this operation to give the replicator back
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ours(), ...record(), team: 'payments' } });
+
+    const result = await isComplete(adoptData(), client, log);
+
+    expect(result).toEqual({ IsComplete: true, Data: expect.objectContaining({ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'orders-dr' }) });
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(kafka).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('a template tag another party changed since the adoption is written back, and only it', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ours(), ...record(), team: 'orders' } });
+
+    expect((await isComplete(adoptData(), client, log)).IsComplete).toBe(true);
+    expect(kafka).toHaveReceivedCommandTimes(TagResourceCommand, 1);
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { team: 'payments' } });
+  });
+
+  test('`timeout` does not bound the Delete of an adopted replicator, even with a Deadline past (an earlier version\'s)', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ours(), ...record() } });
+
+    const result = await isComplete(adoptedDelete(adopting(), { Deadline: String(clock.now() - 1) }), client, log, async () => 'DELETE_IN_PROGRESS');
+
+    expect(result).toEqual({ IsComplete: false });
+    expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN });
+  });
+
+  test('the stack deleted under DESTROY: the adopted replicator is deleted', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ours(), ...record() } });
+
+    expect(await isComplete(adoptedDelete(), client, log, async () => 'DELETE_IN_PROGRESS')).toEqual({ IsComplete: false });
+    expect(kafka).toHaveReceivedCommandWith(DeleteReplicatorCommand, { ReplicatorArn: ORIGINAL_ARN, CurrentVersion: 'V1' });
+  });
+
+  test('the stack deleted under RETAIN: marked retained, complete, not deleted', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ours(), ...record() } });
+    kafka.on(TagResourceCommand).resolves({});
+    kafka.on(UntagResourceCommand).resolves({});
+
+    expect(await isComplete(adoptedDelete(adopting({ DeletionBehaviour: 'retain' })), client, log, async () => 'DELETE_IN_PROGRESS')).toEqual({ IsComplete: true });
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+  });
+
+  test('another resource owns it by now: left as it is, neither deleted nor given back', async () => {
+    const another = ownerTagValue({ ...createEvent(adopting()), StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/other/1' });
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: another, ...record() } });
+
+    expect(await isComplete(adoptedDelete(), client, log, async () => 'UPDATE_ROLLBACK_IN_PROGRESS')).toEqual({ IsComplete: true });
+    expect(kafka).not.toHaveReceivedCommand(UntagResourceCommand);
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(kafka).not.toHaveReceivedCommand(UpdateReplicationInfoCommand);
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+  });
+
+  test('no read shows its tags: not complete, nothing deleted or given back', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: undefined }));
+    kafka.on(ListTagsForResourceCommand).rejects(notFound());
+
+    expect(await isComplete(adoptedDelete(), client, log, async () => 'DELETE_IN_PROGRESS')).toEqual({ IsComplete: false });
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+    expect(kafka).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('the adoption rolled back (the stack not being deleted): given back as found, not deleted', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(found());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ours(), ...record() } });
+    kafka.on(UntagResourceCommand).resolves({});
+
+    expect(await isComplete(adoptedDelete(), client, log, async () => 'UPDATE_ROLLBACK_IN_PROGRESS')).toEqual({ IsComplete: true });
+    expect(kafka).toHaveReceivedCommandWith(UntagResourceCommand, {
+      ResourceArn: ORIGINAL_ARN, TagKeys: expect.arrayContaining(Object.keys(record())),
+    });
+    expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
+  });
+});
+
+describe('the reconciliation\'s reads (survivors of the mutation run)', () => {
+  const updateData = (props = rawProperties()) =>
+    completeEvent(updateEvent(props, props, ORIGINAL_ARN), { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'update' });
+  const owner = (props = rawProperties()) => ownerTagValue(updateEvent(props, props, ORIGINAL_ARN));
+
+  test('the tag read answers NotFound: DescribeReplicator\'s Tags stand in for the template\'s, the handler\'s own are written anyway', async () => {
+    const props = rawProperties({ Tags: { team: 'payments' } });
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [OWNER_TAG_KEY]: owner(props), team: 'payments' } }));
+    kafka.on(ListTagsForResourceCommand).rejects(notFound());
+
+    expect((await isComplete(updateData(props), client, log)).IsComplete).toBe(true);
+    expect(kafka).toHaveReceivedCommandTimes(TagResourceCommand, 1);
+    expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [OWNER_TAG_KEY]: owner(props) } });
+  });
+
+  test('a field that cannot change in place differs: a warning naming it, the replicator left as it is', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ServiceExecutionRoleArn: 'arn:aws:iam::123456789012:role/someone-elses' }));
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: owner() } });
+
+    expect((await isComplete(updateData(), client, log)).IsComplete).toBe(true);
+    expect(logs).toContainEqual(expect.stringMatching(
+      new RegExp(`^WARNING: ${ORIGINAL_ARN} differs from the template in role \\(desired .*\\); this cannot change in place and is left as it is$`),
+    ));
+    expect(kafka).not.toHaveReceivedCommand(UpdateReplicationInfoCommand);
+  });
+
+  test('a replicator whose answer lists no replication info completes with no cluster aliases', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicationInfoList: undefined }));
+    const create = completeEvent(createEvent(rawProperties()), { ReplicatorArn: ORIGINAL_ARN, LifecycleAction: 'create', RequestedAt: String(clock.now()) });
+
+    const result = await isComplete(create, client, log);
+
+    expect(result.IsComplete).toBe(true);
+    expect(result.Data).toMatchObject({ ReplicatorArn: ORIGINAL_ARN, CurrentVersion: 'V1' });
+    expect(result.Data?.SourceClusterAlias).toBeUndefined();
+    expect(result.Data?.TargetClusterAlias).toBeUndefined();
+  });
+});
+
 describe('a Delete under RETAIN whose retained mark onEvent could not write (TagResource NotFound, DescribeReplicator showing it)', () => {
   const retainData = (data: Partial<ResourceData> = {}) => completeEvent(
     deleteEvent(rawProperties({ DeletionBehaviour: 'retain' }), ORIGINAL_ARN),
-    { LifecycleAction: 'retain', MarkRetained: 'true', RequestedAt: String(clock.now()), ReceivedAt: String(clock.now()), ...data },
+    { LifecycleAction: 'retain', MarkRetained: 'true', ...data },
   );
   const markWritten = () => expect(kafka).toHaveReceivedCommandWith(TagResourceCommand, { ResourceArn: ORIGINAL_ARN, Tags: { [RETAINED_TAG_KEY]: 'true' } });
 
@@ -311,19 +448,32 @@ describe('a Delete under RETAIN whose retained mark onEvent could not write (Tag
     expect(kafka).not.toHaveReceivedCommand(DeleteReplicatorCommand);
   });
 
-  test('TagResource NotFound again while DescribeReplicator shows it: not complete, written at a later poll', async () => {
-    kafka.on(TagResourceCommand).rejects(notFound());
+  test('TagResource NotFound again while DescribeReplicator shows it: not complete; written at the next poll, then complete', async () => {
+    kafka.on(TagResourceCommand).rejectsOnce(notFound()).resolves({});
     kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
 
     expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: false });
+    expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: true });
+    expect(kafka).toHaveReceivedCommandTimes(TagResourceCommand, 2);
     markWritten();
   });
 
-  test('TagResource NotFound and DescribeReplicator NotFound: gone, nothing to retain, complete', async () => {
+  test('TagResource NotFound, and DescribeReplicator NotFound at the first read but not at a later one: not complete', async () => {
+    kafka.on(TagResourceCommand).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand).rejectsOnce(notFound()).resolves(describedReplicator());
+
+    expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: false });
+    expect(kafka).toHaveReceivedCommandTimes(DescribeReplicatorCommand, 2);
+  });
+
+  test('TagResource NotFound and DescribeReplicator NotFound at every read over 7.5 s: gone, nothing to retain, complete', async () => {
     kafka.on(TagResourceCommand).rejects(notFound());
     kafka.on(DescribeReplicatorCommand).rejects(notFound());
+    const start = clock.now();
 
     expect(await isComplete(retainData(), client, log)).toEqual({ IsComplete: true });
+    expect(kafka).toHaveReceivedCommandTimes(DescribeReplicatorCommand, ABSENCE_REREAD_WAITS_MS.length + 1);
+    expect(clock.now() - start).toBe(7_500);
   });
 
   test('TagResource denied: the error is raised, not taken for "gone"', async () => {
@@ -335,13 +485,6 @@ describe('a Delete under RETAIN whose retained mark onEvent could not write (Tag
   test('a retained replicator whose mark onEvent wrote: complete without a call', async () => {
     expect(await isComplete(retainData({ MarkRetained: undefined }), client, log)).toEqual({ IsComplete: true });
     expect(kafka.calls()).toHaveLength(0);
-  });
-
-  test('CloudFormation\'s ServiceTimeout nearly over: a Delete is not failed for it (the mark is still written)', async () => {
-    kafka.on(TagResourceCommand).resolves({});
-
-    expect(await isComplete(retainData({ ReceivedAt: String(clock.now() - 3500_000) }), client, log)).toEqual({ IsComplete: true });
-    markWritten();
   });
 });
 

@@ -388,7 +388,7 @@ describe('Delete', () => {
   });
 
   test('under RETAIN, TagResource answers NotFound while DescribeReplicator shows the replicator: retained, the mark left to isComplete', async () => {
-    // a NotFound that may lag (rolled-back-mark.ts) is believed only when DescribeReplicator agrees: taken for "gone",
+    // a NotFound that may lag (mark-write.ts) is believed only when DescribeReplicator agrees: taken for "gone",
     // the replicator RETAIN keeps ran on without the mark that keeps a later rollback of the resource from returning to it
     const retain = rawProperties({ DeletionBehaviour: 'retain' });
     kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: 'o', [REQUEST_TAG_KEY]: request, [DEPLOYED_TAG_KEY]: 'true' } });

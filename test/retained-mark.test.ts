@@ -5,7 +5,9 @@ import { MskSimulator } from '../local-aws/msk-simulator';
 
 /**
  * The retained mark under a TagResource that answers NotFound while the replicator exists (the simulator's
- * `tagWriteNotFound`; MSK promises no read-after-write consistency). A stack Delete under RETAIN read the replicator's
+ * `answerNotFound`: the MSK Replicator API reference, https://docs.aws.amazon.com/msk/1.0/apireference-replicator/,
+ * lists NotFoundException for TagResource and promises no read-after-write consistency; that a replicator read a moment
+ * before can answer it is the harsher reading, src/provider/mark-write.ts). A stack Delete under RETAIN read the replicator's
  * markers, then took TagResource's NotFound for "gone": the Delete succeeded and the replicator ran on without the
  * retained mark, so another stack could never adopt it (adoption.ts refuses a replicator another resource owns unless
  * it is retained) and a rollback of the resource could return to it (retained-mark.ts). The Provider framework, the
@@ -53,7 +55,7 @@ async function deployedStack(name: string): Promise<{ resource: CloudFormationRe
 
 test('TagResource answers NotFound to onEvent and to the first poll: the Delete completes once the mark is written, the replicator running', async () => {
   const { resource, arn } = await deployedStack('retained-lag');
-  sim.tagWriteNotFound(arn, 2);
+  sim.answerNotFound(arn, 'TagResource', 2);
 
   const result = await resource.delete();
 
@@ -66,6 +68,20 @@ test('TagResource answers NotFound to onEvent and to the first poll: the Delete 
   expect(replicator.tags[RETAINED_TAG]).toBe('true');
 });
 
+test('DescribeReplicator lags as well (its first read after the NotFound answers NotFound too): the mark is still written', async () => {
+  const { resource, arn } = await deployedStack('retained-lag-both');
+  sim.answerNotFound(arn, 'TagResource', 1);
+  // onEvent's RETAIN reads use ListTagsForResource; the first DescribeReplicator is the one confirming the NotFound
+  sim.answerNotFound(arn, 'DescribeReplicator', 1);
+
+  const result = await resource.delete();
+
+  expect(result.status).toBe('SUCCESS');
+  expect(sim.callsTo('DescribeReplicator').map((c) => c.errorType ?? c.status).slice(0, 2)).toEqual(['NotFoundException', 200]);
+  expect(sim.replicator(arn)!.state).toBe('RUNNING');
+  expect(sim.replicator(arn)!.tags[RETAINED_TAG]).toBe('true');
+});
+
 test('the replicator deleted by someone else between the tag read and TagResource: nothing to retain, the Delete completes', async () => {
   const { resource, arn } = await deployedStack('retained-gone');
   sim.beforeNext('TagResource', (s) => s.deleteOutOfBand(arn));
@@ -74,5 +90,7 @@ test('the replicator deleted by someone else between the tag read and TagResourc
 
   expect(result.status).toBe('SUCCESS');
   expect(sim.replicator(arn)).toBeUndefined();
+  // believed gone only once DescribeReplicator agreed, at every re-read
+  expect(sim.callsTo('DescribeReplicator').map((c) => c.errorType)).toEqual(Array(5).fill('NotFoundException'));
   expect(sim.callsTo('DeleteReplicator')).toEqual([]);
 });

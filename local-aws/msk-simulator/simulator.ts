@@ -117,8 +117,8 @@ export class MskSimulator {
   /** Each replicator's view before its last write, and the reads `lagNextRead` armed to answer from it. */
   private readonly previousViews = new Map<string, StoredReplicator | undefined>();
   private readonly laggingReads = new Map<string, OperationName>();
-  /** TagResource requests still to answer NotFound, by replicator ARN (tagWriteNotFound). */
-  private readonly absentToTagWrites = new Map<string, number>();
+  /** Requests still to answer NotFound, by `${operation} ${arn}` (answerNotFound). */
+  private readonly notFoundAnswers = new Map<string, number>();
 
   private constructor(private readonly server: Server, options: MskSimulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -304,24 +304,26 @@ export class MskSimulator {
   }
 
   /**
-   * The next `times` TagResource requests naming `arn` answer NotFoundException while the replicator exists: a call by
-   * ARN that reaches a view not showing it yet. The MSK API reference lists NotFoundException among TagResource's errors
-   * and promises no read-after-write consistency (https://docs.aws.amazon.com/msk/1.0/apireference-replicator/); nothing
-   * documented bounds when a replicator read a moment before can answer it, so the harsher behaviour is modelled, as
-   * `hideNextCreation` does for a replicator just created, for one write at a time, where a test needs it.
+   * The next `times` requests of `operation` naming `arn` answer NotFoundException while the replicator exists: a call
+   * by ARN that reaches a view not showing it yet. The MSK API model lists NotFoundException among the errors of every
+   * operation by ARN (kafka-api-model.json: DescribeReplicator, TagResource, ...), and MSK promises no read-after-write
+   * consistency (https://docs.aws.amazon.com/msk/1.0/apireference-replicator/); nothing documented bounds when a
+   * replicator read a moment before can answer it, so the harsher behaviour is modelled, as `hideNextCreation` does for
+   * a replicator just created, one operation at a time, where a test needs it.
    */
-  public tagWriteNotFound(arn: string, times = 1): void {
+  public answerNotFound(arn: string, operation: OperationName, times = 1): void {
     this.mustGet(arn);
-    if (!Number.isInteger(times) || times < 1) throw new Error(`tagWriteNotFound: times must be a positive integer, got ${times}`);
-    this.absentToTagWrites.set(arn, times);
+    if (!Number.isInteger(times) || times < 1) throw new Error(`answerNotFound: times must be a positive integer, got ${times}`);
+    this.notFoundAnswers.set(`${operation} ${arn}`, times);
   }
 
-  /** Whether this TagResource of `arn` answers NotFound (tagWriteNotFound); counts the request. */
-  private tagWriteMissesIt(arn: string): boolean {
-    const left = this.absentToTagWrites.get(arn);
+  /** Whether this request of `operation` naming `arn` answers NotFound (answerNotFound); counts the request. */
+  private missesIt(operation: OperationName, arn: string): boolean {
+    const key = `${operation} ${arn}`;
+    const left = this.notFoundAnswers.get(key);
     if (left === undefined) return false;
-    if (left <= 1) this.absentToTagWrites.delete(arn);
-    else this.absentToTagWrites.set(arn, left - 1);
+    if (left <= 1) this.notFoundAnswers.delete(key);
+    else this.notFoundAnswers.set(key, left - 1);
     return true;
   }
 
@@ -505,8 +507,8 @@ export class MskSimulator {
       if (operation === 'ListTagsForResource' && labelArn !== undefined && this.lagging(labelArn, 'tags')) {
         throw notFound(`The resource ${labelArn} does not exist`, 'resourceArn');
       }
-      if (operation === 'TagResource' && labelArn !== undefined && this.tagWriteMissesIt(labelArn)) {
-        throw notFound(`The resource ${labelArn} does not exist`, 'resourceArn');
+      if (labelArn !== undefined && this.missesIt(operation, labelArn)) {
+        throw notFound(`The replicator ${labelArn} does not exist`, route.labels.replicatorArn ? 'replicatorArn' : 'resourceArn');
       }
       if (labelArn !== undefined && this.invisible(labelArn)) {
         throw notFound(`The replicator ${labelArn} does not exist`, route.labels.replicatorArn ? 'replicatorArn' : 'resourceArn');

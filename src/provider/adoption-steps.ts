@@ -163,15 +163,18 @@ export async function adoptedFate(event: IsCompleteEvent, client: KafkaClient, l
     log(`stack ${status}: the adoption of ${arn} is undone, the replicator given back as it was found`);
     return 'release';
   }
-  if (tags === undefined) return 'delete';
   if (decodeProperties(event.ResourceProperties).DeletionBehaviour !== 'retain') return 'delete';
-  // a NotFound DescribeReplicator does not confirm is written again at the next poll (retained-mark.ts)
+  // Under RETAIN an adopted replicator is never deleted, not even one no read shows: DeleteReplicator would delete it if
+  // it exists after all. A NotFound of the mark that DescribeReplicator does not confirm is written again at the next
+  // poll (retained-mark.ts).
   const mark = await writeMark(client, arn, { ...RETAINED_MARK }, log);
   if (mark === 'not-yet') return 'wait';
   if (mark === 'gone') {
     log(`${arn} no longer exists: nothing to retain`);
     return 'done';
   }
+  // marked, though no read showed its tags: the record is removed at the next poll, from a read that shows them
+  if (tags === undefined) return 'wait';
   try {
     // the record of how it was found is of no use once the stack lets the replicator go
     const record = foundStateKeys(tags);
