@@ -103,7 +103,8 @@ describe('a create whose CreateReplicator had no usable answer (a pending physic
     clock.advance(1);
     await expect(isComplete(event, client, log)).rejects.toThrow(
       `CreateReplicator "${NAME}" had no usable answer (ServiceUnavailableException: try later), and ListReplicators with its tags did not `
-      + `show a replicator of that name created by this request within ${VISIBILITY_GRACE_MS / 1000} s.`,
+      + `show a replicator of that name created by this request within ${VISIBILITY_GRACE_MS / 1000} s. If one appears, CloudFormation's `
+      + 'rollback deletes it; deploy again.',
     );
   });
 
@@ -214,7 +215,8 @@ describe('an update', () => {
   test('the replicator is gone: the update fails, saying it was deleted outside CloudFormation', async () => {
     kafka.on(DescribeReplicatorCommand).rejects(notFound());
 
-    await expect(isComplete(updateData(), client, log)).rejects.toThrow(`Replicator ${ORIGINAL_ARN} was deleted outside CloudFormation during the update.`);
+    await expect(isComplete(updateData(), client, log)).rejects.toThrow(`Replicator ${ORIGINAL_ARN} was deleted outside CloudFormation during the update. `
+      + 'Deploy again: the next update creates a new replicator.');
   });
 
   test('DELETING: the update fails, naming the state', async () => {
@@ -235,7 +237,9 @@ describe('an update', () => {
     const props = rawProperties({ TopicReplication: { ...rawProperties().TopicReplication as object, TopicsToReplicate: ['orders.*'] } });
 
     await expect(isComplete(updateData(props), client, log)).rejects.toThrow(
-      'Replicator OrdersReplication-Replicator-0123456789ab is FAILED (C: m) and cannot be updated in place.',
+      'Replicator OrdersReplication-Replicator-0123456789ab is FAILED (C: m) and cannot be updated in place. Fix the cause, then deploy a '
+      + 'change that creates a new replicator (for example a new `replicatorName`, or omit it to generate one together with another '
+      + '`description`); CloudFormation then deletes the failed one.',
     );
     expect(kafka).not.toHaveReceivedCommand(UpdateReplicationInfoCommand);
   });
