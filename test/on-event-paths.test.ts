@@ -1,6 +1,6 @@
 import {
-  ConflictException, CreateReplicatorCommand, DescribeReplicatorCommand, KafkaClient, ListReplicatorsCommand, ListTagsForResourceCommand,
-  NotFoundException, ServiceUnavailableException, TagResourceCommand,
+  BadRequestException, ConflictException, CreateReplicatorCommand, DescribeReplicatorCommand, KafkaClient, ListReplicatorsCommand,
+  ListTagsForResourceCommand, NotFoundException, ServiceUnavailableException, TagResourceCommand,
 } from '@aws-sdk/client-kafka';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -10,7 +10,7 @@ import {
 import { useVirtualWaits } from './fixtures/virtual-waits';
 import type { ProviderEvent } from '../src/provider/events';
 import { DEADLINE_MARGIN_MS, withInvocationDeadline } from '../src/provider/invocation-deadline';
-import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
+import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RETAINED_TAG_KEY } from '../src/provider/lifecycle';
 import { ADOPTION_WAITS_MS, generatedName, onEvent } from '../src/provider/on-event';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import { pendingCreationId } from '../src/provider/pending-creation';
@@ -169,6 +169,94 @@ describe('Create', () => {
       RequestedAt: String(clock.now()), ReceivedAt: String(receivedAt), Deadline: String(clock.now() + 600_000),
     });
     expect(result.Data.SeenAtStart).toBeUndefined();
+  });
+});
+
+describe('survivors of the mutation run: what onEvent sends and hands over', () => {
+  const adopting = () => rawProperties({ AdoptExisting: 'true', ReplicatorName: 'orders-dr', ReplicatorNamePrefix: undefined });
+  const createName = () => generatedName('OrdersReplication-Replicator', createEvent(rawProperties()));
+  const slowConflict = (ms: number) => kafka.on(CreateReplicatorCommand).callsFake(async () => {
+    clock.advance(ms);
+    throw conflict();
+  });
+
+  test('a Create with AdoptExisting adopts: no CreateReplicator', async () => {
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'orders-dr' }] });
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr' }));
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const result = await onEvent(createEvent(adopting()), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'adopt', RequestedAt: String(clock.now()) } });
+    expect(result.Data.ReceivedAt).toBeDefined();
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  test('a replacement\'s CreateReplicator carries the replaces tag, naming the replicator it replaces; a plain create carries none', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+    kafka.on(CreateReplicatorCommand).resolves({ ReplicatorArn: REPLACEMENT_ARN });
+    // no other replicator of this resource to return to: a replacement, not a rollback's return
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+    const changed = rawProperties({ TargetCompressionType: 'GZIP' });
+
+    const replacement = await onEvent(updateEvent(changed, rawProperties(), ORIGINAL_ARN), client, log);
+
+    expect(replacement).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'create' } });
+    expect(replacement.Data.RequestedAt).toBeDefined();
+    expect(kafka).toHaveReceivedCommandWith(CreateReplicatorCommand, { Tags: expect.objectContaining({ [REPLACES_TAG_KEY]: ORIGINAL_ARN }) });
+
+    kafka.resetHistory();
+    await onEvent(createEvent(rawProperties()), client, log);
+    const tags = kafka.commandCalls(CreateReplicatorCommand)[0].args[0].input.Tags!;
+    expect(Object.keys(tags)).not.toContain(REPLACES_TAG_KEY);
+  });
+
+  test('an in-place update hands isComplete its start times', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+
+    const result = await onEvent(updateEvent(rawProperties(), rawProperties(), ORIGINAL_ARN), client, log, clock.now() - 1_000);
+
+    expect(result.Data).toMatchObject({ LifecycleAction: 'update', RequestedAt: String(clock.now()), ReceivedAt: String(clock.now() - 1_000) });
+    expect(result.Data.SeenAtStart).toBeUndefined();
+  });
+
+  test('the Delete of an adopted replicator: start times, seen at its start, never a Deadline', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr' }));
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(createEvent(adopting())) } });
+
+    const result = await onEvent(deleteEvent({ ...adopting(), TimeoutSeconds: '600' }, ORIGINAL_ARN), client, log);
+
+    expect(result.Data).toMatchObject({ LifecycleAction: 'adopted-delete', SeenAtStart: 'true', RequestedAt: String(clock.now()) });
+    expect(result.Data.Deadline).toBeUndefined();
+  });
+
+  test('CreateReplicator rejected for another reason than a conflict (BadRequest): the error fails the create, nothing searched', async () => {
+    kafka.on(CreateReplicatorCommand).rejects(new BadRequestException({ message: 'bad subnet', $metadata: { httpStatusCode: 400 } }));
+
+    await expect(onEvent(createEvent(rawProperties()), client, log)).rejects.toThrow('bad subnet');
+    expect(kafka).not.toHaveReceivedCommand(ListReplicatorsCommand);
+  });
+
+  test('a conflict answered after a slow CreateReplicator, less than one call\'s bound left: a pending id, nothing read', async () => {
+    slowConflict(20_000);
+
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS + 10_000, () => onEvent(createEvent(rawProperties()), client, log));
+
+    expect(result.PhysicalResourceId).toBe(pendingCreationId({ name: createName(), request: requestTagValue(createEvent(rawProperties())) }));
+    expect(kafka).not.toHaveReceivedCommand(ListReplicatorsCommand);
+  });
+
+  test('a conflict answered with exactly one call\'s bound left: the name is still searched, and this request\'s replicator adopted', async () => {
+    const arn = `arn:aws:kafka:us-east-1:123456789012:replicator/${createName()}/dddd-4444`;
+    slowConflict(10_000);
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: arn, ReplicatorName: createName() }] });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [REQUEST_TAG_KEY]: requestTagValue(createEvent(rawProperties())) } });
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorArn: arn, ReplicatorName: createName() }));
+
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS + 10_000, () => onEvent(createEvent(rawProperties()), client, log));
+
+    expect(result.PhysicalResourceId).toBe(arn);
   });
 });
 
