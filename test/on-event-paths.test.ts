@@ -260,6 +260,44 @@ describe('survivors of the mutation run: what onEvent sends and hands over', () 
   });
 });
 
+describe('a replacement re-run after its CreateReplicator answer was lost (survivors of the mutation run: the \'own\' branch)', () => {
+  const changed = rawProperties({ TargetCompressionType: 'GZIP' });
+  const event = () => updateEvent(changed, rawProperties(), ORIGINAL_ARN);
+  const name = () => generatedName('OrdersReplication-Replicator', event());
+  const replacement = () => {
+    const live = describedReplicator({ ReplicatorArn: REPLACEMENT_ARN, ReplicatorName: name() });
+    live.ReplicationInfoList![0].TargetCompressionType = 'GZIP';
+    return live;
+  };
+  const arrange = (replacementTags: Record<string, string>) => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+    kafka.on(DescribeReplicatorCommand, { ReplicatorArn: REPLACEMENT_ARN }).resolves(replacement());
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: REPLACEMENT_ARN, ReplicatorName: name() }] });
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event()) } });
+    kafka.on(ListTagsForResourceCommand, { ResourceArn: REPLACEMENT_ARN }).resolves({ Tags: replacementTags });
+  };
+
+  test('the replicator this very request created is answered as created: nothing created again, no rolled-back-to mark', async () => {
+    arrange({ [OWNER_TAG_KEY]: ownerTagValue(event()), [REQUEST_TAG_KEY]: requestTagValue(event()), [REPLACES_TAG_KEY]: ORIGINAL_ARN });
+
+    const result = await onEvent(event(), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { ReplicatorArn: REPLACEMENT_ARN, LifecycleAction: 'create' } });
+    expect(result.Data.MarkRolledBackFrom).toBeUndefined();
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+    expect(logs).toContain(`${REPLACEMENT_ARN} was created by this request (its answer lost): it is the replacement of ${ORIGINAL_ARN}`);
+  });
+
+  test('one another request of this resource created with the requested configuration: returned to, and marked at completion', async () => {
+    arrange({ [OWNER_TAG_KEY]: ownerTagValue(event()), [REQUEST_TAG_KEY]: 'e'.repeat(32) });
+
+    const result = await onEvent(event(), client, log);
+
+    expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'update', MarkRolledBackFrom: ORIGINAL_ARN } });
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+});
+
 describe('Update', () => {
   const props = rawProperties();
   const ours = (event: ProviderEvent) => ({ [OWNER_TAG_KEY]: ownerTagValue(event), [REQUEST_TAG_KEY]: 'e'.repeat(32) });
