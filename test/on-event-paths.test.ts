@@ -247,6 +247,32 @@ describe('survivors of the mutation run: what onEvent sends and hands over', () 
     expect(kafka).not.toHaveReceivedCommand(ListReplicatorsCommand);
   });
 
+  test('replacement protection on, and no replicator of this resource to return to: refused with its reason, nothing created', async () => {
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator());
+    kafka.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [] });
+    const protectedChange = rawProperties({ TargetCompressionType: 'GZIP', ReplacementProtection: 'true' });
+
+    await expect(onEvent(updateEvent(protectedChange, rawProperties({ ReplacementProtection: 'true' }), ORIGINAL_ARN), client, log))
+      .rejects.toThrow('Changing `targetCompressionType` requires a new replicator, and replacementProtection is on');
+    expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
+  });
+
+  test('a conflict whose tag read was slow, less than one call\'s bound left after it: a pending id, the replicator not read', async () => {
+    const arn = `arn:aws:kafka:us-east-1:123456789012:replicator/${createName()}/dddd-4444`;
+    kafka.on(CreateReplicatorCommand).rejects(conflict());
+    kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: arn, ReplicatorName: createName() }] });
+    kafka.on(ListTagsForResourceCommand).callsFake(async () => {
+      clock.advance(20_000);
+      return { Tags: { [REQUEST_TAG_KEY]: requestTagValue(createEvent(rawProperties())) } };
+    });
+
+    const result = await withTimeLeft(DEADLINE_MARGIN_MS + 10_000, () => onEvent(createEvent(rawProperties()), client, log));
+
+    expect(result.PhysicalResourceId).toBe(pendingCreationId({ name: createName(), request: requestTagValue(createEvent(rawProperties())) }));
+    expect(kafka).not.toHaveReceivedCommand(DescribeReplicatorCommand);
+  });
+
   test('a conflict answered with exactly one call\'s bound left: the name is still searched, and this request\'s replicator adopted', async () => {
     const arn = `arn:aws:kafka:us-east-1:123456789012:replicator/${createName()}/dddd-4444`;
     slowConflict(10_000);
@@ -293,7 +319,7 @@ describe('a replacement re-run after its CreateReplicator answer was lost (survi
 
     const result = await onEvent(event(), client, log);
 
-    expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'update', MarkRolledBackFrom: ORIGINAL_ARN } });
+    expect(result).toMatchObject({ PhysicalResourceId: REPLACEMENT_ARN, Data: { LifecycleAction: 'update', MarkRolledBackFrom: ORIGINAL_ARN, ReturnedTo: 'true' } });
     expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
   });
 });
@@ -386,7 +412,8 @@ describe('Update', () => {
       kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorName: 'orders-dr', Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } }));
       kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
 
-      await expect(onEvent(event, client, log)).rejects.toThrow(`${ORIGINAL_ARN} may be the replicator the failed creation ${pendingId} made`);
+      await expect(onEvent(event, client, log)).rejects.toThrow(`${ORIGINAL_ARN} may be the replicator the failed creation ${pendingId} made, `
+        + 'which CloudFormation deletes after this rollback; its tags cannot tell yet. Retry the rollback (continue update rollback).');
       expect(kafka).not.toHaveReceivedCommand(CreateReplicatorCommand);
     });
 
@@ -413,6 +440,22 @@ describe('Update', () => {
       const result = await onEvent(event, client, log);
 
       expect(result).toMatchObject({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'update', ReturnedTo: 'true' } });
+    });
+
+    test('the lists lag through the resolution; another replicator of this resource, without a request tag (adopted), is returned to', async () => {
+      const generated = createEvent(props, 'req-failed-create');
+      const pendingGenerated = pendingCreationId({ name: 'OrdersReplication-Replicator-0123456789ab', request: requestTagValue(generated) });
+      const event = updateEvent(props, props, pendingGenerated);
+      const adoptedName = 'OrdersReplication-Replicator-fedcba987654';
+      // only the search by the stem lists it: the pending name's own replicator never shows
+      kafka.on(ListReplicatorsCommand).resolves({ Replicators: [{ ReplicatorArn: otherArn, ReplicatorName: adoptedName }] });
+      kafka.on(ListReplicatorsCommand, { ReplicatorNameFilter: 'OrdersReplication-Replicator-0123456789ab' }).resolves({ Replicators: [] });
+      kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ ReplicatorArn: otherArn, ReplicatorName: adoptedName }));
+      kafka.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNER_TAG_KEY]: ownerTagValue(event) } });
+
+      const result = await onEvent(event, client, log);
+
+      expect(result).toMatchObject({ PhysicalResourceId: otherArn, Data: { LifecycleAction: 'update', ReturnedTo: 'true' } });
     });
 
     test('resolved to the failed creation\'s own replicator: it is never returned to; another of this resource is', async () => {
