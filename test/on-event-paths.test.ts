@@ -219,6 +219,8 @@ describe('survivors of the mutation run: what onEvent sends and hands over', () 
 
     expect(result.Data).toMatchObject({ LifecycleAction: 'update', RequestedAt: String(clock.now()), ReceivedAt: String(clock.now() - 1_000) });
     expect(result.Data.SeenAtStart).toBeUndefined();
+    expect(result.Data.ReturnedTo).toBeUndefined();
+    expect(result.Data.MarkRolledBackFrom).toBeUndefined();
   });
 
   test('the Delete of an adopted replicator: start times, seen at its start, never a Deadline', async () => {
@@ -492,11 +494,15 @@ describe('Delete', () => {
     Replicators: [{ ReplicatorArn: ORIGINAL_ARN, ReplicatorName: 'OrdersReplication-Replicator-0123456789ab' }],
   });
 
-  test('of a pending creation resolved to this request\'s replicator: that replicator is deleted', async () => {
+  test('of a pending creation resolved to this request\'s replicator: that replicator is deleted, from one search without a wait', async () => {
     listed();
     kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [REQUEST_TAG_KEY]: request } }));
+    const start = clock.now();
 
     const result = await onEvent(deleteEvent(rawProperties(), pendingId), client, log);
+
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 1);
+    expect(clock.now()).toBe(start);
 
     expect(result).toMatchObject({
       PhysicalResourceId: pendingId,
@@ -504,13 +510,16 @@ describe('Delete', () => {
     });
   });
 
-  test('of a pending creation whose name another request holds: nothing to delete', async () => {
+  test('of a pending creation whose name another request holds: nothing to delete, decided at the first search', async () => {
     listed();
     kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: { [REQUEST_TAG_KEY]: 'f'.repeat(32) } }));
+    const start = clock.now();
 
     const result = await onEvent(deleteEvent(rawProperties(), pendingId), client, log);
 
     expect(result).toEqual({ PhysicalResourceId: pendingId, Data: { LifecycleAction: 'none' } });
+    expect(kafka).toHaveReceivedCommandTimes(ListReplicatorsCommand, 1);
+    expect(clock.now()).toBe(start);
   });
 
   test('of a pending creation not listed over the waits: isComplete goes on looking, with no ARN yet', async () => {
