@@ -14,6 +14,7 @@ import { DEPLOYED_TAG_KEY, OWNER_TAG_KEY, REPLACES_TAG_KEY, REQUEST_TAG_KEY, RET
 import { ADOPTION_WAITS_MS, generatedName, onEvent } from '../src/provider/on-event';
 import { ownerTagValue, requestTagValue } from '../src/provider/ownership';
 import { pendingCreationId } from '../src/provider/pending-creation';
+import { NO_TAGS_SEEN } from '../src/provider/tag-reads';
 
 /**
  * onEvent's paths that only the local-world suites reached before: a CreateReplicator whose answer is lost or that
@@ -563,6 +564,17 @@ describe('Delete', () => {
 
     expect(result).toEqual({ PhysicalResourceId: ORIGINAL_ARN, Data: { LifecycleAction: 'none' } });
     expect(logs).toContain(`${ORIGINAL_ARN} no longer exists: nothing to retain`);
+  });
+
+  test('under RETAIN, no read shows the replicator\'s tags while DescribeReplicator shows it: the Delete fails, nothing changed', async () => {
+    kafka.on(ListTagsForResourceCommand).rejects(notFound());
+    kafka.on(DescribeReplicatorCommand).resolves(describedReplicator({ Tags: undefined }));
+
+    await expect(onEvent(deleteEvent(rawProperties({ DeletionBehaviour: 'retain' }), ORIGINAL_ARN), client, log)).rejects.toThrow(
+      `Replicator ${ORIGINAL_ARN} exists, but ${NO_TAGS_SEEN}, which decide whether the RETAIN removal policy keeps it; `
+      + 'nothing was changed. Retry the operation.',
+    );
+    expect(kafka).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
   test('under RETAIN, TagResource answers NotFound while DescribeReplicator shows the replicator: retained, the mark left to isComplete', async () => {
