@@ -24,11 +24,7 @@ let stacks = 0;
 
 beforeAll(async () => {
   clock = new VirtualClock();
-  sim = await MskSimulator.start({
-    clock: () => clock.now(),
-    dateClock: () => clock.now(),
-    timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE },
-  });
+  sim = await MskSimulator.start({ ...clock.forService(), timing: { creatingMs: 5 * MINUTE, updatingMs: 2 * MINUTE, deletingMs: 1 * MINUTE } });
 });
 afterAll(async () => {
   await sim.stop();
